@@ -1,0 +1,41 @@
+# ShopAssist — `make run` serves the demo, `make test` runs lint and every test.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_WORKERS ?= auto
+
+.PHONY: run test lint install messages migrate demo serve bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(PY) manage.py compilemessages --ignore '.venv' -v0
+
+migrate: install
+	$(PY) manage.py migrate --no-input -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: messages demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint messages
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+serve: messages migrate
+	$(PY) manage.py collectstatic --no-input -v0
+	$(VENV)/bin/gunicorn shopassist.wsgi -b 127.0.0.1:$(PORT) -w 2
+
+clean:
+	rm -rf var staticfiles

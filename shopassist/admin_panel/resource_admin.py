@@ -1,0 +1,42 @@
+"""Admin base classes: every permission of a model's pages comes from one ACL resource."""
+
+from django.contrib import admin
+
+from shopassist.core.acl import has_resource
+
+
+class ResourcePermissions:
+    acl_resource: str = ""  # set by each subclass
+    # Optional finer resources: add/delete may need more than viewing and editing.
+    acl_add_resource: str | None = None
+    acl_delete_resource: str | None = None
+
+    def _allowed(self, request, resource=None):
+        return has_resource(request.user, resource or self.acl_resource)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, *args):
+        return self._allowed(request, self.acl_add_resource)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, self.acl_delete_resource)
+
+
+class ResourceModelAdmin(ResourcePermissions, admin.ModelAdmin):
+    pass
+
+
+class ResourceTabularInline(ResourcePermissions, admin.TabularInline):
+    pass
+
+
+class ResourceStackedInline(ResourcePermissions, admin.StackedInline):
+    pass

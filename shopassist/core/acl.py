@@ -1,0 +1,105 @@
+"""The admin resource tree (ACL), declared once in code.
+
+Each app declares its branch in its own ``acl.py`` with :func:`register_branch`; the tree is
+assembled in app-registry order. Every resource maps to one Django permission
+``core.<resource id>`` (content type ``core.aclresource``), so roles are plain Django groups.
+A role with Resource Access "All" holds the special permission ``core.all``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+PERMISSION_APP_LABEL = "core"
+ALL_RESOURCES = "all"
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str
+    title: str  # lazily translated
+    children: tuple[Resource, ...] = field(default_factory=tuple)
+    sort_order: int = 100
+
+    def walk(self, parent: Resource | None = None) -> Iterator[tuple[Resource, Resource | None]]:
+        yield self, parent
+        for child in self.children:
+            yield from child.walk(self)
+
+
+_branches: list[Resource] = []
+
+
+def register_branch(resource: Resource) -> Resource:
+    if any(branch.id == resource.id for branch in _branches):
+        raise ValueError(f"ACL branch {resource.id!r} registered twice")
+    _branches.append(resource)
+    _branches.sort(key=lambda r: r.sort_order)
+    return resource
+
+
+def extend_branch(parent_id: str, *children: Resource) -> None:
+    """Let an app hang resources below another app's node (e.g. Customers › Login as Customer)."""
+    parent = get_resource(parent_id)
+    new = parent.children + children
+    object.__setattr__(parent, "children", new)
+
+
+def tree() -> tuple[Resource, ...]:
+    return tuple(_branches)
+
+
+def all_resources() -> Iterator[tuple[Resource, Resource | None]]:
+    for branch in _branches:
+        yield from branch.walk()
+
+
+def get_resource(resource_id: str) -> Resource:
+    for resource, _parent in all_resources():
+        if resource.id == resource_id:
+            return resource
+    raise KeyError(resource_id)
+
+
+def ancestors(resource_id: str) -> list[str]:
+    parents = {r.id: p.id if p else None for r, p in all_resources()}
+    chain, current = [], parents.get(resource_id)
+    while current:
+        chain.append(current)
+        current = parents[current]
+    return chain
+
+
+def permission_name(resource_id: str) -> str:
+    return f"{PERMISSION_APP_LABEL}.{resource_id}"
+
+
+def has_resource(user, resource_id: str) -> bool:
+    """True if an active staff user's roles grant this resource."""
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_perm(permission_name(ALL_RESOURCES)) or user.has_perm(
+        permission_name(resource_id)
+    )
+
+
+def require_resource(resource_id: str):
+    """Decorate an admin view: 403 unless the user holds the resource."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_resource(request.user, resource_id):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.acl_resource = resource_id
+        return wrapped
+
+    return decorator

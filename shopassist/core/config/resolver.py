@@ -1,0 +1,119 @@
+"""Resolve configuration values: store view → website → default.
+
+Each process keeps all stored values in memory, tagged with a version held in the shared
+cache. Every request starts by comparing the two (one cache read); a save writes a new version
+after commit, so every process reloads on its next request.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import uuid
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.cache import caches
+from django.core.exceptions import ValidationError
+
+from shopassist.core.config.registry import Scope, get_field
+
+logger = logging.getLogger(__name__)
+VERSION_KEY = "config:version"
+_in_request = contextvars.ContextVar("config_in_request", default=False)
+
+
+class ConfigResolver:
+    def __init__(self, cache=None):
+        self._cache = cache
+        self._version: str | None = None
+        self._values: dict[tuple[str, int, str], str] = {}
+        self._website_of_store_view: dict[int, int] = {}
+
+    @property
+    def cache(self):
+        return self._cache if self._cache is not None else caches["default"]
+
+    # --- versioning ------------------------------------------------------------------------
+    def current_version(self) -> str:
+        version = self.cache.get(VERSION_KEY)
+        if version is None:
+            self.cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = self.cache.get(VERSION_KEY)
+        return version
+
+    def current_version_cached(self) -> str:
+        """The version this process last saw (refreshing first outside a request)."""
+        if not _in_request.get() or self._version is None:
+            self.refresh()
+        return self._version
+
+    def refresh(self) -> None:
+        version = self.current_version()
+        if version != self._version:
+            self._load()
+            self._version = version
+
+    def invalidate(self) -> None:
+        """Publish a new version: every process reloads on its next request."""
+        self.cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+    def _load(self) -> None:
+        from shopassist.core.models import ConfigValue
+        from shopassist.stores.models import StoreView
+
+        self._values = {
+            (scope, scope_id, path): value
+            for scope, scope_id, path, value in ConfigValue.objects.values_list(
+                "scope", "scope_id", "path", "value"
+            )
+        }
+        self._website_of_store_view = dict(StoreView.objects.values_list("id", "store__website_id"))
+
+    @contextmanager
+    def request_scope(self):
+        """Refresh once, then serve every read of this request from memory."""
+        self.refresh()
+        token = _in_request.set(True)
+        try:
+            yield
+        finally:
+            _in_request.reset(token)
+
+    # --- reading ---------------------------------------------------------------------------
+    def stored(self, scope: Scope, scope_id: int, path: str) -> str | None:
+        if not _in_request.get():
+            self.refresh()
+        return self._values.get((scope, scope_id, path))
+
+    def get(self, path: str, *, store_view=None, website=None) -> Any:
+        """The typed value of ``path`` for a store view (or website, or the default scope)."""
+        field = get_field(path)
+        if not _in_request.get():
+            self.refresh()
+        candidates: list[tuple[Scope, int]] = []
+        if store_view is not None and Scope.STORE_VIEW in field.scopes:
+            candidates.append((Scope.STORE_VIEW, store_view.pk))
+        website_id = self._website_id(store_view, website)
+        if website_id is not None and Scope.WEBSITE in field.scopes:
+            candidates.append((Scope.WEBSITE, website_id))
+        candidates.append((Scope.DEFAULT, 0))
+        for scope, scope_id in candidates:
+            raw = self._values.get((scope, scope_id, path))
+            if raw is not None:
+                try:
+                    return field.parse(raw)
+                except ValidationError:
+                    # A value stored before a field's rules tightened: fall back a scope.
+                    logger.warning("invalid stored configuration value %s at %s", path, scope)
+        return field.default
+
+    def _website_id(self, store_view, website) -> int | None:
+        if website is not None:
+            return website.pk
+        if store_view is not None:
+            return self._website_of_store_view.get(store_view.pk)
+        return None
+
+
+config = ConfigResolver()

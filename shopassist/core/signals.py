@@ -1,0 +1,10 @@
+"""Extension points of the core, for apps the core does not know."""
+
+from django.dispatch import Signal
+
+# Sent when a storefront request's actor is built; a receiver may return a replacement Actor
+# (e.g. one that names the administrator acting on the customer's behalf).
+actor_for_request = Signal()
+
+# Sent inside the transaction that saved configuration values (scope, scope_id, paths, actor).
+config_saved = Signal()

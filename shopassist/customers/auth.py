@@ -1,0 +1,68 @@
+"""Storefront authentication of customers (separate from staff authentication)."""
+
+from django.middleware.csrf import rotate_token
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from shopassist.customers.signals import customer_logged_in
+
+SESSION_CUSTOMER_ID = "_customer_id"
+SESSION_CUSTOMER_HASH = "_customer_hash"
+
+
+def login_customer(request, customer, *, update_last_login: bool = True) -> None:
+    """Start a customer session: new session key, new CSRF token."""
+    previous_session = dict(request.session.items())
+    request.session.cycle_key()
+    request.session[SESSION_CUSTOMER_ID] = customer.pk
+    request.session[SESSION_CUSTOMER_HASH] = customer.get_session_auth_hash()
+    rotate_token(request)
+    if update_last_login:
+        customer.last_login = timezone.now()
+        customer.save(update_fields=["last_login"])
+    request.customer = customer
+    customer_logged_in.send(
+        sender=type(customer), request=request, customer=customer, previous_session=previous_session
+    )
+
+
+def logout_customer(request) -> None:
+    request.session.flush()
+    request.customer = None
+
+
+def customer_from_session(request):
+    """The customer of this storefront session, or None (also when the password changed)."""
+    from shopassist.customers.models import Customer
+
+    customer_id = request.session.get(SESSION_CUSTOMER_ID)
+    if customer_id is None:
+        return None
+    customer = (
+        Customer.objects.filter(pk=customer_id, is_active=True)
+        .select_related("website", "created_in")
+        .first()
+    )
+    if customer is None or not constant_time_compare(
+        request.session.get(SESSION_CUSTOMER_HASH, ""), customer.get_session_auth_hash()
+    ):
+        request.session.flush()
+        return None
+    store_view = getattr(request, "store_view", None)
+    if store_view is not None and not customer_can_use_website(
+        customer, store_view.store.website_id
+    ):
+        return None
+    return customer
+
+
+def customer_can_use_website(customer, website_id: int) -> bool:
+    from shopassist.customers.config import accounts_shared_globally
+
+    return accounts_shared_globally() or customer.website_id == website_id
+
+
+def update_session_hash(request, customer) -> None:
+    """Keep this session valid after the customer changed their own password."""
+    request.session.cycle_key()
+    request.session[SESSION_CUSTOMER_HASH] = customer.get_session_auth_hash()

@@ -1,0 +1,10 @@
+"""Extension points of customer accounts."""
+
+from django.dispatch import Signal
+
+# A customer logged in to the storefront themselves (request, customer, previous_session:
+# the items of the session before its key was cycled, e.g. to merge a guest cart).
+customer_logged_in = Signal()
+
+# Sent inside the transaction of an account change (customer, actor, changed: field names).
+customer_account_changed = Signal()

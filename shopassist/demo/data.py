@@ -1,0 +1,43 @@
+"""The demo data every later issue and acceptance check relies on: keep these names."""
+
+WEBSITE = {"code": "base", "name": "Main Website"}
+STORE = {"name": "Main Store"}
+STORE_VIEWS = [
+    # code, name, locale, sort order
+    ("en", "English", "en", 0),
+    ("fr", "Français", "fr", 1),
+    ("ko", "한국어", "ko", 2),
+    ("zh-hant", "繁體中文", "zh-hant", 3),
+]
+
+# role name → "all" or the ACL resource ids it grants (apps extend these lists)
+ROLES = {
+    "Administrators": "all",
+    "Customer Support": ["customers.manage", "customers.manage.actions"],
+    "Auditor": [],
+    "Sales Clerk": [],
+}
+
+# username → (first name, last name, role); password "demo-" + username
+STAFF = {
+    "admin": ("Alex", "Admin", "Administrators"),
+    "support": ("Sam", "Support", "Customer Support"),
+    "auditor": ("Avery", "Auditor", "Auditor"),
+    "clerk": ("Casey", "Clerk", "Sales Clerk"),
+}
+
+CUSTOMER_PASSWORD = "demo-customer"  # noqa: S105 - documented demo password
+# e-mail → (first name, last name, store view code)
+CUSTOMERS = {
+    "jane.doe@example.com": ("Jane", "Doe", "en"),
+    "marie.dupont@example.com": ("Marie", "Dupont", "fr"),
+    "kim.minji@example.com": ("Kim", "Minji", "ko"),
+    "chen.wei@example.com": ("Chen", "Wei", "zh-hant"),
+}
+
+ADDRESSES = {
+    "jane.doe@example.com": ("100 Main Street", "Springfield", "12345", "US", "+1 555 0100"),
+    "marie.dupont@example.com": ("12 rue de Rivoli", "Paris", "75001", "FR", "+33 1 23 45 67 89"),
+    "kim.minji@example.com": ("서울특별시 중구 세종대로 110", "서울", "04524", "KR", "+82 2 120"),
+    "chen.wei@example.com": ("臺北市信義區市府路1號", "臺北", "110", "TW", "+886 2 2720 8889"),
+}

@@ -1,0 +1,84 @@
+"""Load the demo data idempotently: running it again changes nothing that exists."""
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from shopassist.customers.models import Address, Customer
+from shopassist.demo import data
+from shopassist.staff import roles
+from shopassist.staff.models import Role
+from shopassist.stores.models import Store, StoreView, Website
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("The demo data must never be loaded in production mode.")
+    website, _ = Website.objects.get_or_create(
+        code=data.WEBSITE["code"], defaults={"name": data.WEBSITE["name"], "is_default": True}
+    )
+    store, _ = Store.objects.get_or_create(website=website, name=data.STORE["name"])
+    views = {}
+    for code, name, locale, sort_order in data.STORE_VIEWS:
+        views[code], _ = StoreView.objects.get_or_create(
+            code=code,
+            defaults={"store": store, "name": name, "locale": locale, "sort_order": sort_order},
+        )
+    if store.default_store_view_id is None:
+        store.default_store_view = views["en"]
+        store.save(update_fields=["default_store_view"])
+    if website.default_store_id is None:
+        website.default_store = store
+        website.save(update_fields=["default_store"])
+
+    for name, resources in data.ROLES.items():
+        role, _ = Role.objects.get_or_create(name=name)
+        if resources == "all":
+            roles.set_role_resources(role, access=roles.ACCESS_ALL, resource_ids=[])
+        else:
+            roles.set_role_resources(role, access=roles.ACCESS_CUSTOM, resource_ids=resources)
+
+    for username, (first, last, role_name) in data.STAFF.items():
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@shopassist.example",
+                "is_staff": True,
+            },
+        )
+        if created:
+            user.set_password(f"demo-{username}")
+            user.save()
+            user.groups.set([Role.objects.get(name=role_name)])
+
+    for email, (first, last, view_code) in data.CUSTOMERS.items():
+        customer, created = Customer.objects.get_or_create(
+            website=website,
+            email=email,
+            defaults={"first_name": first, "last_name": last, "created_in": views[view_code]},
+        )
+        if created:
+            customer.set_password(data.CUSTOMER_PASSWORD)
+            customer.save()
+            street, city, postcode, country, phone = data.ADDRESSES[email]
+            Address.objects.create(
+                customer=customer,
+                first_name=first,
+                last_name=last,
+                street=street,
+                city=city,
+                postcode=postcode,
+                country=country,
+                telephone=phone,
+                is_default_billing=True,
+                is_default_shipping=True,
+            )
+    return {
+        "store_views": StoreView.objects.count(),
+        "staff": User.objects.count(),
+        "customers": Customer.objects.count(),
+    }

@@ -1,0 +1,68 @@
+"""Role resources: what a role grants, read and written as ACL resource ids."""
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from shopassist.core import acl
+from shopassist.core.models import AclResource
+
+ACCESS_ALL = "all"
+ACCESS_CUSTOM = "custom"
+
+
+def _acl_permissions():
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(AclResource, for_concrete_model=False)
+    return Permission.objects.filter(content_type=content_type)
+
+
+def role_resources(role) -> tuple[str, set[str]]:
+    """(access, resource ids) of a role."""
+    codenames = set(
+        role.permissions.filter(content_type__app_label="core").values_list("codename", flat=True)
+    )
+    if acl.ALL_RESOURCES in codenames:
+        return ACCESS_ALL, set()
+    return ACCESS_CUSTOM, codenames
+
+
+def with_ancestors(resource_ids) -> set[str]:
+    """A granted resource implies its parents (they hold the menus it sits in)."""
+    result = set(resource_ids)
+    for resource_id in resource_ids:
+        result.update(acl.ancestors(resource_id))
+    return result
+
+
+def set_role_resources(role, *, access: str, resource_ids) -> None:
+    known = {resource.id for resource, _parent in acl.all_resources()}
+    unknown = set(resource_ids) - known
+    if unknown:
+        raise ValueError(f"unknown resources: {sorted(unknown)}")
+    wanted = {acl.ALL_RESOURCES} if access == ACCESS_ALL else with_ancestors(resource_ids)
+    with transaction.atomic():
+        permissions = list(_acl_permissions().filter(codename__in=wanted))
+        role.permissions.remove(*_acl_permissions())
+        role.permissions.add(*permissions)
+
+
+def user_resources(user) -> set[str] | None:
+    """Resource ids a user holds; None means all of them."""
+    if user.is_superuser or user.has_perm(acl.permission_name(acl.ALL_RESOURCES)):
+        return None
+    return {r.id for r, _p in acl.all_resources() if acl.has_resource(user, r.id)}
+
+
+def can_grant_resources(user, *, access: str, resource_ids) -> bool:
+    """Staff may grant only resources they hold themselves."""
+    mine = user_resources(user)
+    if mine is None:
+        return True
+    return access == ACCESS_CUSTOM and with_ancestors(resource_ids) <= mine
+
+
+def can_grant(user, role) -> bool:
+    """Staff may hand out a role only if it grants nothing they do not hold themselves."""
+    access, resources = role_resources(role)
+    return can_grant_resources(user, access=access, resource_ids=resources)
