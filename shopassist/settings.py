@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SHOPASSIST_VAR_DIR", BASE_DIR / "var"))
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 PRODUCTION = os.environ.get("SHOPASSIST_ENV", "development") == "production"
 DEBUG = not PRODUCTION and os.environ.get("DEBUG", "1") != "0"
@@ -92,7 +93,6 @@ if DATABASE_URL:
             "timeout": 10,
         }
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -160,7 +160,7 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "static"  # filled by collectstatic, served by WhiteNoise
 STATICFILES_DIRS = [BASE_DIR / "shopassist" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -13,6 +13,7 @@ def sync_permissions(sender=None, using="default", **kwargs):
 
     from shopassist.core.models import AclResource
 
+    ContentType.objects.clear_cache()  # a flushed test database leaves stale cached ids
     content_type = ContentType.objects.db_manager(using).get_for_model(
         AclResource, for_concrete_model=False
     )

@@ -11,16 +11,16 @@ ACCESS_CUSTOM = "custom"
 
 
 def _acl_permissions():
-    from django.contrib.contenttypes.models import ContentType
-
-    content_type = ContentType.objects.get_for_model(AclResource, for_concrete_model=False)
-    return Permission.objects.filter(content_type=content_type)
+    return Permission.objects.filter(
+        content_type__app_label=AclResource._meta.app_label,
+        content_type__model=AclResource._meta.model_name,
+    )
 
 
 def role_resources(role) -> tuple[str, set[str]]:
     """(access, resource ids) of a role."""
     codenames = set(
-        role.permissions.filter(content_type__app_label="core").values_list("codename", flat=True)
+        role.permissions.filter(pk__in=_acl_permissions()).values_list("codename", flat=True)
     )
     if acl.ALL_RESOURCES in codenames:
         return ACCESS_ALL, set()

@@ -1,0 +1,64 @@
+"""Browser tests drive the real pages in Debian's Chromium through Playwright."""
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server with the demo data loaded."""
+    from shopassist.demo.loader import load_demo
+
+    load_demo()
+    return live_server.url
+
+
+def admin_login(page, base_url, username):
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"demo-{username}")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+
+
+def storefront_login(page, base_url, email, store="en", password="demo-customer"):
+    page.goto(f"{base_url}/{store}/customer/account/login/")
+    page.fill("#id_email", email)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].sf-button")
+    page.wait_for_url(f"{base_url}/{store}/customer/account/")

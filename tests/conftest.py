@@ -1,0 +1,115 @@
+"""Shared fixtures: demo data, people named by role, configuration helpers."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from shopassist.core.config import Scope, config
+from shopassist.core.config.services import save_config_values
+from shopassist.customers.models import Customer
+from shopassist.demo.loader import load_demo
+from shopassist.stores.models import StoreView
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_version():
+    """Every test starts with a new configuration version, so no process memo is stale."""
+    config.invalidate()
+    yield
+    config.invalidate()
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+@pytest.fixture
+def store_views(demo):
+    return {view.code: view for view in StoreView.objects.select_related("store__website")}
+
+
+@pytest.fixture
+def en(store_views):
+    return store_views["en"]
+
+
+@pytest.fixture
+def fr(store_views):
+    return store_views["fr"]
+
+
+def _staff(username):
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def administrator(demo):
+    return _staff("admin")
+
+
+@pytest.fixture
+def support_agent(demo):
+    return _staff("support")
+
+
+@pytest.fixture
+def auditor(demo):
+    return _staff("auditor")
+
+
+@pytest.fixture
+def clerk(demo):
+    return _staff("clerk")
+
+
+@pytest.fixture
+def jane(demo):
+    return Customer.objects.get(email="jane.doe@example.com")
+
+
+@pytest.fixture
+def marie(demo):
+    return Customer.objects.get(email="marie.dupont@example.com")
+
+
+@pytest.fixture
+def chen(demo):
+    return Customer.objects.get(email="chen.wei@example.com")
+
+
+@pytest.fixture
+def set_config(django_capture_on_commit_callbacks):
+    """Save configuration values as the admin page would, committing the version bump."""
+
+    def _set(values: dict, *, scope=Scope.DEFAULT, scope_id=0):
+        with django_capture_on_commit_callbacks(execute=True):
+            return save_config_values(scope=scope, scope_id=scope_id, values=values, actor=None)
+
+    return _set
+
+
+@pytest.fixture
+def admin_client_for():
+    """A test client logged in to the admin panel as the given staff user."""
+
+    def _client(user, **kwargs):
+        client = Client(**kwargs)
+        client.force_login(user)
+        return client
+
+    return _client
+
+
+def login_customer_client(client: Client, customer, store_code="en", password="demo-customer"):
+    response = client.post(
+        f"/{store_code}/customer/account/login/", {"email": customer.email, "password": password}
+    )
+    assert response.status_code == 302, response.content[:500]
+    return client
