@@ -1,6 +1,7 @@
 """Admin base classes: every permission of a model's pages comes from one ACL resource."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
 from shopassist.core.acl import has_resource
 
@@ -31,7 +32,15 @@ class ResourcePermissions:
 
 
 class ResourceModelAdmin(ResourcePermissions, admin.ModelAdmin):
-    pass
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            # No pencil/plus/cross pop-ups: related records are edited on their own pages,
+            # under their own resources.
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
 
 
 class ResourceTabularInline(ResourcePermissions, admin.TabularInline):

@@ -21,6 +21,10 @@ class RoleAdmin(ResourceModelAdmin):
     acl_resource = USER_ROLES
     form = RoleForm
     list_display = ("name", "access", "user_count")
+
+    class Media:
+        js = ("shopassist/role_resources.js",)
+
     search_fields = ("name",)
     fieldsets = (
         (_("Role Information"), {"fields": ("name",)}),

@@ -140,6 +140,7 @@ def account_edit(request):
     customer = request.customer
     initial = {"first_name": customer.first_name, "last_name": customer.last_name}
     initial["email"] = customer.email
+    initial["change_password"] = request.GET.get("change_password") == "1"
     form = forms.AccountInformationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
