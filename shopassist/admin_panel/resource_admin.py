@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
+from shopassist.admin_panel.buttons import buttons_for
 from shopassist.core.acl import has_resource
 
 
@@ -32,6 +33,15 @@ class ResourcePermissions:
 
 
 class ResourceModelAdmin(ResourcePermissions, admin.ModelAdmin):
+    change_form_template = "admin_panel/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            extra_context["object_buttons"] = buttons_for(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):

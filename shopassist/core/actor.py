@@ -34,7 +34,8 @@ class Actor:
         """The actor of a request; apps extend it through ``actor_for_request`` receivers."""
         from shopassist.core.signals import actor_for_request
 
-        customer = getattr(request, "customer", None)
+        # request.customer is lazy: a signed-out storefront visitor wraps None, which is falsy.
+        customer = getattr(request, "customer", None) or None
         if customer is not None and not customer.is_authenticated:
             customer = None
         staff = request.user if request.area == "admin" and request.user.is_authenticated else None

@@ -37,6 +37,11 @@ def area_session_store(base_class, area: str):
     """A SessionStore class whose sessions belong to one area."""
 
     class AreaSessionStore(base_class):
+        @property
+        def key_salt(self):
+            # The engine's own salt, so Django's Session.get_decoded() can read our sessions.
+            return "django.contrib.sessions." + base_class.__qualname__
+
         def load(self):
             data = super().load()
             if data and data.get(AREA_SESSION_KEY) != area:

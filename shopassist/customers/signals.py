@@ -8,3 +8,7 @@ customer_logged_in = Signal()
 
 # Sent inside the transaction of an account change (customer, actor, changed: field names).
 customer_account_changed = Signal()
+
+# Sent inside the transaction of an address change (customer, address, actor,
+# action: "add" | "update" | "delete").
+address_changed = Signal()

@@ -15,7 +15,16 @@ ROLES = {
     "Administrators": "all",
     "Customer Support": ["customers.manage", "customers.manage.actions"],
     "Auditor": [],
-    "Sales Clerk": [],
+    "Sales Clerk": [
+        "sales.operations.orders",
+        "sales.operations.orders.invoice",
+        "sales.operations.orders.ship",
+        "sales.operations.orders.creditmemo",
+        "sales.operations.orders.comment",
+        "sales.operations.invoices",
+        "sales.operations.shipments",
+        "sales.operations.creditmemos",
+    ],
 }
 
 # username → (first name, last name, role); password "demo-" + username

@@ -5,8 +5,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from shopassist.catalog.models import Product
 from shopassist.customers.models import Address, Customer
 from shopassist.demo import data
+from shopassist.demo.commerce import load_catalog, load_orders
+from shopassist.sales.models import Order
 from shopassist.staff import roles
 from shopassist.staff.models import Role
 from shopassist.stores.models import Store, StoreView, Website
@@ -77,8 +80,12 @@ def load_demo() -> dict[str, int]:
                 is_default_billing=True,
                 is_default_shipping=True,
             )
+    load_catalog(views)
+    load_orders(views)
     return {
         "store_views": StoreView.objects.count(),
+        "products": Product.objects.count(),
+        "orders": Order.objects.count(),
         "staff": User.objects.count(),
         "customers": Customer.objects.count(),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shopassist.customers.storefront import views
+from shopassist.customers.storefront import address_views, views
 
 app_name = "customers"
 
@@ -16,4 +16,14 @@ urlpatterns = [
     ),
     path("customer/account/", views.account, name="account"),
     path("customer/account/edit/", views.account_edit, name="account_edit"),
+    path("customer/address/", address_views.address_book, name="addresses"),
+    path("customer/address/new/", address_views.address_edit, name="address_new"),
+    path(
+        "customer/address/<int:address_id>/edit/", address_views.address_edit, name="address_edit"
+    ),
+    path(
+        "customer/address/<int:address_id>/delete/",
+        address_views.address_delete,
+        name="address_delete",
+    ),
 ]

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from shopassist.stores.urls import store_reverse
 
@@ -6,10 +8,19 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def store_url(context, viewname, *args, **kwargs):
-    """``{% store_url "customers:login" %}``: a storefront URL in the current store view."""
+def store_url(context, viewname, **kwargs):
+    """``{% store_url "catalog:product" sku=product.sku %}``: a storefront URL in the current
+    store view (keyword arguments only: the store code is one)."""
     request = context["request"]
-    return store_reverse(viewname, store_view=request.store_view, args=args, kwargs=kwargs)
+    return store_reverse(viewname, store_view=request.store_view, kwargs=kwargs)
+
+
+@register.filter
+def money(value):
+    """A price with its currency, in the active language's format."""
+    if value in (None, ""):
+        return ""
+    return _("$%(amount)s") % {"amount": number_format(value, decimal_pos=2, use_l10n=True)}
 
 
 @register.simple_tag(takes_context=True)

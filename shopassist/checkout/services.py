@@ -1,0 +1,161 @@
+"""Place an order from a cart: one transaction, stock decremented atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from shopassist.cart.models import Cart
+from shopassist.catalog.models import Product
+from shopassist.catalog.selectors import product_view
+from shopassist.checkout.config import CHECKMO_TITLE, FLATRATE_PRICE, FLATRATE_TITLE
+from shopassist.checkout.errors import CheckoutErrorCode
+from shopassist.core.config import config
+from shopassist.core.errors import DomainError
+from shopassist.sales.models import Order, OrderItem
+from shopassist.sales.services import next_increment_id
+from shopassist.sales.signals import order_placed
+
+SHIPPING_FLATRATE = "flatrate_flatrate"
+PAYMENT_CHECKMO = "checkmo"
+
+
+@dataclass(frozen=True)
+class ShippingAddress:
+    first_name: str
+    last_name: str
+    street: str
+    city: str
+    postcode: str
+    country: str
+    telephone: str = ""
+
+    def validate(self) -> None:
+        limits = {
+            "first_name": 150,
+            "last_name": 150,
+            "street": 255,
+            "city": 120,
+            "postcode": 20,
+            "country": 2,
+            "telephone": 40,
+        }
+        for name, limit in limits.items():
+            value = getattr(self, name).strip()
+            if (not value and name != "telephone") or len(value) > limit:
+                raise DomainError(
+                    CheckoutErrorCode.INVALID_ADDRESS,
+                    _("Complete the shipping address (%(field)s).") % {"field": name},
+                )
+
+
+def shipping_price(store_view) -> Decimal:
+    return config.get(FLATRATE_PRICE, store_view=store_view)
+
+
+def place_order(
+    *,
+    cart: Cart,
+    email: str,
+    address: ShippingAddress,
+    actor,
+    shipping_method: str = SHIPPING_FLATRATE,
+    payment_method: str = PAYMENT_CHECKMO,
+) -> Order:
+    """Turn the cart into an order. Stock never goes negative: of two buyers racing for the
+    last unit, exactly one gets it and the other a clear error."""
+    if shipping_method != SHIPPING_FLATRATE or payment_method != PAYMENT_CHECKMO:
+        raise DomainError(
+            CheckoutErrorCode.UNKNOWN_METHOD, _("Choose a shipping and payment method.")
+        )
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(
+            CheckoutErrorCode.INVALID_EMAIL, _("Enter a valid e-mail address.")
+        ) from None
+    address.validate()
+    store_view = cart.store_view
+
+    with transaction.atomic():
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        items = list(cart.items.select_related("product").order_by("product_id"))
+        if not cart.is_active or not items:
+            raise DomainError(CheckoutErrorCode.EMPTY_CART, _("Your shopping cart is empty."))
+        # Lock the products in a fixed order so concurrent checkouts cannot deadlock.
+        products = {
+            p.pk: p
+            for p in Product.objects.select_for_update()
+            .filter(pk__in=[i.product_id for i in items])
+            .order_by("pk")
+            .prefetch_related("texts")
+        }
+        lines = []
+        for item in items:
+            product = products[item.product_id]
+            name = product_view(product, store_view).name
+            if not product.is_active:
+                raise DomainError(
+                    CheckoutErrorCode.PRODUCT_UNAVAILABLE,
+                    _("%(name)s is no longer available.") % {"name": name},
+                )
+            updated = Product.objects.filter(pk=product.pk, stock_qty__gte=item.qty).update(
+                stock_qty=F("stock_qty") - item.qty
+            )
+            if updated != 1:
+                raise DomainError(
+                    CheckoutErrorCode.OUT_OF_STOCK,
+                    _("%(name)s is out of stock or not available in the requested quantity.")
+                    % {"name": name},
+                )
+            lines.append((product, name, item.qty))
+
+        subtotal = sum((p.price * qty for p, _name, qty in lines), Decimal("0.00"))
+        shipping = shipping_price(store_view)
+        customer = cart.customer
+        staff = getattr(actor, "staff_user", None)
+        order = Order.objects.create(
+            increment_id=next_increment_id("order"),
+            store_view=store_view,
+            customer=customer,
+            customer_email=customer.email if customer else email,
+            customer_first_name=customer.first_name if customer else address.first_name.strip(),
+            customer_last_name=customer.last_name if customer else address.last_name.strip(),
+            ship_street=address.street.strip(),
+            ship_city=address.city.strip(),
+            ship_postcode=address.postcode.strip(),
+            ship_country=address.country.strip().upper(),
+            ship_telephone=address.telephone.strip(),
+            shipping_method=shipping_method,
+            shipping_description=config.get(FLATRATE_TITLE, store_view=store_view),
+            payment_method=payment_method,
+            payment_title=config.get(CHECKMO_TITLE, store_view=store_view),
+            subtotal=subtotal,
+            shipping_amount=shipping,
+            grand_total=subtotal + shipping,
+            placed_by=staff,
+            placed_by_username=staff.get_username() if staff else "",
+        )
+        OrderItem.objects.bulk_create(
+            OrderItem(
+                order=order,
+                product=product,
+                sku=product.sku,
+                name=name,
+                price=product.price,
+                qty_ordered=qty,
+                row_total=product.price * qty,
+            )
+            for product, name, qty in lines
+        )
+        cart.is_active = False
+        cart.save(update_fields=["is_active"])
+        order_placed.send(sender=Order, order=order, actor=actor)
+    return order

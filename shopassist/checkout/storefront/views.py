@@ -1,0 +1,89 @@
+"""Checkout: shipping address, flat-rate shipping, Check / Money order, review, place order."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from shopassist.cart.selectors import cart_for_request, cart_summary
+from shopassist.checkout import services
+from shopassist.checkout.config import CHECKMO_TITLE, FLATRATE_TITLE
+from shopassist.checkout.storefront.forms import NEW_ADDRESS, CheckoutForm
+from shopassist.core.actor import Actor
+from shopassist.core.config import config
+from shopassist.core.errors import DomainError
+from shopassist.sales.models import Order
+from shopassist.stores.urls import store_reverse
+
+LAST_ORDER_SESSION_KEY = "_last_order_id"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    store_view = request.store_view
+    cart = cart_for_request(request)
+    summary = cart_summary(cart, store_view)
+    if summary.is_empty:
+        messages.info(request, _("Your shopping cart is empty."))
+        return HttpResponseRedirect(store_reverse("cart:cart", store_view=store_view))
+    customer = request.customer or None
+    addresses = list(customer.addresses.all()) if customer else []
+    default = next(
+        (a for a in addresses if a.is_default_shipping), addresses[0] if addresses else None
+    )
+    form = CheckoutForm(
+        request.POST or None,
+        customer=customer,
+        addresses=addresses,
+        initial={"address_choice": str(default.pk) if default else NEW_ADDRESS, "country": "US"},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = form.selected_address()
+        data = form.cleaned_data
+        address = services.ShippingAddress(
+            first_name=chosen.first_name if chosen else data["first_name"],
+            last_name=chosen.last_name if chosen else data["last_name"],
+            street=chosen.street if chosen else data["street"],
+            city=chosen.city if chosen else data["city"],
+            postcode=chosen.postcode if chosen else data["postcode"],
+            country=chosen.country if chosen else data["country"],
+            telephone=chosen.telephone if chosen else data["telephone"],
+        )
+        try:
+            order = services.place_order(
+                cart=cart,
+                email=customer.email if customer else data["email"],
+                address=address,
+                actor=Actor.for_request(request),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session[LAST_ORDER_SESSION_KEY] = order.pk
+            return HttpResponseRedirect(store_reverse("checkout:success", store_view=store_view))
+    shipping = services.shipping_price(store_view)
+    return render(
+        request,
+        "checkout/checkout.html",
+        {
+            "form": form,
+            "summary": summary,
+            "shipping_price": shipping,
+            "grand_total": summary.subtotal + shipping,
+            "shipping_title": config.get(FLATRATE_TITLE, store_view=store_view),
+            "payment_title": config.get(CHECKMO_TITLE, store_view=store_view),
+            "has_addresses": bool(addresses),
+        },
+    )
+
+
+@never_cache
+def success(request):
+    order_id = request.session.get(LAST_ORDER_SESSION_KEY)
+    order = Order.objects.filter(pk=order_id).first() if order_id else None
+    if order is None:
+        raise Http404
+    return render(request, "checkout/success.html", {"order": order})
