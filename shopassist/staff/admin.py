@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
@@ -52,16 +52,18 @@ class RoleAdmin(ResourceModelAdmin):
         form.save_resources(obj)
 
 
-class StaffUserCreationForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
+class StaffUserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
         model = StaffUser
         fields = ("username",)
 
 
-class StaffUserChangeForm(forms.ModelForm):
-    class Meta:
+class StaffUserChangeForm(UserChangeForm):
+    """Django's user change form: the password shows as a read-only summary, never the hash."""
+
+    class Meta(UserChangeForm.Meta):
         model = StaffUser
-        fields = ("username", "first_name", "last_name", "email", "is_active", "groups")
+        fields = ("username", "password", "first_name", "last_name", "email", "is_active", "groups")
         labels = {"groups": _("User Roles")}
 
 
@@ -99,6 +101,15 @@ class StaffUserAdmin(ResourcePermissions, UserAdmin):
         if db_field.name == "groups":
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # Editing someone more powerful (e.g. setting their password) would be an escalation path.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.can_manage_user(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.can_manage_user(request.user, obj))
 
     def save_model(self, request, obj, form, change):
         obj.is_staff = True  # every user of this page is staff; customers live elsewhere

@@ -66,3 +66,10 @@ def can_grant(user, role) -> bool:
     """Staff may hand out a role only if it grants nothing they do not hold themselves."""
     access, resources = role_resources(role)
     return can_grant_resources(user, access=access, resource_ids=resources)
+
+
+def can_manage_user(editor, user) -> bool:
+    """Staff may edit (or set the password of) only users holding nothing more than they do."""
+    if user.is_superuser and not editor.is_superuser:
+        return False
+    return all(can_grant(editor, role) for role in user.groups.all())

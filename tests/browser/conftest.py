@@ -60,5 +60,5 @@ def storefront_login(page, base_url, email, store="en", password="demo-customer"
     page.goto(f"{base_url}/{store}/customer/account/login/")
     page.fill("#id_email", email)
     page.fill("#id_password", password)
-    page.click("button[type=submit].sf-button")
+    page.click("#send2")
     page.wait_for_url(f"{base_url}/{store}/customer/account/")

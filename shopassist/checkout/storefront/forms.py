@@ -6,7 +6,9 @@ NEW_ADDRESS = "new"
 
 class CheckoutForm(forms.Form):
     email = forms.EmailField(label=_("E-mail Address"), max_length=254, required=False)
-    address_choice = forms.ChoiceField(label=_("Shipping Address"), required=False)
+    address_choice = forms.ChoiceField(
+        label=_("Shipping Address"), required=False, widget=forms.RadioSelect
+    )
     first_name = forms.CharField(label=_("First Name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last Name"), max_length=150, required=False)
     street = forms.CharField(label=_("Street Address"), max_length=255, required=False)
@@ -25,6 +27,8 @@ class CheckoutForm(forms.Form):
         if customer is None:
             self.fields["email"].required = True
             del self.fields["address_choice"]
+        else:
+            del self.fields["email"]  # a customer's order goes to the account's e-mail
 
     def clean(self):
         data = super().clean()
