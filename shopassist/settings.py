@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "shopassist.cart",
     "shopassist.checkout",
     "shopassist.sales",
+    "shopassist.login_as_customer",
     "shopassist.storefront",
     "shopassist.demo",
     "shopassist.admin_panel",
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shopassist.customers.middleware.CustomerMiddleware",
+    "shopassist.login_as_customer.middleware.AssistedSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -133,12 +133,21 @@ def merge_guest_cart(*, guest_cart: Cart, customer_cart: Cart, actor) -> None:
     """Move a guest cart's items into the customer's cart (capped by stock), then close it."""
     with transaction.atomic():
         for guest_item in guest_cart.items.select_related("product"):
-            item, _created = CartItem.objects.select_for_update().get_or_create(
-                cart=customer_cart, product=guest_item.product, defaults={"qty": 0}
+            item = (
+                CartItem.objects.select_for_update()
+                .filter(cart=customer_cart, product=guest_item.product)
+                .first()
             )
-            previous = item.qty
-            item.qty = min(previous + guest_item.qty, max(guest_item.product.stock_qty, 1))
-            item.save(update_fields=["qty"])
+            previous = item.qty if item else 0
+            qty = min(previous + guest_item.qty, max(guest_item.product.stock_qty, 1))
+            if item is None:
+                # Created with its quantity: a cart item of 0 violates cart_item_qty_positive.
+                item = CartItem.objects.create(
+                    cart=customer_cart, product=guest_item.product, qty=qty
+                )
+            else:
+                item.qty = qty
+                item.save(update_fields=["qty"])
             cart_changed.send(
                 sender=Cart,
                 cart=customer_cart,
@@ -151,3 +160,11 @@ def merge_guest_cart(*, guest_cart: Cart, customer_cart: Cart, actor) -> None:
         guest_cart.items.all().delete()
         guest_cart.is_active = False
         guest_cart.save(update_fields=["is_active"])
+
+
+def abandon_guest_cart(*, cart: Cart, actor) -> None:
+    """Empty and close a guest cart whose browser session is being replaced."""
+    with transaction.atomic():
+        cart.items.all().delete()
+        cart.is_active = False
+        cart.save(update_fields=["is_active"])

@@ -4,29 +4,35 @@ from django.middleware.csrf import rotate_token
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from shopassist.customers.signals import customer_logged_in
+from shopassist.customers.signals import customer_logged_in, customer_logged_out
 
 SESSION_CUSTOMER_ID = "_customer_id"
 SESSION_CUSTOMER_HASH = "_customer_hash"
 
 
-def login_customer(request, customer, *, update_last_login: bool = True) -> None:
-    """Start a customer session: new session key, new CSRF token."""
-    previous_session = dict(request.session.items())
-    request.session.cycle_key()
+def start_customer_session(request, customer) -> None:
+    """Authenticate this storefront session as the customer (the caller chose the session:
+    a cycled one for a login, a fresh one for an assisted session). No signal, no last_login."""
     request.session[SESSION_CUSTOMER_ID] = customer.pk
     request.session[SESSION_CUSTOMER_HASH] = customer.get_session_auth_hash()
     rotate_token(request)
-    if update_last_login:
-        customer.last_login = timezone.now()
-        customer.save(update_fields=["last_login"])
     request.customer = customer
+
+
+def login_customer(request, customer) -> None:
+    """The customer logs in themselves: new session key, new CSRF token, last_login."""
+    previous_session = dict(request.session.items())
+    request.session.cycle_key()
+    start_customer_session(request, customer)
+    customer.last_login = timezone.now()
+    customer.save(update_fields=["last_login"])
     customer_logged_in.send(
         sender=type(customer), request=request, customer=customer, previous_session=previous_session
     )
 
 
 def logout_customer(request) -> None:
+    customer_logged_out.send(sender=type(request.customer), request=request)
     request.session.flush()
     request.customer = None
 

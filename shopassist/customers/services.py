@@ -81,6 +81,15 @@ def update_account_information(
         if getattr(customer, name) != value
     ]
     wants_email = email != customer.email
+    if getattr(actor, "on_behalf_of_customer", False) and (wants_email or new_password):
+        # Staff acting on a customer's behalf never change the customer's credentials.
+        raise ValidationError(
+            _(
+                "The e-mail address and password cannot be changed while a store "
+                "administrator is acting on your behalf."
+            ),
+            code="acting_on_behalf",
+        )
     errors: dict[str, list[str]] = {}
     if (wants_email or new_password) and not customer.check_password(current_password):
         errors["current_password"] = [_("The current password is not correct.")]
@@ -115,6 +124,14 @@ def update_account_information(
 
 def set_customer_password(*, customer: Customer, password: str, actor) -> None:
     """Set a new password (password reset by e-mail link)."""
+    if getattr(actor, "on_behalf_of_customer", False):
+        raise ValidationError(
+            _(
+                "The password cannot be changed while a store administrator is acting on "
+                "your behalf."
+            ),
+            code="acting_on_behalf",
+        )
     validate_password(password, customer)
     with transaction.atomic():
         customer.set_password(password)

@@ -6,6 +6,9 @@ from django.dispatch import Signal
 # the items of the session before its key was cycled, e.g. to merge a guest cart).
 customer_logged_in = Signal()
 
+# The storefront session is about to be flushed by Sign Out (request).
+customer_logged_out = Signal()
+
 # Sent inside the transaction of an account change (customer, actor, changed: field names).
 customer_account_changed = Signal()
 

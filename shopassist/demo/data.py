@@ -13,8 +13,13 @@ STORE_VIEWS = [
 # role name → "all" or the ACL resource ids it grants (apps extend these lists)
 ROLES = {
     "Administrators": "all",
-    "Customer Support": ["customers.manage", "customers.manage.actions"],
-    "Auditor": [],
+    "Customer Support": [
+        "customers.manage",
+        "customers.login_as_customer.allow",
+        "customers.login_as_customer.view_log",
+        "customers.manage.actions.assistance_opt_in",
+    ],
+    "Auditor": ["customers.login_as_customer.view_log"],
     "Sales Clerk": [
         "sales.operations.orders",
         "sales.operations.orders.invoice",
@@ -50,3 +55,8 @@ ADDRESSES = {
     "kim.minji@example.com": ("서울특별시 중구 세종대로 110", "서울", "04524", "KR", "+82 2 120"),
     "chen.wei@example.com": ("臺北市信義區市府路1號", "臺北", "110", "TW", "+886 2 2720 8889"),
 }
+
+# Customers who ticked "Allow remote shopping assistance" (Chen has not).
+CONSENTING_CUSTOMERS = ["jane.doe@example.com", "marie.dupont@example.com", "kim.minji@example.com"]
+# Configuration stored by the demo (path → value), set only where nothing is stored yet.
+CONFIG = {"login_as_customer/general/enabled": "1"}

@@ -4,11 +4,15 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
 from shopassist.catalog.models import Product
+from shopassist.core.config import Scope, config
+from shopassist.core.models import ConfigValue
 from shopassist.customers.models import Address, Customer
 from shopassist.demo import data
 from shopassist.demo.commerce import load_catalog, load_orders
+from shopassist.login_as_customer.models import AssistanceConsent
 from shopassist.sales.models import Order
 from shopassist.staff import roles
 from shopassist.staff.models import Role
@@ -80,6 +84,7 @@ def load_demo() -> dict[str, int]:
                 is_default_billing=True,
                 is_default_shipping=True,
             )
+    _load_assistance(website)
     load_catalog(views)
     load_orders(views)
     return {
@@ -89,3 +94,16 @@ def load_demo() -> dict[str, int]:
         "staff": User.objects.count(),
         "customers": Customer.objects.count(),
     }
+
+
+def _load_assistance(website) -> None:
+    """The feature is enabled; Jane, Marie and Kim have consented, Chen has not."""
+    for path, value in data.CONFIG.items():
+        if not ConfigValue.objects.filter(scope=Scope.DEFAULT, scope_id=0, path=path).exists():
+            transaction.on_commit(config.invalidate)
+            ConfigValue.objects.create(scope=Scope.DEFAULT, scope_id=0, path=path, value=value)
+    for email in data.CONSENTING_CUSTOMERS:
+        customer = Customer.objects.get(website=website, email=email)
+        AssistanceConsent.objects.get_or_create(
+            customer=customer, defaults={"allowed": True, "granted_at": timezone.now()}
+        )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("shopassist.checkout.storefront.urls")),
     path("", include("shopassist.sales.storefront.urls")),
     path("", include("shopassist.customers.storefront.urls")),
+    path("", include("shopassist.login_as_customer.storefront.urls")),
 ]

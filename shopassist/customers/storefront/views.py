@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shopassist.core.actor import Actor
 from shopassist.core.config import config
 from shopassist.customers import auth, services
+from shopassist.customers.account_forms import extension_forms
 from shopassist.customers.models import Customer
 from shopassist.customers.selectors import customers_for_website, find_customer_by_email
 from shopassist.customers.storefront import forms
@@ -51,6 +53,9 @@ def customer_required(view):
 
 
 def _apply_errors(form, exc: ValidationError):
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
     for field, messages_ in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, messages_)
 
@@ -99,17 +104,21 @@ def register(request):
     if request.customer:
         return _redirect(request, "customers:account")
     form = forms.RegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    extensions = extension_forms("register", request, None, request.POST or None)
+    if request.method == "POST" and _all_valid(form, extensions):
         data = form.cleaned_data
+        actor = Actor.for_request(request)
         try:
-            customer = services.register_customer(
-                store_view=request.store_view,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                password=data["password"],
-                actor=Actor.for_request(request),
-            )
+            with transaction.atomic():
+                customer = services.register_customer(
+                    store_view=request.store_view,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    password=data["password"],
+                    actor=actor,
+                )
+                _save_extensions(request, customer, extensions, actor)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 _apply_errors(form, exc)
@@ -123,7 +132,21 @@ def register(request):
                 % {"store": config.get(STORE_NAME, store_view=request.store_view)},
             )
             return _redirect(request, "customers:account")
-    return render(request, "customers/register.html", {"form": form})
+    return render(
+        request,
+        "customers/register.html",
+        {"form": form, "extension_forms": [f for _e, f in extensions]},
+    )
+
+
+def _all_valid(form, extensions) -> bool:
+    results = [form.is_valid()] + [ext_form.is_valid() for _ext, ext_form in extensions]
+    return all(results)
+
+
+def _save_extensions(request, customer, extensions, actor) -> None:
+    for extension, ext_form in extensions:
+        extension.save(request, customer, ext_form, actor)
 
 
 @never_cache
@@ -142,26 +165,35 @@ def account_edit(request):
     initial["email"] = customer.email
     initial["change_password"] = request.GET.get("change_password") == "1"
     form = forms.AccountInformationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    extensions = extension_forms("account_edit", request, customer, request.POST or None)
+    if request.method == "POST" and _all_valid(form, extensions):
         data = form.cleaned_data
+        actor = Actor.for_request(request)
         try:
-            changed = services.update_account_information(
-                customer=customer,
-                actor=Actor.for_request(request),
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"] if data["change_email"] else customer.email,
-                current_password=data["current_password"],
-                new_password=data["new_password"] if data["change_password"] else "",
-            )
+            with transaction.atomic():
+                changed = services.update_account_information(
+                    customer=customer,
+                    actor=actor,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"] if data["change_email"] else customer.email,
+                    current_password=data["current_password"],
+                    new_password=data["new_password"] if data["change_password"] else "",
+                )
+                _save_extensions(request, customer, extensions, actor)
         except ValidationError as exc:
+            customer.refresh_from_db()
             _apply_errors(form, exc)
         else:
             if "password" in changed:
                 auth.update_session_hash(request, customer)
             messages.success(request, _("You saved the account information."))
             return _redirect(request, "customers:account")
-    return render(request, "customers/account_edit.html", {"form": form, "customer": customer})
+    return render(
+        request,
+        "customers/account_edit.html",
+        {"form": form, "customer": customer, "extension_forms": [f for _e, f in extensions]},
+    )
 
 
 @never_cache

@@ -1,0 +1,93 @@
+"""Customers › All Customers, extended: the consent flag as a column, a filter, and a field in
+Customer Information › Account Information (editable only with the opt-in resource)."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shopassist.admin_panel.site import admin_site
+from shopassist.core.acl import has_resource
+from shopassist.core.actor import Actor
+from shopassist.customers.admin import CustomerAdmin, CustomerAdminForm
+from shopassist.customers.models import Customer
+from shopassist.login_as_customer import services
+from shopassist.login_as_customer.acl import OPT_IN
+from shopassist.login_as_customer.config import DEFAULT_TITLE
+from shopassist.login_as_customer.models import AssistanceConsent
+
+CONSENT_FIELD = "allow_remote_shopping_assistance"
+
+
+def _valid_consent():
+    return AssistanceConsent.objects.filter(customer=OuterRef("pk"), allowed=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+
+
+class AssistanceFilter(admin.SimpleListFilter):
+    title = _(DEFAULT_TITLE)
+    parameter_name = "assistance"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Yes")), ("no", _("No")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(_assistance=True)
+        if self.value() == "no":
+            return queryset.filter(_assistance=False)
+        return queryset
+
+
+class AssistedCustomerForm(CustomerAdminForm):
+    allow_remote_shopping_assistance = forms.BooleanField(label=_(DEFAULT_TITLE), required=False)
+    can_change_consent = False  # set per request by AssistedCustomerAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields[CONSENT_FIELD]
+        field.disabled = not self.can_change_consent
+        if self.instance.pk:
+            consent = AssistanceConsent.objects.filter(customer=self.instance).first()
+            field.initial = bool(consent and consent.is_valid())
+
+
+class AssistedCustomerAdmin(CustomerAdmin):
+    form = AssistedCustomerForm
+    list_display = CustomerAdmin.list_display + ("assistance_allowed",)
+    list_filter = CustomerAdmin.list_filter + (AssistanceFilter,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_assistance=Exists(_valid_consent()))
+
+    @admin.display(description=_(DEFAULT_TITLE), boolean=True, ordering="_assistance")
+    def assistance_allowed(self, obj):
+        return obj._assistance
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # Without the opt-in resource the box is read-only; Django ignores posted values of
+        # disabled fields, so a forged POST changes nothing either.
+        form.can_change_consent = has_resource(request.user, OPT_IN)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        (title, options), *rest = fieldsets
+        fields = list(options["fields"]) + [CONSENT_FIELD]
+        return [(title, {**options, "fields": fields}), *rest]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if CONSENT_FIELD in form.changed_data and has_resource(request.user, OPT_IN):
+            services.set_consent(
+                customer=obj,
+                allowed=form.cleaned_data[CONSENT_FIELD],
+                actor=Actor.for_request(request),
+            )
+
+
+admin_site.unregister(Customer)
+admin_site.register(Customer, AssistedCustomerAdmin)

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginAsCustomerConfig(AppConfig):
+    name = "shopassist.login_as_customer"
+    label = "login_as_customer"
+    verbose_name = _("Login as Customer")
+
+    def ready(self):
+        # Registration: ACL resources, configuration fields, and the integrations that plug
+        # the feature into the commerce core through its extension points.
+        from shopassist.login_as_customer import acl, config  # noqa: F401
+        from shopassist.login_as_customer.integrations import (  # noqa: F401
+            actor,
+            admin_logout,
+            consent_form,
+            sales,
+        )

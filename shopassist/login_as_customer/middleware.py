@@ -1,0 +1,74 @@
+"""Every request of an assisted storefront session: check it may go on (SPEC §7), mark the
+response private, and put the banner on every HTML page (SPEC §6)."""
+
+import re
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from shopassist.core.areas import STOREFRONT
+from shopassist.login_as_customer import services, session_state
+from shopassist.stores.selectors import default_store_view
+from shopassist.stores.urls import store_reverse
+
+_BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
+
+
+class AssistedSessionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.assisted_session = None
+        if request.area != STOREFRONT or session_state.SESSION_ID_KEY not in request.session:
+            return self.get_response(request)
+
+        session = session_state.load_live_session(request.session[session_state.SESSION_ID_KEY])
+        reason = session_state.check(session, request.session.get(session_state.LAST_SEEN_KEY))
+        if reason is not None:
+            return self._end(request, session, reason)
+
+        request.assisted_session = session
+        session_state.touch(request)
+        response = self.get_response(request)
+        # An assisted page is never stored by a browser, proxy or CDN.
+        patch_cache_control(response, private=True, no_store=True)
+        response.headers.pop("Expires", None)
+        self._add_banner(request, response, session)
+        return response
+
+    def _end(self, request, session, reason):
+        if session is not None:
+            services.end_assisted_session(session=session, reason=reason)
+        request.session.flush()  # destroy the storefront session on the server
+        request.customer = None
+        messages.info(request, _("The assisted session has ended."))
+        view = request.store_view or default_store_view()
+        response = HttpResponseRedirect(store_reverse("storefront:home", store_view=view))
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def _add_banner(self, request, response, session):
+        content_type = response.get("Content-Type", "")
+        if response.streaming or not content_type.startswith("text/html"):
+            return
+        match = _BODY_OPEN.search(response.content)
+        if match is None:
+            return
+        seconds_left = session_state.seconds_left(session)
+        banner = render_to_string(
+            "login_as_customer/banner.html",
+            {
+                "session": session,
+                "seconds_left": seconds_left,
+                "time_left": f"{seconds_left // 60}:{seconds_left % 60:02d}",
+            },
+            request=request,
+        ).encode(response.charset)
+        end = match.end()
+        response.content = response.content[:end] + banner + response.content[end:]
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))

@@ -1,0 +1,114 @@
+"""Consent, assisted sessions and their one-time login tokens."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AssistanceConsent(models.Model):
+    """A customer's "Allow remote shopping assistance" flag, optionally time-limited."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, related_name="assistance_consent"
+    )
+    allowed = models.BooleanField(_("Allow remote shopping assistance"), default=False)
+    granted_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("remote shopping assistance consent")
+
+    def __str__(self):
+        return f"consent of customer {self.customer_id}: {self.allowed}"
+
+    def is_valid(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.allowed and (self.expires_at is None or self.expires_at > now)
+
+
+class EndReason(models.TextChoices):
+    CLOSED_BY_ADMIN = "closed_by_admin", _("Closed by the administrator")
+    MAX_DURATION = "max_duration", _("Maximum duration reached")
+    IDLE_TIMEOUT = "idle_timeout", _("Idle timeout")
+    CONSENT_REVOKED = "consent_revoked", _("Consent revoked or expired")
+    FEATURE_DISABLED = "feature_disabled", _("Login as Customer disabled")
+    ADMIN_LOGGED_OUT = "admin_logged_out", _("Administrator logged out")
+    ADMIN_DEACTIVATED = "admin_deactivated", _("Administrator deactivated")
+    PERMISSION_REVOKED = "permission_revoked", _("Permission revoked")
+    CUSTOMER_DEACTIVATED = "customer_deactivated", _("Customer account deactivated")
+    CUSTOMER_DELETED = "customer_deleted", _("Customer account deleted")
+    TERMINATED = "terminated", _("Terminated by an administrator")
+    NEVER_REDEEMED = "never_redeemed", _("Login link never used")
+
+
+class AssistedSession(models.Model):
+    """One assisted session: who, for whom, where, why, when — with names as they were."""
+
+    admin = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    admin_username = models.CharField(_("admin username"), max_length=150)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    customer_email = models.EmailField(_("customer e-mail"))
+    customer_name = models.CharField(_("customer name"), max_length=301)
+    store_view = models.ForeignKey(
+        "stores.StoreView", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    store_view_code = models.CharField(_("store view"), max_length=32)
+    website_name = models.CharField(_("website"), max_length=255)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("end reason"), max_length=32, choices=EndReason.choices, blank=True
+    )
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+    # Hash of the admin-panel session that started it: logging out of it ends this session.
+    admin_session_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("assisted session")
+        verbose_name_plural = _("assisted sessions")
+        indexes = [
+            models.Index(
+                fields=["customer"],
+                condition=models.Q(ended_at__isnull=True),
+                name="lac_live_by_customer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"assisted session {self.pk} ({self.admin_username} → {self.customer_email})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.started_at is not None and self.ended_at is None
+
+
+class LoginToken(models.Model):
+    """A one-time login token: only its SHA-256 hash is stored."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    assisted_session = models.OneToOneField(
+        AssistedSession, on_delete=models.CASCADE, related_name="token"
+    )
+    admin = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    store_view = models.ForeignKey("stores.StoreView", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login token")
+
+    def __str__(self):
+        return f"login token {self.pk}"

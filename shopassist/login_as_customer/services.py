@@ -1,0 +1,283 @@
+"""Login as Customer writes: start, redeem, end, consent. Each runs in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from shopassist.core.config import config
+from shopassist.core.errors import DomainError
+from shopassist.customers.models import Customer
+from shopassist.login_as_customer import config as lac_config
+from shopassist.login_as_customer import selectors, tokens
+from shopassist.login_as_customer.decisions import StartFacts, can_login_as
+from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.models import (
+    AssistanceConsent,
+    AssistedSession,
+    EndReason,
+    LoginToken,
+)
+from shopassist.login_as_customer.signals import (
+    assisted_session_ended,
+    assisted_session_started,
+    login_as_customer_denied,
+)
+from shopassist.stores.models import StoreView
+
+MAX_REASON = 255
+CONSENT_DURATIONS = {
+    "": None,
+    "1": timedelta(days=1),
+    "7": timedelta(days=7),
+    "30": timedelta(days=30),
+}
+
+
+class LoginAsCustomerDenied(DomainError):
+    def __init__(self, code: DenialCode):
+        super().__init__(code, message_for(code))
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """Where a start comes from: the admin's browser (IP, user agent, admin session)."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+    admin_session_key: str | None = None
+    channel: str = "web"
+
+
+def _deny(code: DenialCode, *, staff, customer_id, context) -> LoginAsCustomerDenied:
+    login_as_customer_denied.send(
+        sender=AssistedSession, staff=staff, customer_id=customer_id, code=code, context=context
+    )
+    return LoginAsCustomerDenied(code)
+
+
+def _rate_limited(staff) -> bool:
+    limit = config.get(lac_config.START_RATE_LIMIT)
+    key = f"lac:start-rate:{staff.pk}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=120)
+        return False
+
+
+def choose_store_view(customer, store_view_id) -> StoreView | None:
+    """Manual selection uses the administrator's pick; auto detection ignores it."""
+    if config.get(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION and store_view_id:
+        try:
+            return StoreView.objects.select_related("store__website").get(pk=int(store_view_id))
+        except (StoreView.DoesNotExist, TypeError, ValueError):
+            return None
+    return selectors.auto_store_view(customer)
+
+
+def start_facts(*, staff, customer, store_view, reason) -> StartFacts:
+    consent = selectors.consent_of(customer) if customer else None
+    return StartFacts(
+        feature_enabled=lac_config.feature_enabled(),
+        staff_active=bool(staff and staff.is_active and staff.is_staff),
+        staff_allowed=bool(staff and selectors.staff_may_login_as(staff)),
+        customer_exists=customer is not None,
+        customer_active=bool(customer and customer.is_active),
+        customer_is_staff=bool(customer and selectors.customer_is_staff(customer)),
+        consent_given=bool(consent and consent.allowed),
+        consent_expires_at=consent.expires_at if consent else None,
+        store_view_usable=bool(customer and selectors.store_view_usable(customer, store_view)),
+        reason_required=config.get(lac_config.REQUIRE_REASON),
+        reason=reason,
+    )
+
+
+def start_assisted_session(
+    *, staff, customer_id, store_view_id=None, reason: str = "", origin: StartRequest
+) -> tuple[AssistedSession, str]:
+    """Check everything on the server, then record the session and mint its one-time token.
+
+    Returns the session and the raw token (to be POSTed to the storefront, never stored).
+    """
+    reason = (reason or "").strip()[:MAX_REASON]
+    context = {"ip_address": origin.ip_address, "channel": origin.channel}
+    try:
+        customer_pk = int(customer_id)
+    except (TypeError, ValueError):
+        customer_pk = None
+    customer = (
+        Customer.objects.select_related("website", "created_in").filter(pk=customer_pk).first()
+        if customer_pk
+        else None
+    )
+    store_view = choose_store_view(customer, store_view_id) if customer else None
+    decision = can_login_as(
+        start_facts(staff=staff, customer=customer, store_view=store_view, reason=reason),
+        now=timezone.now(),
+    )
+    if not decision.allowed:
+        raise _deny(decision.code, staff=staff, customer_id=customer_pk, context=context)
+    if _rate_limited(staff):
+        raise _deny(DenialCode.RATE_LIMITED, staff=staff, customer_id=customer_pk, context=context)
+
+    raw_token = tokens.new_token()
+    now = timezone.now()
+    with transaction.atomic():
+        session = AssistedSession.objects.create(
+            admin=staff,
+            admin_username=staff.get_username(),
+            customer=customer,
+            customer_email=customer.email,
+            customer_name=customer.full_name,
+            store_view=store_view,
+            store_view_code=store_view.code,
+            website_name=store_view.store.website.name,
+            reason=reason,
+            created_at=now,
+            ip_address=origin.ip_address,
+            user_agent=origin.user_agent[:512],
+            admin_session_hash=tokens.hash_session_key(origin.admin_session_key),
+        )
+        LoginToken.objects.create(
+            token_hash=tokens.hash_token(raw_token),
+            assisted_session=session,
+            admin=staff,
+            customer=customer,
+            store_view=store_view,
+            created_at=now,
+            expires_at=now + timedelta(seconds=config.get(lac_config.LINK_LIFETIME)),
+        )
+    return session, raw_token
+
+
+def redeem_login_token(*, raw_token, store_view, origin: StartRequest) -> AssistedSession:
+    """Consume a one-time token and return the session it starts; re-checks everything.
+
+    Exactly one of any number of concurrent redemptions succeeds (conditional UPDATE).
+    """
+    if not tokens.looks_like_token(raw_token):
+        raise LoginAsCustomerDenied(DenialCode.TOKEN_INVALID)
+    context = {"ip_address": origin.ip_address, "channel": origin.channel}
+    now = timezone.now()
+    token = (
+        LoginToken.objects.select_related("assisted_session", "admin", "customer__website")
+        .filter(token_hash=tokens.hash_token(raw_token))
+        .first()
+    )
+    if token is None:
+        raise _deny(DenialCode.TOKEN_INVALID, staff=None, customer_id=None, context=context)
+    staff, customer = token.admin, token.customer
+    if token.used_at is not None:
+        raise _deny(
+            DenialCode.TOKEN_REPLAYED, staff=staff, customer_id=customer.pk, context=context
+        )
+    if token.expires_at <= now:
+        _end(token.assisted_session, EndReason.NEVER_REDEEMED)
+        raise _deny(DenialCode.TOKEN_EXPIRED, staff=staff, customer_id=customer.pk, context=context)
+    if store_view is None or token.store_view_id != store_view.pk:
+        raise _deny(
+            DenialCode.TOKEN_WRONG_STORE_VIEW, staff=staff, customer_id=customer.pk, context=context
+        )
+    decision = can_login_as(
+        start_facts(
+            staff=staff,
+            customer=customer,
+            store_view=store_view,
+            reason=token.assisted_session.reason or "-",
+        ),
+        now=now,
+    )
+    if not decision.allowed:
+        _end(token.assisted_session, EndReason.NEVER_REDEEMED)
+        raise _deny(decision.code, staff=staff, customer_id=customer.pk, context=context)
+
+    with transaction.atomic():
+        consumed = LoginToken.objects.filter(pk=token.pk, used_at__isnull=True).update(used_at=now)
+        if consumed != 1:
+            raise _deny(
+                DenialCode.TOKEN_REPLAYED, staff=staff, customer_id=customer.pk, context=context
+            )
+        session = token.assisted_session
+        session.started_at = now
+        session.expires_at = now + timedelta(minutes=config.get(lac_config.MAX_DURATION))
+        session.save(update_fields=["started_at", "expires_at"])
+        assisted_session_started.send(sender=AssistedSession, session=session, context=context)
+        if config.get(lac_config.NOTIFY_CUSTOMER, store_view=store_view):
+            transaction.on_commit(lambda: _notify_customer(session, customer, store_view))
+    return session
+
+
+def _notify_customer(session, customer, store_view) -> None:
+    with translation.override(store_view.locale):
+        send_mail(
+            subject=_("A store administrator is assisting you"),
+            message=render_to_string(
+                "login_as_customer/email/session_started.txt",
+                {"session": session, "customer": customer, "store_view": store_view},
+            ),
+            from_email=None,
+            recipient_list=[customer.email],
+        )
+
+
+def _end(session: AssistedSession, reason: EndReason) -> bool:
+    """Record the end of a session once; True if this call ended it."""
+    now = timezone.now()
+    ended = AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+        ended_at=now, end_reason=reason
+    )
+    if ended:
+        session.ended_at, session.end_reason = now, reason
+        assisted_session_ended.send(sender=AssistedSession, session=session, reason=reason)
+    return bool(ended)
+
+
+def end_assisted_session(*, session: AssistedSession, reason: EndReason) -> bool:
+    """End a session (its storefront session is destroyed at its next request)."""
+    with transaction.atomic():
+        return _end(session, reason)
+
+
+def end_live_sessions(queryset, reason: EndReason) -> int:
+    count = 0
+    with transaction.atomic():
+        for session in queryset.filter(ended_at__isnull=True):
+            count += _end(session, reason)
+    return count
+
+
+def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> AssistanceConsent:
+    """Grant (optionally for 1, 7 or 30 days) or revoke remote shopping assistance.
+
+    Revoking ends the customer's live assisted sessions. Refused while an administrator acts
+    on the customer's behalf: only the customer (or staff in the admin panel) decides.
+    """
+    if getattr(actor, "on_behalf_of_customer", False):
+        raise LoginAsCustomerDenied(DenialCode.CONSENT_CHANGE_BLOCKED)
+    if duration not in CONSENT_DURATIONS:
+        raise LoginAsCustomerDenied(DenialCode.INVALID_DURATION)
+    now = timezone.now()
+    with transaction.atomic():
+        consent, _created = AssistanceConsent.objects.select_for_update().get_or_create(
+            customer=customer
+        )
+        if allowed and not consent.is_valid(now):
+            consent.granted_at = now
+        delta = CONSENT_DURATIONS[duration] if allowed else None
+        consent.allowed = allowed
+        consent.expires_at = now + delta if delta else None
+        consent.save()
+        if not allowed:
+            end_live_sessions(
+                selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED
+            )
+    return consent

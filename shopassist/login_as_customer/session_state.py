@@ -1,0 +1,66 @@
+"""What an assisted storefront session keeps in its session, and how it is checked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+
+from shopassist.core.config import config
+from shopassist.login_as_customer import config as lac_config
+from shopassist.login_as_customer import selectors
+from shopassist.login_as_customer.decisions import LiveFacts, end_reason_for
+from shopassist.login_as_customer.models import AssistedSession, EndReason
+
+SESSION_ID_KEY = "_lac_session_id"
+LAST_SEEN_KEY = "_lac_last_seen"
+LAST_SEEN_GRANULARITY = 10  # seconds: write the session at most this often for the idle clock
+
+
+def load_live_session(session_id) -> AssistedSession | None:
+    return (
+        AssistedSession.objects.select_related(
+            "admin", "customer", "customer__assistance_consent", "store_view__store__website"
+        )
+        .filter(pk=session_id)
+        .first()
+    )
+
+
+def live_facts(session: AssistedSession, *, last_seen: datetime) -> LiveFacts:
+    admin, customer = session.admin, session.customer
+    consent = getattr(customer, "assistance_consent", None) if customer else None
+    return LiveFacts(
+        ended=session.ended_at is not None,
+        feature_enabled=lac_config.feature_enabled(),
+        admin_exists=admin is not None,
+        admin_active=bool(admin and admin.is_active and admin.is_staff),
+        admin_allowed=bool(admin and selectors.staff_may_login_as(admin)),
+        customer_exists=customer is not None,
+        customer_active=bool(customer and customer.is_active),
+        consent_valid=bool(consent and consent.is_valid()),
+        started_at=session.started_at,
+        last_seen_at=last_seen,
+        max_duration=timedelta(minutes=config.get(lac_config.MAX_DURATION)),
+        idle_timeout=timedelta(minutes=config.get(lac_config.IDLE_TIMEOUT)),
+    )
+
+
+def check(session: AssistedSession | None, last_seen_epoch) -> EndReason | None:
+    if session is None or session.started_at is None:
+        return EndReason.TERMINATED
+    last_seen = (
+        datetime.fromtimestamp(last_seen_epoch, tz=UTC) if last_seen_epoch else session.started_at
+    )
+    return end_reason_for(live_facts(session, last_seen=last_seen), now=timezone.now())
+
+
+def touch(request) -> None:
+    now = timezone.now().timestamp()
+    if now - request.session.get(LAST_SEEN_KEY, 0) >= LAST_SEEN_GRANULARITY:
+        request.session[LAST_SEEN_KEY] = now
+
+
+def seconds_left(session: AssistedSession) -> int:
+    deadline = session.started_at + timedelta(minutes=config.get(lac_config.MAX_DURATION))
+    return max(0, int((deadline - timezone.now()).total_seconds()))
