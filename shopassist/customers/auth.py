@@ -37,18 +37,23 @@ def logout_customer(request) -> None:
     request.customer = None
 
 
-def customer_from_session(request):
-    """The customer of this storefront session, or None (also when the password changed)."""
+def customer_from_session(request, *, loaded=None):
+    """The customer of this storefront session, or None (also when the password changed).
+
+    ``loaded`` is the session's customer when a caller already read it (saves a query)."""
     from shopassist.customers.models import Customer
 
     customer_id = request.session.get(SESSION_CUSTOMER_ID)
     if customer_id is None:
         return None
-    customer = (
-        Customer.objects.filter(pk=customer_id, is_active=True)
-        .select_related("website", "created_in")
-        .first()
-    )
+    if loaded is not None and loaded.pk == customer_id:
+        customer = loaded if loaded.is_active else None
+    else:
+        customer = (
+            Customer.objects.filter(pk=customer_id, is_active=True)
+            .select_related("website", "created_in")
+            .first()
+        )
     if customer is None or not constant_time_compare(
         request.session.get(SESSION_CUSTOMER_HASH, ""), customer.get_session_auth_hash()
     ):

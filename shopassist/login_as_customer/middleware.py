@@ -5,12 +5,13 @@ import re
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from shopassist.core.areas import STOREFRONT
+from shopassist.customers.auth import customer_from_session
 from shopassist.login_as_customer import services, session_state
+from shopassist.login_as_customer.banner import banner_html
 from shopassist.stores.selectors import default_store_view
 from shopassist.stores.urls import store_reverse
 
@@ -32,6 +33,8 @@ class AssistedSessionMiddleware:
             return self._end(request, session, reason)
 
         request.assisted_session = session
+        # The check above loaded the customer: reuse it (hash and website still verified).
+        request.customer = customer_from_session(request, loaded=session.customer)
         session_state.touch(request)
         response = self.get_response(request)
         # An assisted page is never stored by a browser, proxy or CDN.
@@ -58,17 +61,8 @@ class AssistedSessionMiddleware:
         match = _BODY_OPEN.search(response.content)
         if match is None:
             return
-        seconds_left = session_state.seconds_left(session)
-        banner = render_to_string(
-            "login_as_customer/banner.html",
-            {
-                "session": session,
-                "seconds_left": seconds_left,
-                "time_left": f"{seconds_left // 60}:{seconds_left % 60:02d}",
-            },
-            request=request,
-        ).encode(response.charset)
+        html = banner_html(request, session).encode(response.charset)
         end = match.end()
-        response.content = response.content[:end] + banner + response.content[end:]
+        response.content = response.content[:end] + html + response.content[end:]
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
+from shopassist.core.acl_grants import has_resource_memoised
 from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import selectors
+from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.decisions import LiveFacts, end_reason_for
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 
@@ -18,10 +19,9 @@ LAST_SEEN_GRANULARITY = 10  # seconds: write the session at most this often for 
 
 
 def load_live_session(session_id) -> AssistedSession | None:
+    """The session with everything the per-request check needs, in one query."""
     return (
-        AssistedSession.objects.select_related(
-            "admin", "customer", "customer__assistance_consent", "store_view__store__website"
-        )
+        AssistedSession.objects.select_related("admin", "customer", "customer__assistance_consent")
         .filter(pk=session_id)
         .first()
     )
@@ -35,7 +35,7 @@ def live_facts(session: AssistedSession, *, last_seen: datetime) -> LiveFacts:
         feature_enabled=lac_config.feature_enabled(),
         admin_exists=admin is not None,
         admin_active=bool(admin and admin.is_active and admin.is_staff),
-        admin_allowed=bool(admin and selectors.staff_may_login_as(admin)),
+        admin_allowed=has_resource_memoised(admin, ALLOW),
         customer_exists=customer is not None,
         customer_active=bool(customer and customer.is_active),
         consent_valid=bool(consent and consent.is_valid()),
