@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint install messages migrate demo serve bench clean
+.PHONY: run test lint install messages migrate demo serve bench bench-lac clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -36,6 +36,11 @@ test: lint messages
 serve: messages migrate
 	$(PY) manage.py collectstatic --no-input -v0
 	$(VENV)/bin/gunicorn shopassist.wsgi -b 127.0.0.1:$(PORT) -w 2
+
+bench-lac: install
+	$(PY) benchmarks/bench_login_as_customer.py
+
+bench: bench-lac
 
 clean:
 	rm -rf var staticfiles
