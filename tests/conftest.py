@@ -1,20 +1,33 @@
 """Shared fixtures: demo data, people named by role, configuration helpers."""
 
 import os
+from importlib import import_module
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import login
 from django.contrib.auth.models import User
+from django.http import HttpRequest
 from django.test import Client
 
+from shopassist.core import areas
+from shopassist.core.areas import area_session_store
 from shopassist.core.config import Scope, config
 from shopassist.core.config.services import save_config_values
 from shopassist.customers.models import Customer
+from shopassist.demo.data import CUSTOMER_PASSWORD
 from shopassist.demo.loader import load_demo
 from shopassist.stores.models import StoreView
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The demo data hashes eight passwords; PBKDF2's production cost is wasted on tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -95,19 +108,32 @@ def set_config(django_capture_on_commit_callbacks):
     return _set
 
 
+def login_admin_client(client: Client, user) -> Client:
+    """Log ``user`` in to the admin area of ``client``.
+
+    ``Client.force_login`` writes Django's default session cookie, which the admin area never
+    reads: build an admin-area session instead and hand the client its cookie.
+    """
+    engine = import_module(django_settings.SESSION_ENGINE)
+    request = HttpRequest()
+    request.session = area_session_store(engine.SessionStore, areas.ADMIN)()
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.save()
+    client.cookies[django_settings.ADMIN_SESSION_COOKIE_NAME] = request.session.session_key
+    return client
+
+
 @pytest.fixture
 def admin_client_for():
     """A test client logged in to the admin panel as the given staff user."""
 
     def _client(user, **kwargs):
-        client = Client(**kwargs)
-        client.force_login(user)
-        return client
+        return login_admin_client(Client(**kwargs), user)
 
     return _client
 
 
-def login_customer_client(client: Client, customer, store_code="en", password="demo-customer"):
+def login_customer_client(client: Client, customer, store_code="en", password=CUSTOMER_PASSWORD):
     response = client.post(
         f"/{store_code}/customer/account/login/", {"email": customer.email, "password": password}
     )

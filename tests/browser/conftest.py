@@ -2,6 +2,8 @@
 
 import pytest
 
+from shopassist.demo.data import CUSTOMER_PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -56,7 +58,7 @@ def admin_login(page, base_url, username):
     page.wait_for_url(f"{base_url}/admin/")
 
 
-def storefront_login(page, base_url, email, store="en", password="demo-customer"):
+def storefront_login(page, base_url, email, store="en", password=CUSTOMER_PASSWORD):
     page.goto(f"{base_url}/{store}/customer/account/login/")
     page.fill("#id_email", email)
     page.fill("#id_password", password)

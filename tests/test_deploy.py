@@ -1,0 +1,96 @@
+"""Production mode: a clean deploy check, refusal without secrets, no demo data."""
+
+import os
+import secrets
+import string
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.test import override_settings
+
+from shopassist.customers.models import Customer
+from shopassist.demo.loader import load_demo
+from shopassist.stores.models import Store, StoreView, Website
+
+PRODUCTION_HOST = "shop.example.com"
+
+
+def random_secret_key(length=60):
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+# Set by the test suite (conftest) or a developer shell; a deployment has none of them.
+NOT_IN_PRODUCTION = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
+def manage(*args, **env_overrides):
+    """Run manage.py in a fresh process, in production mode."""
+    env = {key: value for key, value in os.environ.items() if key not in NOT_IN_PRODUCTION}
+    env.update({"SHOPASSIST_ENV": "production", "ALLOWED_HOSTS": PRODUCTION_HOST})
+    env.update(env_overrides)
+    env = {key: value for key, value in env.items() if value is not None}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_is_clean_in_production_mode():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=random_secret_key())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY must be set (50+ characters) in production."),
+        ({"SECRET_KEY": "too-short"}, "SECRET_KEY must be set (50+ characters) in production."),
+        (
+            {"SECRET_KEY": random_secret_key(), "ALLOWED_HOSTS": ""},
+            "ALLOWED_HOSTS must be set in production.",
+        ),
+    ],
+)
+def test_production_mode_refuses_to_start_without_its_secrets(env, message):
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert f"django.core.exceptions.ImproperlyConfigured: {message}" in result.stderr
+
+
+def demo_rows():
+    return {
+        model._meta.label: model.objects.count()
+        for model in (Website, Store, StoreView, Group, User, Customer)
+    }
+
+
+@override_settings(PRODUCTION=True)
+def test_demo_loader_refuses_in_production_mode(db):
+    before = demo_rows()
+
+    with pytest.raises(ImproperlyConfigured, match="never be loaded in production mode"):
+        load_demo()
+    with pytest.raises(ImproperlyConfigured, match="never be loaded in production mode"):
+        call_command("load_demo")
+
+    assert demo_rows() == before
+    assert sum(before.values()) == 0
+
+
+def test_demo_loader_runs_outside_production_and_is_idempotent(db):
+    assert load_demo() == load_demo()
+    assert demo_rows()["stores.StoreView"] == 4
