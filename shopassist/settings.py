@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "shopassist.cart",
     "shopassist.checkout",
     "shopassist.sales",
+    "shopassist.audit",
     "shopassist.login_as_customer",
     "shopassist.storefront",
     "shopassist.demo",
@@ -63,8 +64,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shopassist.customers.middleware.CustomerMiddleware",
-    "shopassist.login_as_customer.middleware.AssistedSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: ending an assisted session leaves a message for the next page.
+    "shopassist.login_as_customer.middleware.AssistedSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

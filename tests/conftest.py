@@ -139,3 +139,24 @@ def login_customer_client(client: Client, customer, store_code="en", password=CU
     )
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+@pytest.fixture(autouse=True)
+def _audit_gate_for_flush(request):
+    """Transactional tests end with Django's flush, which on SQLite DELETEs every table — and
+    the append-only triggers refuse that unless the retention gate is open. Open it only for
+    that flush (PostgreSQL flushes with TRUNCATE, which row triggers do not see)."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    def set_gate(value):
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE audit_gate SET open = %s WHERE id = 1", [value])
+
+    set_gate(0)
+    yield
+    set_gate(1)

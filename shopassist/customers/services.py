@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from shopassist.customers.config import accounts_shared_globally
 from shopassist.customers.models import Customer
 from shopassist.customers.selectors import find_customer_by_email
-from shopassist.customers.signals import customer_account_changed
+from shopassist.customers.signals import account_change_refused, customer_account_changed
 
 
 def email_taken(*, email: str, website_id: int, exclude_pk: int | None = None) -> bool:
@@ -83,6 +83,10 @@ def update_account_information(
     wants_email = email != customer.email
     if getattr(actor, "on_behalf_of_customer", False) and (wants_email or new_password):
         # Staff acting on a customer's behalf never change the customer's credentials.
+        fields = [n for n, wanted in (("email", wants_email), ("password", new_password)) if wanted]
+        account_change_refused.send(
+            sender=Customer, customer=customer, actor=actor, fields=fields, code="acting_on_behalf"
+        )
         raise ValidationError(
             _(
                 "The e-mail address and password cannot be changed while a store "
@@ -125,6 +129,13 @@ def update_account_information(
 def set_customer_password(*, customer: Customer, password: str, actor) -> None:
     """Set a new password (password reset by e-mail link)."""
     if getattr(actor, "on_behalf_of_customer", False):
+        account_change_refused.send(
+            sender=Customer,
+            customer=customer,
+            actor=actor,
+            fields=["password"],
+            code="acting_on_behalf",
+        )
         raise ValidationError(
             _(
                 "The password cannot be changed while a store administrator is acting on "

@@ -9,6 +9,10 @@ customer_logged_in = Signal()
 # The storefront session is about to be flushed by Sign Out (request).
 customer_logged_out = Signal()
 
+# An account change was refused because of who asked (customer, actor, fields, code); sent
+# after the refusal, nothing changed.
+account_change_refused = Signal()
+
 # Sent inside the transaction of an account change (customer, actor, changed: field names).
 customer_account_changed = Signal()
 

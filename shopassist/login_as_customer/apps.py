@@ -14,6 +14,7 @@ class LoginAsCustomerConfig(AppConfig):
         from shopassist.login_as_customer.integrations import (  # noqa: F401
             actor,
             admin_logout,
+            audit_trail,
             consent_form,
             sales,
         )

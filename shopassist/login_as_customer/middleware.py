@@ -4,13 +4,15 @@ response private, and put the banner on every HTML page (SPEC §6)."""
 import re
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from shopassist.core.actor import client_ip
 from shopassist.core.areas import STOREFRONT
 from shopassist.customers.auth import customer_from_session
-from shopassist.login_as_customer import services, session_state
+from shopassist.login_as_customer import events, services, session_state
 from shopassist.login_as_customer.banner import banner_html
 from shopassist.stores.selectors import default_store_view
 from shopassist.stores.urls import store_reverse
@@ -36,11 +38,30 @@ class AssistedSessionMiddleware:
         # The check above loaded the customer: reuse it (hash and website still verified).
         request.customer = customer_from_session(request, loaded=session.customer)
         session_state.touch(request)
-        response = self.get_response(request)
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            response = self.get_response(request)
+        else:
+            response = self._recorded(request, session)
         # An assisted page is never stored by a browser, proxy or CDN.
         patch_cache_control(response, private=True, no_store=True)
         response.headers.pop("Expires", None)
         self._add_banner(request, response, session)
+        return response
+
+    def _recorded(self, request, session):
+        """Run a state-changing request and its generic entry in one transaction: a failed
+        entry fails the change, a rolled-back change leaves no entry."""
+        with transaction.atomic():
+            response = self.get_response(request)
+            match = getattr(request, "resolver_match", None)
+            events.request_made(
+                session,
+                view_name=match.view_name if match else request.path_info[:200],
+                method=request.method,
+                status_code=response.status_code,
+                ip_address=client_ip(request),
+            )
+        events.write_pending(session)
         return response
 
     def _end(self, request, session, reason):

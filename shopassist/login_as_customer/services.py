@@ -16,7 +16,7 @@ from shopassist.core.config import config
 from shopassist.core.errors import DomainError
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import selectors, tokens
+from shopassist.login_as_customer import events, selectors, tokens
 from shopassist.login_as_customer.decisions import StartFacts, can_login_as
 from shopassist.login_as_customer.errors import DenialCode, message_for
 from shopassist.login_as_customer.models import (
@@ -56,7 +56,16 @@ class StartRequest:
     channel: str = "web"
 
 
-def _deny(code: DenialCode, *, staff, customer_id, context) -> LoginAsCustomerDenied:
+def _deny(code: DenialCode, *, staff, customer_id, context, stage="start"):
+    """Record a refusal (outside the refused change, which never happened) and build it."""
+    events.denied(
+        stage=stage,
+        staff=staff,
+        customer_id=customer_id,
+        code=code,
+        channel=context["channel"],
+        ip_address=context["ip_address"],
+    )
     login_as_customer_denied.send(
         sender=AssistedSession, staff=staff, customer_id=customer_id, code=code, context=context
     )
@@ -147,6 +156,7 @@ def start_assisted_session(
             user_agent=origin.user_agent[:512],
             admin_session_hash=tokens.hash_session_key(origin.admin_session_key),
         )
+        events.started(session, channel=origin.channel, ip_address=origin.ip_address)
         LoginToken.objects.create(
             token_hash=tokens.hash_token(raw_token),
             assisted_session=session,
@@ -174,18 +184,34 @@ def redeem_login_token(*, raw_token, store_view, origin: StartRequest) -> Assist
         .first()
     )
     if token is None:
-        raise _deny(DenialCode.TOKEN_INVALID, staff=None, customer_id=None, context=context)
+        raise _deny(
+            DenialCode.TOKEN_INVALID, staff=None, customer_id=None, context=context, stage="redeem"
+        )
     staff, customer = token.admin, token.customer
     if token.used_at is not None:
         raise _deny(
-            DenialCode.TOKEN_REPLAYED, staff=staff, customer_id=customer.pk, context=context
+            DenialCode.TOKEN_REPLAYED,
+            staff=staff,
+            customer_id=customer.pk,
+            context=context,
+            stage="redeem",
         )
     if token.expires_at <= now:
         _end(token.assisted_session, EndReason.NEVER_REDEEMED)
-        raise _deny(DenialCode.TOKEN_EXPIRED, staff=staff, customer_id=customer.pk, context=context)
+        raise _deny(
+            DenialCode.TOKEN_EXPIRED,
+            staff=staff,
+            customer_id=customer.pk,
+            context=context,
+            stage="redeem",
+        )
     if store_view is None or token.store_view_id != store_view.pk:
         raise _deny(
-            DenialCode.TOKEN_WRONG_STORE_VIEW, staff=staff, customer_id=customer.pk, context=context
+            DenialCode.TOKEN_WRONG_STORE_VIEW,
+            staff=staff,
+            customer_id=customer.pk,
+            context=context,
+            stage="redeem",
         )
     decision = can_login_as(
         start_facts(
@@ -198,18 +224,25 @@ def redeem_login_token(*, raw_token, store_view, origin: StartRequest) -> Assist
     )
     if not decision.allowed:
         _end(token.assisted_session, EndReason.NEVER_REDEEMED)
-        raise _deny(decision.code, staff=staff, customer_id=customer.pk, context=context)
+        raise _deny(
+            decision.code, staff=staff, customer_id=customer.pk, context=context, stage="redeem"
+        )
 
     with transaction.atomic():
         consumed = LoginToken.objects.filter(pk=token.pk, used_at__isnull=True).update(used_at=now)
         if consumed != 1:
             raise _deny(
-                DenialCode.TOKEN_REPLAYED, staff=staff, customer_id=customer.pk, context=context
+                DenialCode.TOKEN_REPLAYED,
+                staff=staff,
+                customer_id=customer.pk,
+                context=context,
+                stage="redeem",
             )
         session = token.assisted_session
         session.started_at = now
         session.expires_at = now + timedelta(minutes=config.get(lac_config.MAX_DURATION))
         session.save(update_fields=["started_at", "expires_at"])
+        events.redeemed(session, channel=origin.channel, ip_address=origin.ip_address)
         assisted_session_started.send(sender=AssistedSession, session=session, context=context)
         if config.get(lac_config.NOTIFY_CUSTOMER, store_view=store_view):
             transaction.on_commit(lambda: _notify_customer(session, customer, store_view))
@@ -237,6 +270,7 @@ def _end(session: AssistedSession, reason: EndReason) -> bool:
     )
     if ended:
         session.ended_at, session.end_reason = now, reason
+        events.ended(session, reason=reason)
         assisted_session_ended.send(sender=AssistedSession, session=session, reason=reason)
     return bool(ended)
 
@@ -262,6 +296,14 @@ def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> Assist
     on the customer's behalf: only the customer (or staff in the admin panel) decides.
     """
     if getattr(actor, "on_behalf_of_customer", False):
+        session = getattr(actor, "context", {}).get("assisted_session")
+        if session is not None:
+            events.blocked(
+                session,
+                action="consent.blocked",
+                details={"allowed": allowed},
+                ip_address=actor.ip_address,
+            )
         raise LoginAsCustomerDenied(DenialCode.CONSENT_CHANGE_BLOCKED)
     if duration not in CONSENT_DURATIONS:
         raise LoginAsCustomerDenied(DenialCode.INVALID_DURATION)

@@ -6,6 +6,12 @@ from shopassist.core.actor import Actor
 from shopassist.core.signals import actor_for_request
 
 ASSISTED_SESSION_ID = "assisted_session_id"
+ASSISTED_SESSION = "assisted_session"
+
+
+def assisted_session_of(actor):
+    """The live assisted session an actor acts in, or None."""
+    return getattr(actor, "context", {}).get(ASSISTED_SESSION)
 
 
 @receiver(actor_for_request)
@@ -18,5 +24,5 @@ def assisted_actor(sender, request, actor, **kwargs):
         customer=actor.customer,
         channel=actor.channel,
         ip_address=actor.ip_address,
-        context={ASSISTED_SESSION_ID: session.pk},
+        context={ASSISTED_SESSION_ID: session.pk, ASSISTED_SESSION: session},
     )

@@ -17,6 +17,10 @@ from shopassist.login_as_customer.errors import DenialCode, message_for
 from shopassist.login_as_customer.models import EndReason
 from shopassist.stores.urls import store_reverse
 
+# The storefront session outlives the assisted session's absolute limit a little, so the first
+# request after the limit still reaches the middleware, which records the end and destroys it.
+SESSION_EXPIRY_GRACE = 3600  # seconds
+
 
 def _origin(request) -> services.StartRequest:
     return services.StartRequest(
@@ -62,12 +66,16 @@ def redeem(request):
     cart = guest_cart(request.session, request.store_view)
     if cart is not None:
         abandon_guest_cart(cart=cart, actor=Actor.system())
+    if request.assisted_session is not None:  # replaced: its record must not stay live
+        services.end_assisted_session(
+            session=request.assisted_session, reason=EndReason.CLOSED_BY_ADMIN
+        )
     request.session.flush()
     customer = session.customer
     start_customer_session(request, customer)
     request.session[session_state.SESSION_ID_KEY] = session.pk
     session_state.touch(request)
-    request.session.set_expiry(session_state.seconds_left(session) or 1)
+    request.session.set_expiry(session_state.seconds_left(session) + SESSION_EXPIRY_GRACE)
     messages.success(
         request, _("You are logged in as customer: %(name)s") % {"name": customer.full_name}
     )

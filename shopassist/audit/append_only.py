@@ -1,0 +1,119 @@
+"""Database triggers that refuse UPDATE and DELETE on the log tables.
+
+The one way to delete is ``retention.prune`` (documented in docs/security.md): on PostgreSQL it
+sets ``shopassist.audit_retention`` for its own transaction; on SQLite it opens the one-row
+``audit_gate`` table (not a Django model, so ``flush`` never touches it) inside its transaction.
+"""
+
+from contextlib import contextmanager
+
+from django.db import connection
+
+LOG_TABLE = "audit_actionlogentry"
+SESSION_TABLE = "login_as_customer_assistedsession"
+# Columns of an assisted session that are frozen once it has ended (foreign keys may still be
+# set to NULL when the people they name are deleted).
+FROZEN_SESSION_COLUMNS = (
+    "admin_username",
+    "customer_email",
+    "customer_name",
+    "store_view_code",
+    "website_name",
+    "reason",
+    "created_at",
+    "started_at",
+    "ended_at",
+    "end_reason",
+    "ip_address",
+    "user_agent",
+)
+
+_SQLITE = [
+    "CREATE TABLE IF NOT EXISTS audit_gate "
+    "(id INTEGER PRIMARY KEY CHECK (id = 1), open INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO audit_gate (id, open) VALUES (1, 0)",
+    f"""CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON {LOG_TABLE}
+        BEGIN SELECT RAISE(ABORT, 'the action log is append-only'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON {LOG_TABLE}
+        WHEN COALESCE((SELECT open FROM audit_gate WHERE id = 1), 0) = 0
+        BEGIN SELECT RAISE(ABORT, 'the action log is append-only'); END""",
+]
+
+_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' AND current_setting('shopassist.audit_retention', true) = 'on' THEN
+            RETURN OLD;
+        END IF;
+        RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+    END; $$ LANGUAGE plpgsql""",
+    f"DROP TRIGGER IF EXISTS audit_log_append_only ON {LOG_TABLE}",
+    f"""CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON {LOG_TABLE}
+        FOR EACH ROW EXECUTE FUNCTION audit_append_only()""",
+]
+
+
+def _session_sqlite():
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FROZEN_SESSION_COLUMNS)
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS lac_session_frozen BEFORE UPDATE ON {SESSION_TABLE}
+            WHEN OLD.ended_at IS NOT NULL AND ({changed})
+            BEGIN SELECT RAISE(ABORT, 'an ended assisted session is append-only'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS lac_session_no_delete BEFORE DELETE ON {SESSION_TABLE}
+            WHEN COALESCE((SELECT open FROM audit_gate WHERE id = 1), 0) = 0
+            BEGIN SELECT RAISE(ABORT, 'assisted sessions are append-only'); END""",
+    ]
+
+
+def _session_postgres():
+    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in FROZEN_SESSION_COLUMNS)
+    return [
+        f"""CREATE OR REPLACE FUNCTION lac_session_append_only() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                IF current_setting('shopassist.audit_retention', true) = 'on' THEN
+                    RETURN OLD;
+                END IF;
+                RAISE EXCEPTION 'assisted sessions are append-only';
+            END IF;
+            IF OLD.ended_at IS NOT NULL AND ({changed}) THEN
+                RAISE EXCEPTION 'an ended assisted session is append-only';
+            END IF;
+            RETURN NEW;
+        END; $$ LANGUAGE plpgsql""",
+        f"DROP TRIGGER IF EXISTS lac_session_append_only ON {SESSION_TABLE}",
+        f"""CREATE TRIGGER lac_session_append_only BEFORE UPDATE OR DELETE ON {SESSION_TABLE}
+            FOR EACH ROW EXECUTE FUNCTION lac_session_append_only()""",
+    ]
+
+
+def install_log_triggers(schema_editor) -> None:
+    statements = _POSTGRES if schema_editor.connection.vendor == "postgresql" else _SQLITE
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+def install_session_triggers(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        statements = _session_postgres()
+    else:
+        statements = _SQLITE[:2] + _session_sqlite()
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+@contextmanager
+def deletion_allowed():
+    """Open the gate for deletes inside the current transaction (retention only)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('shopassist.audit_retention', 'on', true)")
+        else:
+            cursor.execute("UPDATE audit_gate SET open = 1 WHERE id = 1")
+        try:
+            yield
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('shopassist.audit_retention', 'off', true)")
+            else:
+                cursor.execute("UPDATE audit_gate SET open = 0 WHERE id = 1")

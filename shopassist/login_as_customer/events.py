@@ -1,0 +1,133 @@
+"""Action log entries of Login as Customer: one small function per event, each called inside
+the transaction of what it records (action group "Login As Customer")."""
+
+from django.db import connection
+
+from shopassist.audit.models import ActionGroup, Outcome
+from shopassist.audit.writer import record
+
+GROUP = ActionGroup.LOGIN_AS_CUSTOMER
+
+
+def _session_fields(session) -> dict:
+    return {
+        "admin_id": session.admin_id,
+        "admin_username": session.admin_username,
+        "assisted_session_id": session.pk,
+        "store_view_code": session.store_view_code,
+    }
+
+
+def _record_for_session(session, *, action, customer=None, outcome=Outcome.SUCCESS, **kwargs):
+    entry_customer = customer if customer is not None else session.customer
+    fields = _session_fields(session)
+    if entry_customer is None:  # deleted since: keep the e-mail as it was
+        kwargs.setdefault("details", {})["customer_email"] = session.customer_email
+    return record(
+        action_group=GROUP,
+        action=action,
+        outcome=outcome,
+        customer=entry_customer,
+        **fields,
+        **kwargs,
+    )
+
+
+def started(session, *, channel, ip_address):
+    _record_for_session(
+        session,
+        action="start",
+        channel=channel,
+        ip_address=ip_address,
+        target=session,
+        details={"reason": session.reason},
+    )
+
+
+# Redemption refusals get their own action names in the report.
+_REDEEM_ACTIONS = {
+    "login_as_customer.token_invalid": "redeem_invalid",
+    "login_as_customer.token_expired": "redeem_expired",
+    "login_as_customer.token_replayed": "redeem_replayed",
+    "login_as_customer.token_wrong_store_view": "redeem_wrong_store_view",
+}
+
+
+def denied(*, stage, staff, customer_id, code, channel, ip_address):
+    """A refused start ("start_denied") or redemption ("redeem_expired", …)."""
+    action = (
+        _REDEEM_ACTIONS.get(str(code), "redeem_denied") if stage == "redeem" else ("start_denied")
+    )
+    record(
+        action_group=GROUP,
+        action=action,
+        outcome=Outcome.DENIED,
+        channel=channel,
+        admin=staff,
+        details={"code": str(code), "customer_id": customer_id},
+        ip_address=ip_address,
+    )
+
+
+def redeemed(session, *, channel, ip_address):
+    _record_for_session(
+        session, action="redeem", channel=channel, ip_address=ip_address, target=session
+    )
+
+
+def ended(session, *, reason):
+    _record_for_session(session, action="end", target=session, details={"reason": str(reason)})
+
+
+def blocked(session, *, action, details=None, channel="web", ip_address=None):
+    """A refused action. The refusal rolls back whatever transaction it happened in, so the
+    entry waits on the session object and is written afterwards (``write_pending``)."""
+    entry = {
+        "action": action,
+        "details": details or {},
+        "channel": channel,
+        "ip_address": ip_address,
+    }
+    if not connection.in_atomic_block:
+        _record_for_session(session, outcome=Outcome.DENIED, **entry)
+        return
+    if not hasattr(session, "pending_denials"):
+        session.pending_denials = []
+    session.pending_denials.append(entry)
+
+
+def write_pending(session) -> None:
+    """Write the refusals recorded during a request, once its transaction is over."""
+    for entry in getattr(session, "pending_denials", []):
+        _record_for_session(session, outcome=Outcome.DENIED, **entry)
+    session.pending_denials = []
+
+
+def domain_action(session, *, action, details, target=None, channel="web", ip_address=None):
+    """A readable entry for something done on the customer's account (cart, address, …)."""
+    _record_for_session(
+        session,
+        action=action,
+        target=target,
+        channel=channel,
+        ip_address=ip_address,
+        details=details,
+    )
+
+
+def request_made(session, *, view_name, method, status_code, channel="web", ip_address=None):
+    """The generic entry for every state-changing request of an assisted session."""
+    if status_code < 400:
+        outcome = Outcome.SUCCESS
+    elif status_code in (403, 405):
+        outcome = Outcome.DENIED
+    else:
+        outcome = Outcome.FAILED
+    _record_for_session(
+        session,
+        action="request",
+        outcome=outcome,
+        channel=channel,
+        ip_address=ip_address,
+        details={"view": view_name, "method": method, "status": status_code},
+    )
