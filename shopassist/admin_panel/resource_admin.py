@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
 from shopassist.admin_panel.buttons import buttons_for
+from shopassist.audit.admin_changes import admin_object_changed
 from shopassist.core.acl import has_resource
 
 
@@ -32,7 +33,24 @@ class ResourcePermissions:
         return self._allowed(request, self.acl_delete_resource)
 
 
-class ResourceModelAdmin(ResourcePermissions, admin.ModelAdmin):
+class AdminChangeLog:
+    """Every create / change / delete also goes to the action log, in the same transaction."""
+
+    def log_addition(self, request, obj, message):
+        admin_object_changed(request, obj, action="create", message=message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        admin_object_changed(request, obj, action="change", message=message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            admin_object_changed(request, obj, action="delete")
+        return super().log_deletions(request, queryset)
+
+
+class ResourceModelAdmin(AdminChangeLog, ResourcePermissions, admin.ModelAdmin):
     change_form_template = "admin_panel/change_form.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

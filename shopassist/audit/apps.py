@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Action Log")
 
     def ready(self):
-        from shopassist.audit import acl, config  # noqa: F401  (registration)
+        from shopassist.audit import acl, admin_changes, config  # noqa: F401  (registration)

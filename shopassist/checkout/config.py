@@ -21,7 +21,8 @@ class MoneyField(ConfigField):
             value = Decimal(str(raw).strip()).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
             raise ValidationError(_("Enter a valid amount."), code="invalid_amount") from None
-        if value < 0 or value > Decimal("100000"):
+        # NaN survives quantize() but makes the comparisons raise: refuse it first.
+        if value.is_nan() or value < 0 or value > Decimal("100000"):
             raise ValidationError(_("Enter an amount from 0 to 100000."), code="amount_range")
         return value
 

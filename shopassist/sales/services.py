@@ -207,7 +207,8 @@ def parse_amount(raw) -> Decimal:
         amount = Decimal(str(raw or "0").strip()).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise DomainError(SalesErrorCode.INVALID_AMOUNT, _("Enter a valid amount.")) from None
-    if amount < ZERO or amount > Decimal("9999999999.99"):
+    # NaN survives quantize() but makes the comparisons raise: refuse it first.
+    if amount.is_nan() or amount < ZERO or amount > Decimal("9999999999.99"):
         raise DomainError(SalesErrorCode.INVALID_AMOUNT, _("Enter a valid amount."))
     return amount
 

@@ -8,7 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from shopassist.admin_panel.menu import MenuEntry, add_entry
-from shopassist.admin_panel.resource_admin import ResourceModelAdmin, ResourcePermissions
+from shopassist.admin_panel.resource_admin import (
+    AdminChangeLog,
+    ResourceModelAdmin,
+    ResourcePermissions,
+)
 from shopassist.admin_panel.site import admin_site
 from shopassist.staff import roles
 from shopassist.staff.acl import ALL_USERS, USER_ROLES
@@ -68,7 +72,7 @@ class StaffUserChangeForm(UserChangeForm):
 
 
 @admin.register(StaffUser, site=admin_site)
-class StaffUserAdmin(ResourcePermissions, UserAdmin):
+class StaffUserAdmin(AdminChangeLog, ResourcePermissions, UserAdmin):
     acl_resource = ALL_USERS
     form = StaffUserChangeForm
     add_form = StaffUserCreationForm

@@ -36,7 +36,8 @@ class CheckoutForm(forms.Form):
         if choice != NEW_ADDRESS:
             return data
         for name in ("first_name", "last_name", "street", "city", "postcode", "country"):
-            if not data.get(name):
+            # A field that failed its own validation (e.g. too long) already says why.
+            if not data.get(name) and name not in self.errors:
                 self.add_error(name, _("This is a required field."))
         return data
 

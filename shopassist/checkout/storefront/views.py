@@ -58,6 +58,9 @@ def checkout(request):
                 email=customer.email if customer else data["email"],
                 address=address,
                 actor=Actor.for_request(request),
+                # The page's radios; the service refuses a method it does not offer.
+                shipping_method=request.POST.get("shipping_method") or services.SHIPPING_FLATRATE,
+                payment_method=request.POST.get("payment_method") or services.PAYMENT_CHECKMO,
             )
         except DomainError as error:
             form.add_error(None, error.message)

@@ -1,0 +1,38 @@
+"""Staff changes made in the admin panel, in the action group "Admin Changes"."""
+
+from django.dispatch import receiver
+
+from shopassist.audit.models import ActionGroup
+from shopassist.audit.writer import record
+from shopassist.core.actor import client_ip
+from shopassist.core.signals import config_saved
+
+
+def admin_object_changed(request, obj, *, action: str, message="") -> None:
+    """Called by the admin base class inside the transaction of the change."""
+    record(
+        action_group=ActionGroup.ADMIN,
+        action=f"{obj._meta.label_lower}.{action}",
+        admin=request.user,
+        target=obj,
+        details={"object": str(obj)[:200], "message": _message_text(message)},
+        ip_address=client_ip(request),
+    )
+
+
+def _message_text(message):
+    if isinstance(message, list):
+        return message  # Django's structured change message (JSON-able)
+    return str(message)[:500]
+
+
+@receiver(config_saved)
+def configuration_saved(sender, scope, scope_id, paths, actor, **kwargs):
+    staff = getattr(actor, "staff_user", None)
+    record(
+        action_group=ActionGroup.ADMIN,
+        action="configuration.save",
+        admin=staff,
+        details={"scope": str(scope), "scope_id": scope_id, "paths": list(paths)},
+        ip_address=getattr(actor, "ip_address", None),
+    )

@@ -1,0 +1,90 @@
+"""System › Action Log › Report: filter by Action Group, action, admin, customer, date; CSV."""
+
+from django import forms
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from shopassist.admin_panel.site import admin_site
+from shopassist.audit.acl import ACTION_LOG_REPORT
+from shopassist.audit.exports import stream_csv
+from shopassist.audit.filters import DateRangeForm, apply_date_range, keyset_page
+from shopassist.audit.models import ActionGroup, ActionLogEntry, Outcome
+from shopassist.core.acl import require_resource
+
+PAGE_SIZE = 50
+CSV_COLUMNS = (
+    "id",
+    "created_at",
+    "action_group",
+    "action",
+    "outcome",
+    "channel",
+    "admin_id",
+    "admin_username",
+    "customer_id",
+    "customer_email",
+    "store_view_code",
+    "assisted_session_id",
+    "target_type",
+    "target_id",
+    "ip_address",
+    "details",
+)
+
+
+class ReportFilterForm(DateRangeForm):
+    action_group = forms.ChoiceField(
+        label=_("Action Group"),
+        required=False,
+        choices=[("", _("All"))] + list(ActionGroup.choices),
+    )
+    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    admin_username = forms.CharField(label=_("Admin"), required=False, max_length=150)
+    customer_email = forms.CharField(label=_("Customer e-mail"), required=False, max_length=254)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", _("All"))] + list(Outcome.choices)
+    )
+    assisted_session = forms.IntegerField(label=_("Assisted session"), required=False, min_value=1)
+
+
+def filtered_entries(form: ReportFilterForm):
+    queryset = ActionLogEntry.objects.all()
+    if not form.is_valid():
+        return queryset.none()
+    data = form.cleaned_data
+    for field, lookup in (
+        ("action_group", "action_group"),
+        ("action", "action"),
+        ("admin_username", "admin_username"),
+        ("customer_email", "customer_email"),
+        ("outcome", "outcome"),
+        ("assisted_session", "assisted_session_id"),
+    ):
+        if data.get(field):
+            value = data[field].strip().lower() if field == "customer_email" else data[field]
+            queryset = queryset.filter(**{lookup: value})
+    return apply_date_range(queryset, "created_at", form.date_bounds())
+
+
+@require_resource(ACTION_LOG_REPORT)
+@require_GET
+def report(request):
+    form = ReportFilterForm(request.GET or None)
+    entries = filtered_entries(form) if request.GET else ActionLogEntry.objects.all()
+    if request.GET.get("export") == "csv":
+        rows = entries.order_by("-id").values_list(*CSV_COLUMNS).iterator(chunk_size=2000)
+        return stream_csv("action-log.csv", list(CSV_COLUMNS), rows)
+    rows, next_before = keyset_page(entries, before_id=request.GET.get("before"), size=PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("before", None)
+    query.pop("export", None)
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Action Log Report"),
+        "form": form,
+        "entries": rows,
+        "next_before": next_before,
+        "query": query.urlencode(),
+    }
+    return render(request, "audit/report.html", context)
