@@ -5,6 +5,8 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from shopassist.customers.config import ACCOUNT_SHARE_SCOPE, SHARE_GLOBAL, SHARE_PER_WEBSITE
 from shopassist.customers.models import Customer
@@ -660,9 +662,6 @@ def test_password_reset_link_of_one_customer_does_not_open_another_account(jane,
     client = Client()
     request_reset(client, jane.email)
     prefix, _uid, token, _ = reset_link(mailoutbox[0]).rsplit("/", 3)
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     marie_link = f"{prefix}/{urlsafe_base64_encode(force_bytes(marie.pk))}/{token}/"
     before = customers_snapshot()
 
