@@ -7,6 +7,7 @@ from shopassist.core.acl import Resource, extend_branch
 LOGIN_AS_CUSTOMER = "customers.login_as_customer"
 ALLOW = "customers.login_as_customer.allow"
 VIEW_LOG = "customers.login_as_customer.view_log"
+MANAGE_SESSIONS = "customers.login_as_customer.manage_sessions"
 OPT_IN = "customers.manage.actions.assistance_opt_in"
 CONFIG_SECTION = "stores.settings.config.login_as_customer"
 
@@ -18,6 +19,7 @@ extend_branch(
         children=(
             Resource(ALLOW, _("Allow Login as Customer")),
             Resource(VIEW_LOG, _("View Login as Customer Log")),
+            Resource(MANAGE_SESSIONS, _("Manage active sessions")),
         ),
     ),
 )

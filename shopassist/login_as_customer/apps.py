@@ -10,6 +10,7 @@ class LoginAsCustomerConfig(AppConfig):
     def ready(self):
         # Registration: ACL resources, configuration fields, and the integrations that plug
         # the feature into the commerce core through its extension points.
+        from shopassist.customers.account_menu import AccountLink, register_account_link
         from shopassist.login_as_customer import acl, config  # noqa: F401
         from shopassist.login_as_customer.integrations import (  # noqa: F401
             actor,
@@ -17,4 +18,8 @@ class LoginAsCustomerConfig(AppConfig):
             audit_trail,
             consent_form,
             sales,
+        )
+
+        register_account_link(
+            AccountLink(_("Assisted sessions"), "login_as_customer:assisted_sessions", 60)
         )

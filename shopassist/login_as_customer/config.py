@@ -26,6 +26,7 @@ IDLE_TIMEOUT = "login_as_customer/general/idle_timeout"
 REQUIRE_REASON = "login_as_customer/general/require_reason"
 NOTIFY_CUSTOMER = "login_as_customer/general/notify_customer"
 START_RATE_LIMIT = "login_as_customer/general/start_rate_limit"
+SHOW_ADMIN_NAMES = "login_as_customer/general/show_admin_names"
 
 AUTO_DETECTION = "auto"
 MANUAL_SELECTION = "manual"
@@ -119,6 +120,15 @@ register_section(
                         label=_("Notify the customer"),
                         default=False,
                         comment=_("E-mail the customer when an assisted session starts."),
+                    ),
+                    BoolField(
+                        id="show_admin_names",
+                        label=_("Show administrator names to customers"),
+                        default=False,
+                        comment=_(
+                            "In My Account › Assisted sessions. No: the customer sees "
+                            '"a store administrator".'
+                        ),
                     ),
                     IntField(
                         id="start_rate_limit",

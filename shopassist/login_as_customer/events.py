@@ -79,6 +79,16 @@ def ended(session, *, reason):
     _record_for_session(session, action="end", target=session, details={"reason": str(reason)})
 
 
+def terminated(session, *, by, ip_address):
+    _record_for_session(
+        session,
+        action="terminate",
+        target=session,
+        ip_address=ip_address,
+        details={"terminated_by_id": by.pk, "terminated_by": by.get_username()},
+    )
+
+
 def blocked(session, *, action, details=None, channel="web", ip_address=None):
     """A refused action. The refusal rolls back whatever transaction it happened in, so the
     entry waits on the session object and is written afterwards (``write_pending``)."""

@@ -1,0 +1,167 @@
+"""Customers › Login as Customer Log (one row per assisted session, its actions in order) and
+Customers › Login as Customer › Active sessions (with Terminate)."""
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from shopassist.admin_panel.site import admin_site
+from shopassist.audit.exports import stream_csv
+from shopassist.audit.filters import DateRangeForm, apply_date_range, keyset_page
+from shopassist.audit.models import ActionLogEntry
+from shopassist.core.acl import require_resource
+from shopassist.core.actor import client_ip
+from shopassist.login_as_customer import config as lac_config
+from shopassist.login_as_customer import events, services
+from shopassist.login_as_customer.acl import MANAGE_SESSIONS, VIEW_LOG
+from shopassist.login_as_customer.models import AssistedSession, EndReason
+
+PAGE_SIZE = 50
+CSV_COLUMNS = (
+    "id",
+    "created_at",
+    "started_at",
+    "customer_id",
+    "customer_email",
+    "admin_id",
+    "admin_username",
+    "store_view_code",
+    "reason",
+    "ended_at",
+    "end_reason",
+    "action_count",
+    "ip_address",
+)
+
+
+class SessionLogFilterForm(DateRangeForm):
+    admin_username = forms.CharField(label=gettext_lazy("Admin"), required=False, max_length=150)
+    customer_email = forms.CharField(
+        label=gettext_lazy("Customer e-mail"), required=False, max_length=254
+    )
+    store_view = forms.CharField(label=gettext_lazy("Store View"), required=False, max_length=32)
+    end_reason = forms.ChoiceField(
+        label=gettext_lazy("End reason"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + list(EndReason.choices),
+    )
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+
+
+def _require_enabled():
+    if not lac_config.feature_enabled():
+        raise Http404
+
+
+def _action_count():
+    counts = (
+        ActionLogEntry.objects.filter(assisted_session_id=OuterRef("pk"))
+        .order_by()
+        .values("assisted_session_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def filtered_sessions(form: SessionLogFilterForm):
+    queryset = AssistedSession.objects.all()
+    if not form.is_valid():
+        return queryset.none()
+    data = form.cleaned_data
+    if data["admin_username"]:
+        queryset = queryset.filter(admin_username=data["admin_username"].strip())
+    if data["customer_email"]:
+        queryset = queryset.filter(customer_email=data["customer_email"].strip().lower())
+    if data["store_view"]:
+        queryset = queryset.filter(store_view_code=data["store_view"].strip())
+    if data["end_reason"]:
+        queryset = queryset.filter(end_reason=data["end_reason"])
+    if data["q"]:
+        term = data["q"].strip()
+        queryset = queryset.filter(
+            Q(customer_email__icontains=term)
+            | Q(admin_username__icontains=term)
+            | Q(reason__icontains=term)
+        )
+    return apply_date_range(queryset, "created_at", form.date_bounds())
+
+
+@require_resource(VIEW_LOG)
+@require_GET
+def session_log(request):
+    _require_enabled()
+    form = SessionLogFilterForm(request.GET)
+    sessions = filtered_sessions(form).annotate(action_count=_action_count())
+    if request.GET.get("export") == "csv":
+        rows = sessions.order_by("-id").values_list(*CSV_COLUMNS).iterator(chunk_size=2000)
+        return stream_csv("login-as-customer-log.csv", list(CSV_COLUMNS), rows)
+    rows, next_before = keyset_page(sessions, before_id=request.GET.get("before"), size=PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("before", None)
+    query.pop("export", None)
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Login as Customer Log"),
+        "form": form,
+        "sessions": rows,
+        "next_before": next_before,
+        "query": query.urlencode(),
+    }
+    return render(request, "login_as_customer/admin/session_log.html", context)
+
+
+@require_resource(VIEW_LOG)
+@require_GET
+def session_detail(request, session_id):
+    _require_enabled()
+    session = AssistedSession.objects.filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Assisted session #%(id)s") % {"id": session.pk},
+        "session": session,
+        "entries": ActionLogEntry.objects.filter(assisted_session_id=session.pk).order_by("id"),
+    }
+    return render(request, "login_as_customer/admin/session_detail.html", context)
+
+
+@require_resource(MANAGE_SESSIONS)
+@require_GET
+def active_sessions(request):
+    _require_enabled()
+    context = {
+        **admin_site.each_context(request),
+        "title": _("Active sessions"),
+        "sessions": AssistedSession.objects.filter(
+            started_at__isnull=False, ended_at__isnull=True
+        ).order_by("-started_at"),
+    }
+    return render(request, "login_as_customer/admin/active_sessions.html", context)
+
+
+@require_resource(MANAGE_SESSIONS)
+@require_POST
+def terminate(request, session_id):
+    _require_enabled()
+    session = AssistedSession.objects.filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    if services.end_assisted_session(session=session, reason=EndReason.TERMINATED):
+        events.terminated(session, by=request.user, ip_address=client_ip(request))
+        messages.success(
+            request,
+            _("The assisted session of %(admin)s as %(email)s was terminated.")
+            % {"admin": session.admin_username, "email": session.customer_email},
+        )
+    else:
+        messages.info(request, _("That assisted session had already ended."))
+    return HttpResponseRedirect(reverse("admin:login_as_customer_active"))

@@ -1,0 +1,91 @@
+"""My Account › Assisted sessions: the customer sees every session on their account, what was
+done in it, and can withdraw their permission from here."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from shopassist.audit.models import ActionLogEntry
+from shopassist.core.actor import Actor
+from shopassist.core.config import config
+from shopassist.customers.storefront.views import customer_required
+from shopassist.login_as_customer import config as lac_config
+from shopassist.login_as_customer import selectors, services
+from shopassist.login_as_customer.models import AssistedSession
+from shopassist.stores.urls import store_reverse
+
+SHOWN_SESSIONS = 50
+# Readable names of the domain actions a customer sees (generic request entries are omitted).
+ACTION_LABELS = {
+    "cart.add": gettext_lazy("Added to the cart"),
+    "cart.update": gettext_lazy("Changed a cart quantity"),
+    "cart.remove": gettext_lazy("Removed from the cart"),
+    "cart.merge": gettext_lazy("Cart merged"),
+    "address.add": gettext_lazy("Added an address"),
+    "address.update": gettext_lazy("Changed an address"),
+    "address.delete": gettext_lazy("Deleted an address"),
+    "order.placed": gettext_lazy("Placed an order"),
+    "account.update": gettext_lazy("Changed account information"),
+    "account.blocked": gettext_lazy("Refused: credentials change"),
+    "consent.blocked": gettext_lazy("Refused: permission change"),
+}
+
+
+def _describe(entry) -> str:
+    label = str(ACTION_LABELS.get(entry.action, entry.action))
+    details = entry.details
+    if "sku" in details:
+        return f"{label}: {details['sku']} × {details.get('qty', '')}"
+    if "order" in details:
+        return f"{label}: #{details['order']}"
+    return label
+
+
+@never_cache
+@customer_required
+def assisted_sessions(request):
+    customer = request.customer
+    sessions = list(
+        AssistedSession.objects.filter(customer=customer, started_at__isnull=False).order_by(
+            "-started_at"
+        )[:SHOWN_SESSIONS]
+    )
+    entries = ActionLogEntry.objects.filter(
+        assisted_session_id__in=[s.pk for s in sessions], action__in=list(ACTION_LABELS)
+    ).order_by("id")
+    by_session: dict[int, list[str]] = {}
+    for entry in entries:
+        by_session.setdefault(entry.assisted_session_id, []).append(_describe(entry))
+    show_names = config.get(lac_config.SHOW_ADMIN_NAMES)
+    rows = [
+        {
+            "session": s,
+            "duration": (s.ended_at - s.started_at) if s.ended_at else None,
+            "admin": s.admin_username if show_names else _("a store administrator"),
+            "actions": by_session.get(s.pk, []),
+        }
+        for s in sessions
+    ]
+    consent = selectors.consent_of(customer)
+    return render(
+        request,
+        "login_as_customer/assisted_sessions.html",
+        {"rows": rows, "consent_valid": bool(consent and consent.is_valid()), "consent": consent},
+    )
+
+
+@customer_required
+@require_POST
+def revoke_consent(request):
+    if getattr(request, "assisted_session", None) is not None:
+        raise PermissionDenied  # only the customer decides (set_consent refuses as well)
+    services.set_consent(customer=request.customer, allowed=False, actor=Actor.for_request(request))
+    messages.success(request, _("You withdrew the permission for remote shopping assistance."))
+    return HttpResponseRedirect(
+        store_reverse("login_as_customer:assisted_sessions", store_view=request.store_view)
+    )
