@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint install messages migrate demo serve bench bench-lac clean
+.PHONY: run test lint install messages migrate demo serve bench bench-lac bench-audit clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,7 +40,12 @@ serve: messages migrate
 bench-lac: install
 	$(PY) benchmarks/bench_login_as_customer.py
 
-bench: bench-lac
+# Needs PostgreSQL (BENCH_DATABASE_URL, default a database "shopassist_bench" on 127.0.0.1):
+# fills it once with 1,000,000 sessions and 10,000,000 action log entries.
+bench-audit: install
+	$(PY) benchmarks/bench_audit.py
+
+bench: bench-lac bench-audit
 
 clean:
 	rm -rf var staticfiles

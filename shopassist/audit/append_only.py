@@ -90,7 +90,7 @@ def _session_postgres():
 def install_log_triggers(schema_editor) -> None:
     statements = _POSTGRES if schema_editor.connection.vendor == "postgresql" else _SQLITE
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # no placeholders: "%" is plpgsql's own
 
 
 def install_session_triggers(schema_editor) -> None:
@@ -99,7 +99,7 @@ def install_session_triggers(schema_editor) -> None:
     else:
         statements = _SQLITE[:2] + _session_sqlite()
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # no placeholders: "%" is plpgsql's own
 
 
 @contextmanager

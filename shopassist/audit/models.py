@@ -68,10 +68,12 @@ class ActionLogEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")
         ]
+        # Lists are newest first by id (keyset paging); each filter has an index ending in id.
         indexes = [
-            models.Index(fields=["action_group", "-created_at"], name="audit_group_time"),
-            models.Index(fields=["admin_id", "-created_at"], name="audit_admin_time"),
-            models.Index(fields=["customer_id", "-created_at"], name="audit_customer_time"),
+            models.Index(fields=["action_group", "-id"], name="audit_group_id"),
+            models.Index(fields=["action", "-id"], name="audit_action_id"),
+            models.Index(fields=["admin_username", "-id"], name="audit_admin_id"),
+            models.Index(fields=["customer_email", "-id"], name="audit_customer_id"),
             models.Index(fields=["assisted_session_id", "id"], name="audit_session_entries"),
         ]
 

@@ -77,12 +77,17 @@ class AssistedSession(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("assisted session")
         verbose_name_plural = _("assisted sessions")
+        # The log lists newest first by id; each filter has an index ending in id.
         indexes = [
             models.Index(
                 fields=["customer"],
                 condition=models.Q(ended_at__isnull=True),
                 name="lac_live_by_customer",
             ),
+            models.Index(fields=["admin_username", "-id"], name="lac_admin_id"),
+            models.Index(fields=["customer_email", "-id"], name="lac_customer_id"),
+            models.Index(fields=["store_view_code", "-id"], name="lac_store_view_id"),
+            models.Index(fields=["end_reason", "-id"], name="lac_end_reason_id"),
         ]
 
     def __str__(self):

@@ -1,0 +1,216 @@
+"""Audit trail at scale (issue 5): first-page server time of both log pages with each filter,
+CSV export memory and speed, and action-log write throughput with 8 concurrent writers,
+chained against the same writes without chaining (the baseline, measured in the same run).
+
+Needs PostgreSQL. Run: `make bench-audit` or
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/shopassist_bench \\
+        python benchmarks/bench_audit.py [--sessions 1000000 --actions 10000000]
+The database is created, migrated and filled once (generate_audit_data); later runs reuse it.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopassist.settings")
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shopassist_bench")
+os.environ["DATABASE_URL"] = DB_URL
+
+
+def ensure_database():
+    import psycopg
+
+    name = DB_URL.rsplit("/", 1)[1]
+    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+
+settings.ALLOWED_HOSTS = ["testserver"]
+
+
+def p95(values):
+    return statistics.quantiles(values, n=20)[18] * 1000 if len(values) > 1 else values[0] * 1000
+
+
+def timed_get(client, url, repeat):
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - began)
+        assert response.status_code == 200, (url, response.status_code)
+    return times
+
+
+def bench_pages(repeat):
+    client = Client()
+    client.post("/admin/login/?next=/admin/", {"username": "admin", "password": "demo-admin"})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(assisted_session_id) FROM audit_actionlogentry")
+        some_session = cursor.fetchone()[0]
+    today = time.strftime("%Y-%m-%d")
+    log = "/admin/login_as_customer/log/"
+    report = "/admin/action-log/report/"
+    cases = [
+        ("log: no filter", log),
+        ("log: admin", f"{log}?admin_username=agent3"),
+        ("log: customer e-mail", f"{log}?customer_email=customer12345@example.com"),
+        ("log: store view", f"{log}?store_view=ko"),
+        ("log: end reason", f"{log}?end_reason=idle_timeout"),
+        ("log: date range", f"{log}?date_from={today}&date_to={today}"),
+        ("log: search", f"{log}?q=ticket%2012345"),
+        ("report: no filter", report),
+        ("report: action group", f"{report}?action_group=login_as_customer"),
+        ("report: action", f"{report}?action=order.placed"),
+        ("report: admin", f"{report}?admin_username=agent5"),
+        ("report: customer e-mail", f"{report}?customer_email=customer777@example.com"),
+        ("report: outcome", f"{report}?outcome=denied"),
+        ("report: assisted session", f"{report}?assisted_session={some_session}"),
+        ("report: date range", f"{report}?date_from={today}&date_to={today}"),
+    ]
+    print(f"\nFirst page, server time over {repeat} requests each (target p95 <= 100 ms)")
+    print(f"{'page and filter':<34}{'p50 ms':>9}{'p95 ms':>9}")
+    worst = 0.0
+    for name, url in cases:
+        times = timed_get(client, url, repeat)
+        worst = max(worst, p95(times))
+        print(f"{name:<34}{statistics.median(times) * 1000:>9.1f}{p95(times):>9.1f}")
+    print(f"worst p95: {worst:.1f} ms")
+
+
+EXPORT_CHILD = """
+import os, resource, sys, time
+sys.path.insert(0, {root!r})
+os.environ["DJANGO_SETTINGS_MODULE"] = "shopassist.settings"
+os.environ["DATABASE_URL"] = {db!r}
+import django; django.setup()
+from django.conf import settings; settings.ALLOWED_HOSTS = ["testserver"]
+from django.test import Client
+c = Client()
+c.post("/admin/login/?next=/admin/", {{"username": "admin", "password": "demo-admin"}})
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+began = time.perf_counter(); rows = -1
+response = c.get("/admin/login_as_customer/log/?export=csv")
+for chunk in response.streaming_content:
+    rows += chunk.count(b"\\n")
+elapsed = time.perf_counter() - began
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(rows, elapsed, before, after)
+"""
+
+
+def bench_export():
+    script = EXPORT_CHILD.format(root=str(ROOT), db=DB_URL)
+    out = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    rows, elapsed, before, after = int(out[-4]), float(out[-3]), int(out[-2]), int(out[-1])
+    print("\nCSV export of the Login as Customer Log (streamed)")
+    print(f"rows: {rows:,}  time: {elapsed:.1f} s  rows/s: {rows / elapsed:,.0f}")
+    print(f"peak RSS before: {before / 1024:.0f} MiB  after: {after / 1024:.0f} MiB")
+
+
+def bench_writes(writers, per_writer):
+    from shopassist.audit.models import ActionLogEntry
+    from shopassist.audit.writer import record
+
+    def chained(worker):
+        for i in range(per_writer):
+            with transaction.atomic():
+                record(
+                    action_group="login_as_customer",
+                    action="cart.add",
+                    admin_id=worker + 1,
+                    admin_username=f"bench{worker}",
+                    assisted_session_id=10_000_000 + worker,
+                    details={"sku": "SA-BAG-001", "qty": i},
+                )
+        connection.close()
+
+    def unchained(worker):
+        from django.utils import timezone
+
+        for i in range(per_writer):
+            with transaction.atomic():
+                ActionLogEntry(
+                    chain=100 + worker,  # outside the real chains: no head row, no lock
+                    seq=int(time.time_ns() // 1000) + i,
+                    prev_hash="0" * 64,
+                    entry_hash="0" * 64,
+                    created_at=timezone.now(),
+                    action_group="login_as_customer",
+                    action="cart.add",
+                    outcome="success",
+                    channel="web",
+                    admin_id=worker + 1,
+                    admin_username=f"bench{worker}",
+                    assisted_session_id=10_000_000 + worker,
+                    details={"sku": "SA-BAG-001", "qty": i},
+                ).save()
+        connection.close()
+
+    def run(target):
+        threads = [threading.Thread(target=target, args=(w,)) for w in range(writers)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return writers * per_writer / (time.perf_counter() - began)
+
+    baseline = run(unchained)
+    chained_rate = run(chained)
+    print(f"\nAction log writes, {writers} concurrent writers x {per_writer} entries")
+    print(f"without chaining (baseline): {baseline:,.0f} entries/s")
+    print(f"hash-chained:                {chained_rate:,.0f} entries/s")
+    print(f"chained / baseline: {chained_rate / baseline:.2f}x")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=1_000_000)
+    parser.add_argument("--actions", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--writes", type=int, default=300)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    from shopassist.login_as_customer.models import AssistedSession
+
+    if AssistedSession.objects.count() < args.sessions:
+        began = time.perf_counter()
+        call_command("generate_audit_data", sessions=args.sessions, actions=args.actions)
+        print(f"generated in {time.perf_counter() - began:.0f} s")
+    from shopassist.audit.models import ActionLogEntry
+
+    print(
+        f"Audit benchmark on PostgreSQL: {AssistedSession.objects.count():,} sessions, "
+        f"about {ActionLogEntry.objects.count():,} action log entries"
+    )
+    bench_pages(args.repeat)
+    bench_export()
+    bench_writes(8, args.writes)
+
+
+if __name__ == "__main__":
+    main()
