@@ -141,6 +141,13 @@ def start_assisted_session(
     raw_token = tokens.new_token()
     now = timezone.now()
     with transaction.atomic():
+        # Links this admin never used are closed in the record, so the log has no loose ends.
+        end_live_sessions(
+            AssistedSession.objects.filter(
+                admin=staff, started_at__isnull=True, token__expires_at__lte=now
+            ),
+            EndReason.NEVER_REDEEMED,
+        )
         session = AssistedSession.objects.create(
             admin=staff,
             admin_username=staff.get_username(),

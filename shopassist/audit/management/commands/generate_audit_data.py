@@ -45,14 +45,14 @@ class Command(BaseCommand):
                      store_view_id, store_view_code, website_name, reason, created_at,
                      started_at, ended_at, end_reason, expires_at, ip_address, user_agent,
                      admin_session_hash)
-                SELECT s, NULL, ({_array(ADMINS)})[1 + s % {len(ADMINS)}], NULL,
-                       'customer' || (s % %s) || '@example.com', 'Customer ' || (s % %s),
-                       NULL, ({_array(VIEWS)})[1 + s % {len(VIEWS)}], 'Main Website',
-                       CASE WHEN s % 5 = 0 THEN 'ticket ' || s ELSE '' END,
+                SELECT s, NULL, ({_array(ADMINS)})[1 + s %% {len(ADMINS)}], NULL,
+                       'customer' || (s %% %s) || '@example.com', 'Customer ' || (s %% %s),
+                       NULL, ({_array(VIEWS)})[1 + s %% {len(VIEWS)}], 'Main Website',
+                       CASE WHEN s %% 5 = 0 THEN 'ticket ' || s ELSE '' END,
                        now() - (%s - s) * interval '30 seconds',
                        now() - (%s - s) * interval '30 seconds',
                        now() - (%s - s) * interval '30 seconds' + interval '10 minutes',
-                       ({_array(REASONS)})[1 + s % {len(REASONS)}], NULL, '127.0.0.1',
+                       ({_array(REASONS)})[1 + s %% {len(REASONS)}], NULL, '127.0.0.1',
                        'bench', ''
                 FROM generate_series(%s, %s) AS s
                 """,
@@ -83,15 +83,15 @@ class Command(BaseCommand):
                      outcome, channel, admin_id, admin_username, customer_id, customer_email,
                      store_view_code, assisted_session_id, target_type, target_id, details,
                      ip_address)
-                SELECT e, e % {CHAINS}, %s + e / {CHAINS}, repeat('0', 64),
+                SELECT e, e %% {CHAINS}, %s + e / {CHAINS}, repeat('0', 64),
                        encode(sha256(e::text::bytea), 'hex'),
                        now() - (%s - e) * interval '3 seconds', 'login_as_customer',
-                       ({_array(ACTIONS)})[1 + e % {len(ACTIONS)}],
-                       CASE WHEN e % 50 = 0 THEN 'denied' ELSE 'success' END, 'web', NULL,
-                       ({_array(ADMINS)})[1 + (%s + e / %s) % {len(ADMINS)}], NULL,
-                       'customer' || ((%s + e / %s) % %s) || '@example.com',
-                       ({_array(VIEWS)})[1 + e % {len(VIEWS)}], %s + (e - %s) / %s, '', '',
-                       jsonb_build_object('sku', 'SA-BAG-' || (e % 40), 'qty', 1 + e % 3),
+                       ({_array(ACTIONS)})[1 + e %% {len(ACTIONS)}],
+                       CASE WHEN e %% 50 = 0 THEN 'denied' ELSE 'success' END, 'web', NULL,
+                       ({_array(ADMINS)})[1 + (%s + e / %s) %% {len(ADMINS)}], NULL,
+                       'customer' || ((%s + e / %s) %% %s) || '@example.com',
+                       ({_array(VIEWS)})[1 + e %% {len(VIEWS)}], %s + (e - %s) / %s, '', '',
+                       jsonb_build_object('sku', 'SA-BAG-' || (e %% 40), 'qty', 1 + e %% 3),
                        '127.0.0.1'
                 FROM generate_series(%s, %s) AS e
                 """,

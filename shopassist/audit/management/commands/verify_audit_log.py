@@ -9,8 +9,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         broken = verify_chains()
         if broken is not None:
+            entry = f" (entry id {broken.entry_id})" if broken.entry_id is not None else ""
             raise CommandError(
-                f"Broken link in chain {broken.chain} at seq {broken.seq} "
-                f"(entry id {broken.entry_id}): {broken.problem}"
+                f"Broken link in chain {broken.chain} at seq {broken.seq}{entry}: {broken.problem}"
             )
         self.stdout.write(self.style.SUCCESS("Action log intact: every hash chain verified."))
