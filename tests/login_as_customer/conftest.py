@@ -1,0 +1,53 @@
+"""Fixtures of the Login as Customer tests: people, a second website, a clean cache."""
+
+import copy
+import uuid
+
+import pytest
+from django.contrib.auth.models import User
+
+from shopassist.customers.acl import ALL_CUSTOMERS
+from shopassist.staff import roles
+from shopassist.staff.models import Role
+from shopassist.stores.models import Store, StoreView, Website
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """The start rate limit counts per administrator and minute in the shared cache: each test
+    gets its own key prefix, so one test's starts never count against the next test's."""
+    caches = copy.deepcopy(settings.CACHES)
+    prefix = caches["default"].get("KEY_PREFIX", "")
+    caches["default"]["KEY_PREFIX"] = f"{prefix}lac-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def support_client(support_agent, admin_client_for):
+    """The admin panel of a Customer Support agent (holds Allow Login as Customer)."""
+    return admin_client_for(support_agent)
+
+
+@pytest.fixture
+def desk_agent(demo):
+    """Staff of a "Customer Desk" role: All Customers, but no Login as Customer resource and
+    no Remote shopping assistance opt-in."""
+    role = Role.objects.create(name="Customer Desk")
+    roles.set_role_resources(role, access=roles.ACCESS_CUSTOM, resource_ids=[ALL_CUSTOMERS])
+    user = User.objects.create_user(
+        "desk", "desk@shopassist.example", "demo-desk", is_staff=True, first_name="Dana"
+    )
+    user.groups.set([role])
+    return user
+
+
+@pytest.fixture
+def outlet_view(demo, django_capture_on_commit_callbacks):
+    """The store view of a second website, "Outlet Website" (accounts shared per website)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        website = Website.objects.create(code="outlet", name="Outlet Website", sort_order=10)
+        store = Store.objects.create(website=website, name="Outlet Store")
+        view = StoreView.objects.create(store=store, code="outlet", name="Outlet", locale="en")
+        store.default_store_view = view
+        store.save(update_fields=["default_store_view"])
+    return view
