@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -54,7 +55,11 @@ def start(request, customer_id):
             ),
         )
     except services.LoginAsCustomerDenied as denial:
-        context = {**admin_site.each_context(request), "message": denial.message}
+        context = {
+            **admin_site.each_context(request),
+            "title": _("Login as Customer"),
+            "message": denial.message,
+        }
         return render(
             request,
             "login_as_customer/admin/refused.html",
