@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shopassist.audit.models import CHAINS, ActionGroup, ActionLogEntry
+from shopassist.audit.models import CHAINS, ActionGroup, ActionLogEntry, ChainHead
 from shopassist.audit.writer import HASHED_FIELDS, entry_digest
 
 GENESIS = "0" * 64
@@ -15,7 +15,7 @@ RETENTION_ACTION = "retention"
 class BrokenLink:
     chain: int
     seq: int
-    entry_id: int
+    entry_id: int | None  # None: the entry is missing
     problem: str
 
 
@@ -32,9 +32,13 @@ def _anchors() -> dict[int, tuple[int, str]]:
 
 
 def verify_chains(batch_size: int = 5000) -> BrokenLink | None:
+    # Heads are read first: each head's seq was committed with its entry, so a chain ending
+    # before its head lost its last entries (writers appending meanwhile only add more).
+    heads = dict(ChainHead.objects.values_list("chain", "seq"))
     anchors = _anchors()
     for chain in range(CHAINS):
         expected_seq, expected_prev = 1, GENESIS
+        last_seq = anchors.get(chain, (0, GENESIS))[0]
         entries = (
             ActionLogEntry.objects.filter(chain=chain)
             .order_by("seq")
@@ -55,4 +59,9 @@ def verify_chains(batch_size: int = 5000) -> BrokenLink | None:
             if entry_digest(row["prev_hash"], row) != row["entry_hash"]:
                 return BrokenLink(chain, row["seq"], row["id"], "entry altered (hash mismatch)")
             expected_seq, expected_prev = row["seq"] + 1, row["entry_hash"]
+            last_seq = row["seq"]
+        if heads.get(chain, 0) > last_seq:
+            return BrokenLink(
+                chain, last_seq + 1, None, f"missing (the chain's head is at seq {heads[chain]})"
+            )
     return None

@@ -1,5 +1,7 @@
 """System › Action Log › Report: filter by Action Group, action, admin, customer, date; CSV."""
 
+import json
+
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +76,10 @@ def report(request):
     entries = filtered_entries(form) if request.GET else ActionLogEntry.objects.all()
     if request.GET.get("export") == "csv":
         rows = entries.order_by("-id").values_list(*CSV_COLUMNS).iterator(chunk_size=2000)
+        # "details" (the last column) as JSON, not as a Python dict's repr.
+        rows = (
+            (*row[:-1], json.dumps(row[-1], sort_keys=True, ensure_ascii=False)) for row in rows
+        )
         return stream_csv("action-log.csv", list(CSV_COLUMNS), rows)
     rows, next_before = keyset_page(entries, before_id=request.GET.get("before"), size=PAGE_SIZE)
     query = request.GET.copy()

@@ -3,10 +3,19 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from shopassist.checkout.acl import CONFIG_CHECKOUT
-from shopassist.core.config import ALL_SCOPES, Group, Scope, Section, TextField, register_section
+from shopassist.core.config import (
+    ALL_SCOPES,
+    Group,
+    Scope,
+    Section,
+    TextField,
+    config,
+    register_section,
+)
 from shopassist.core.config.registry import ConfigField
 
 FLATRATE_PRICE = "checkout/flatrate/price"
@@ -42,7 +51,12 @@ register_section(
                 "flatrate",
                 _("Flat Rate"),
                 (
-                    TextField(id="title", label=_("Title"), default="Flat Rate", scopes=ALL_SCOPES),
+                    TextField(
+                        id="title",
+                        label=_("Title"),
+                        default=gettext_noop("Flat Rate"),
+                        scopes=ALL_SCOPES,
+                    ),
                     MoneyField(
                         id="price",
                         label=_("Price"),
@@ -59,7 +73,7 @@ register_section(
                     TextField(
                         id="title",
                         label=_("Title"),
-                        default="Check / Money order",
+                        default=gettext_noop("Check / Money order"),
                         scopes=ALL_SCOPES,
                     ),
                 ),
@@ -67,3 +81,8 @@ register_section(
         ),
     )
 )
+
+
+def method_title(path: str, store_view) -> str:
+    """A configured title; the default is shown in the store view's language."""
+    return gettext(config.get(path, store_view=store_view))

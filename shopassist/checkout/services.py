@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from shopassist.cart.models import Cart
 from shopassist.catalog.models import Product
 from shopassist.catalog.selectors import product_view
-from shopassist.checkout.config import CHECKMO_TITLE, FLATRATE_PRICE, FLATRATE_TITLE
+from shopassist.checkout.config import (
+    CHECKMO_TITLE,
+    FLATRATE_PRICE,
+    FLATRATE_TITLE,
+    method_title,
+)
 from shopassist.checkout.errors import CheckoutErrorCode
 from shopassist.core.config import config
 from shopassist.core.errors import DomainError
@@ -134,9 +139,9 @@ def place_order(
             ship_country=address.country.strip().upper(),
             ship_telephone=address.telephone.strip(),
             shipping_method=shipping_method,
-            shipping_description=config.get(FLATRATE_TITLE, store_view=store_view),
+            shipping_description=method_title(FLATRATE_TITLE, store_view),
             payment_method=payment_method,
-            payment_title=config.get(CHECKMO_TITLE, store_view=store_view),
+            payment_title=method_title(CHECKMO_TITLE, store_view),
             subtotal=subtotal,
             shipping_amount=shipping,
             grand_total=subtotal + shipping,

@@ -18,8 +18,10 @@ ROLES = {
         "customers.login_as_customer.allow",
         "customers.login_as_customer.view_log",
         "customers.manage.actions.assistance_opt_in",
+        "system.action_log.report",
     ],
-    "Auditor": ["customers.login_as_customer.view_log"],
+    # SPEC §3: View Login as Customer Log "may see the session log and the action report".
+    "Auditor": ["customers.login_as_customer.view_log", "system.action_log.report"],
     "Sales Clerk": [
         "sales.operations.orders",
         "sales.operations.orders.invoice",

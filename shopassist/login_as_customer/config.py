@@ -1,6 +1,7 @@
 """Stores › Settings › Configuration › Customers › Login as Customer (SPEC §2)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from shopassist.core.config import (
     ALL_SCOPES,
@@ -31,8 +32,9 @@ SHOW_ADMIN_NAMES = "login_as_customer/general/show_admin_names"
 AUTO_DETECTION = "auto"
 MANUAL_SELECTION = "manual"
 
-DEFAULT_TITLE = "Allow remote shopping assistance"
-DEFAULT_TOOLTIP = (
+# Defaults are shown translated into the store view's language until an operator sets a text.
+DEFAULT_TITLE = gettext_noop("Allow remote shopping assistance")
+DEFAULT_TOOLTIP = gettext_noop(
     "This allows merchants to see what you see and take actions on your behalf in order "
     "to provide better assistance."
 )

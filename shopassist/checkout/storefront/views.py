@@ -9,10 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from shopassist.cart.selectors import cart_for_request, cart_summary
 from shopassist.checkout import services
-from shopassist.checkout.config import CHECKMO_TITLE, FLATRATE_TITLE
+from shopassist.checkout.config import CHECKMO_TITLE, FLATRATE_TITLE, method_title
 from shopassist.checkout.storefront.forms import NEW_ADDRESS, CheckoutForm
 from shopassist.core.actor import Actor
-from shopassist.core.config import config
 from shopassist.core.errors import DomainError
 from shopassist.sales.models import Order
 from shopassist.stores.urls import store_reverse
@@ -76,8 +75,8 @@ def checkout(request):
             "summary": summary,
             "shipping_price": shipping,
             "grand_total": summary.subtotal + shipping,
-            "shipping_title": config.get(FLATRATE_TITLE, store_view=store_view),
-            "payment_title": config.get(CHECKMO_TITLE, store_view=store_view),
+            "shipping_title": method_title(FLATRATE_TITLE, store_view),
+            "payment_title": method_title(CHECKMO_TITLE, store_view),
             "has_addresses": bool(addresses),
         },
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shopassist.core.config import config
@@ -27,9 +28,12 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, store_view=None, consent=None, locked=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["allow"].label = config.get(lac_config.OPT_IN_TITLE, store_view=store_view)
-        self.fields["allow"].help_text = config.get(
-            lac_config.OPT_IN_TOOLTIP, store_view=store_view
+        # A default (never set by an operator) is shown in the store view's language.
+        self.fields["allow"].label = gettext(
+            config.get(lac_config.OPT_IN_TITLE, store_view=store_view)
+        )
+        self.fields["allow"].help_text = gettext(
+            config.get(lac_config.OPT_IN_TOOLTIP, store_view=store_view)
         )
         self.fields["duration"].label = _("Duration")
         self.consent = consent
