@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from shopassist.audit.models import CHAINS, ActionLogEntry, ChainHead, Channel, Outcome
@@ -89,13 +89,28 @@ def record(
         customer_id=values["customer_id"],
     )
     with transaction.atomic():
-        ChainHead.objects.get_or_create(chain=values["chain"])  # heads come with migrate
-        head = ChainHead.objects.select_for_update().get(chain=values["chain"])
+        seq, prev_hash = _advance_head(values["chain"])
         # Timestamped under the chain's lock: time order and seq order agree in a chain.
         values["created_at"] = timezone.now()
-        values["seq"] = head.seq + 1
-        digest = entry_digest(head.last_hash, values)
-        entry = ActionLogEntry(prev_hash=head.last_hash, entry_hash=digest, **values)
+        values["seq"] = seq
+        digest = entry_digest(prev_hash, values)
+        entry = ActionLogEntry(prev_hash=prev_hash, entry_hash=digest, **values)
         entry.save()
-        ChainHead.objects.filter(chain=head.chain).update(seq=values["seq"], last_hash=digest)
+        ChainHead.objects.filter(chain=values["chain"]).update(last_hash=digest)
     return entry
+
+
+def _advance_head(chain: int) -> tuple[int, str]:
+    """Take the next seq of a chain and its last hash in one statement; the row stays locked
+    until the transaction ends, so one chain's writers queue while other chains go on."""
+    table = ChainHead._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET seq = seq + 1 WHERE chain = %s RETURNING seq, last_hash",  # noqa: S608
+            [chain],
+        )
+        row = cursor.fetchone()
+    if row is None:  # heads come with migrate; a flushed test database has none
+        ChainHead.objects.get_or_create(chain=chain)
+        return _advance_head(chain)
+    return row[0], row[1]
