@@ -24,10 +24,13 @@ from shopassist.stores.models import StoreView
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """The demo data hashes eight passwords; PBKDF2's production cost is wasted on tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -38,9 +41,21 @@ def _fresh_config_version():
     config.invalidate()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo data once per test database: every test then starts from it inside its
+    own rolled-back transaction. (Transactional tests, which pytest-django runs last, flush it;
+    the ``demo`` fixture then loads it again.)"""
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        load_demo()
+
+
 @pytest.fixture
 def demo(db):
-    load_demo()
+    if not StoreView.objects.filter(code="en").exists():
+        load_demo()
 
 
 @pytest.fixture

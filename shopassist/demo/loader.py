@@ -19,10 +19,15 @@ from shopassist.staff.models import Role
 from shopassist.stores.models import Store, StoreView, Website
 
 
-@transaction.atomic
 def load_demo() -> dict[str, int]:
+    """Load everything, or nothing: refused in production mode before touching the database."""
     if settings.PRODUCTION:
         raise ImproperlyConfigured("The demo data must never be loaded in production mode.")
+    with transaction.atomic():
+        return _load()
+
+
+def _load() -> dict[str, int]:
     website, _ = Website.objects.get_or_create(
         code=data.WEBSITE["code"], defaults={"name": data.WEBSITE["name"], "is_default": True}
     )
