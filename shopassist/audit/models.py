@@ -4,6 +4,8 @@ Entries keep names and e-mails as they were and no foreign keys, so they survive
 of the people they name and never need an UPDATE.
 """
 
+import json
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +89,10 @@ class ActionLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(_("Action log entries cannot be deleted."))
+
+    @property
+    def details_json(self) -> str:
+        return json.dumps(self.details, sort_keys=True, ensure_ascii=False)
 
 
 class ChainHead(models.Model):

@@ -16,10 +16,15 @@ from shopassist.core.config import config
 _memo: dict = {"version": None, "grants": {}}
 
 
-def role_grants(user_id: int) -> frozenset[str]:
+def _current_memo() -> dict:
     version = config.current_version_cached()
     if _memo["version"] != version:
-        _memo["version"], _memo["grants"] = version, {}
+        _memo.update(version=version, grants={})
+    return _memo
+
+
+def role_grants(user_id: int) -> frozenset[str]:
+    _current_memo()
     grants = _memo["grants"].get(user_id)
     if grants is None:
         codenames = Group.permissions.through.objects.filter(
@@ -31,13 +36,10 @@ def role_grants(user_id: int) -> frozenset[str]:
     return grants
 
 
-def has_resource_memoised(user, resource_id: str) -> bool:
-    """``acl.has_resource`` answered from the memo (the user row itself must be fresh)."""
-    if not (user and user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    grants = role_grants(user.pk)
+def grants_resource(user_id: int, resource_id: str) -> bool:
+    """Whether the user's roles grant the resource (active / staff / superuser flags are the
+    caller's to check, fresh from the database)."""
+    grants = role_grants(user_id)
     return acl.ALL_RESOURCES in grants or resource_id in grants
 
 

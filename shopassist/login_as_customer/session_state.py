@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
-from shopassist.core.acl_grants import has_resource_memoised
+from shopassist.core.acl_grants import grants_resource
 from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
@@ -21,21 +22,30 @@ LAST_SEEN_GRANULARITY = 10  # seconds: write the session at most this often for 
 def load_live_session(session_id) -> AssistedSession | None:
     """The session with everything the per-request check needs, in one query."""
     return (
-        AssistedSession.objects.select_related("admin", "customer", "customer__assistance_consent")
+        AssistedSession.objects.select_related("customer", "customer__assistance_consent")
+        # The admin's flags are read fresh every request (a deactivation may bypass signals);
+        # only their role grants come from the per-process memo.
+        .annotate(
+            admin_is_active=F("admin__is_active"),
+            admin_is_staff=F("admin__is_staff"),
+            admin_is_superuser=F("admin__is_superuser"),
+        )
         .filter(pk=session_id)
         .first()
     )
 
 
 def live_facts(session: AssistedSession, *, last_seen: datetime) -> LiveFacts:
-    admin, customer = session.admin, session.customer
+    customer = session.customer
+    admin_active = bool(session.admin_is_active and session.admin_is_staff)
     consent = getattr(customer, "assistance_consent", None) if customer else None
     return LiveFacts(
         ended=session.ended_at is not None,
         feature_enabled=lac_config.feature_enabled(),
-        admin_exists=admin is not None,
-        admin_active=bool(admin and admin.is_active and admin.is_staff),
-        admin_allowed=has_resource_memoised(admin, ALLOW),
+        admin_exists=session.admin_id is not None,
+        admin_active=admin_active,
+        admin_allowed=admin_active
+        and (session.admin_is_superuser or grants_resource(session.admin_id, ALLOW)),
         customer_exists=customer is not None,
         customer_active=bool(customer and customer.is_active),
         consent_valid=bool(consent and consent.is_valid()),
