@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from shopassist.core.acl_grants import grants_resource
 from shopassist.core.config import config
@@ -19,26 +20,53 @@ LAST_SEEN_KEY = "_lac_last_seen"
 LAST_SEEN_GRANULARITY = 10  # seconds: write the session at most this often for the idle clock
 
 
-def load_live_session(session_id) -> AssistedSession | None:
-    """The session with everything the per-request check needs, in one query."""
-    return (
-        AssistedSession.objects.select_related("customer", "customer__assistance_consent")
-        # The admin's flags are read fresh every request (a deactivation may bypass signals);
-        # only their role grants come from the per-process memo.
-        .annotate(
+_live_sql: dict[str, str] = {}
+
+
+def _live_session_sql(alias: str) -> str:
+    """The SQL of the per-request query, compiled once per process by the ORM: the session
+    with its admin's flags and its customer's consent, fresh from the database every request."""
+    if alias not in _live_sql:
+        queryset = AssistedSession.objects.using(alias).annotate(
             admin_is_active=F("admin__is_active"),
             admin_is_staff=F("admin__is_staff"),
             admin_is_superuser=F("admin__is_superuser"),
+            consent_allowed=F("customer__assistance_consent__allowed"),
+            consent_expires_at=F("customer__assistance_consent__expires_at"),
         )
-        .filter(pk=session_id)
-        .first()
-    )
+        sql, _params = queryset.filter(pk=0).query.sql_with_params()
+        _live_sql[alias] = sql
+    return _live_sql[alias]
+
+
+def _as_datetime(value):
+    """Annotated columns bypass field converters: SQLite gives naive UTC (or text)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
+
+
+def load_live_session(session_id) -> AssistedSession | None:
+    """The session with everything the per-request check needs, in one query (the customer
+    row itself is loaded by its own query, as on any customer's request)."""
+    try:
+        session_id = int(session_id)
+    except (TypeError, ValueError):
+        return None
+    sql = _live_session_sql(AssistedSession.objects.db)
+    session = next(iter(AssistedSession.objects.raw(sql, [session_id])), None)
+    if session is not None:
+        session.consent_expires_at = _as_datetime(session.consent_expires_at)
+    return session
 
 
 def live_facts(session: AssistedSession, *, last_seen: datetime) -> LiveFacts:
     customer = session.customer
     admin_active = bool(session.admin_is_active and session.admin_is_staff)
-    consent = getattr(customer, "assistance_consent", None) if customer else None
+    consent_valid = bool(session.consent_allowed) and (
+        session.consent_expires_at is None or session.consent_expires_at > timezone.now()
+    )
     return LiveFacts(
         ended=session.ended_at is not None,
         feature_enabled=lac_config.feature_enabled(),
@@ -48,7 +76,7 @@ def live_facts(session: AssistedSession, *, last_seen: datetime) -> LiveFacts:
         and (session.admin_is_superuser or grants_resource(session.admin_id, ALLOW)),
         customer_exists=customer is not None,
         customer_active=bool(customer and customer.is_active),
-        consent_valid=bool(consent and consent.is_valid()),
+        consent_valid=consent_valid,
         started_at=session.started_at,
         last_seen_at=last_seen,
         max_duration=timedelta(minutes=config.get(lac_config.MAX_DURATION)),
