@@ -22,10 +22,9 @@ class Category(models.Model):
         return text.name if text else self.code
 
 
-class CategoryText(models.Model):
-    """A category's name and description for one store view (null: the default)."""
+class StoreViewText(models.Model):
+    """A name and description for one store view (null: the default of every store view)."""
 
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="texts")
     store_view = models.ForeignKey(
         "stores.StoreView",
         verbose_name=_("store view"),
@@ -36,6 +35,16 @@ class CategoryText(models.Model):
     )
     name = models.CharField(_("name"), max_length=255)
     description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+
+class CategoryText(StoreViewText):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="texts")
 
     class Meta:
         verbose_name = _("category text")
@@ -50,9 +59,6 @@ class CategoryText(models.Model):
                 name="category_text_one_default",
             ),
         ]
-
-    def __str__(self):
-        return self.name
 
 
 class Product(models.Model):
@@ -95,20 +101,8 @@ class Product(models.Model):
         return self.stock_qty > 0
 
 
-class ProductText(models.Model):
-    """A product's name and description for one store view (null: the default)."""
-
+class ProductText(StoreViewText):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="texts")
-    store_view = models.ForeignKey(
-        "stores.StoreView",
-        verbose_name=_("store view"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        help_text=_("Leave empty for the default text of every store view."),
-    )
-    name = models.CharField(_("name"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
 
     class Meta:
         verbose_name = _("product text")
@@ -122,6 +116,3 @@ class ProductText(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["name"], name="product_text_name_idx")]
-
-    def __str__(self):
-        return self.name
