@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shopassist.cart.models import Cart
 from shopassist.catalog.models import Product
@@ -31,6 +32,18 @@ SHIPPING_FLATRATE = "flatrate_flatrate"
 PAYMENT_CHECKMO = "checkmo"
 
 
+# field → (label shown in errors, maximum length)
+ADDRESS_FIELDS = {
+    "first_name": (gettext_lazy("First Name"), 150),
+    "last_name": (gettext_lazy("Last Name"), 150),
+    "street": (gettext_lazy("Street Address"), 255),
+    "city": (gettext_lazy("City"), 120),
+    "postcode": (gettext_lazy("Zip/Postal Code"), 20),
+    "country": (gettext_lazy("Country"), 2),
+    "telephone": (gettext_lazy("Phone Number"), 40),
+}
+
+
 @dataclass(frozen=True)
 class ShippingAddress:
     first_name: str
@@ -42,21 +55,12 @@ class ShippingAddress:
     telephone: str = ""
 
     def validate(self) -> None:
-        limits = {
-            "first_name": 150,
-            "last_name": 150,
-            "street": 255,
-            "city": 120,
-            "postcode": 20,
-            "country": 2,
-            "telephone": 40,
-        }
-        for name, limit in limits.items():
+        for name, (label, limit) in ADDRESS_FIELDS.items():
             value = getattr(self, name).strip()
             if (not value and name != "telephone") or len(value) > limit:
                 raise DomainError(
                     CheckoutErrorCode.INVALID_ADDRESS,
-                    _("Complete the shipping address (%(field)s).") % {"field": name},
+                    _("Complete the shipping address (%(field)s).") % {"field": label},
                 )
 
 
