@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "shopassist.sales",
     "shopassist.audit",
     "shopassist.login_as_customer",
+    "shopassist.api",
     "shopassist.storefront",
     "shopassist.demo",
     "shopassist.admin_panel",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "ninja",  # its Swagger UI from our own static files, never from a CDN
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]

@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from shopassist.admin_panel.site import admin_site
+from shopassist.api.api import api
 
 
 def healthz(request):
@@ -11,5 +12,6 @@ def healthz(request):
 urlpatterns = [
     path("admin/", admin_site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("<slug:store_code>/", include("shopassist.storefront.urls")),
 ]

@@ -4,6 +4,9 @@ The admin panel (``/admin/``) and the storefront (everything else) each read and
 own session cookie. The admin cookie is scoped to ``Path=/admin/`` so the browser never sends
 it to the storefront, and every session remembers the area it was created in: a session key
 presented to the other area loads as an empty session.
+
+The headless API (``/api/``) is a third area with no session at all: it authenticates each
+request by its bearer token, never reads a session cookie and never sets one.
 """
 
 import time
@@ -18,12 +21,18 @@ from django.utils.http import http_date
 
 ADMIN = "admin"
 STOREFRONT = "storefront"
+API = "api"
 ADMIN_PREFIX = "/admin/"
+API_PREFIX = "/api/"
 AREA_SESSION_KEY = "_area"
 
 
 def area_for_path(path: str) -> str:
-    return ADMIN if path.startswith(ADMIN_PREFIX) else STOREFRONT
+    if path.startswith(ADMIN_PREFIX):
+        return ADMIN
+    if path.startswith(API_PREFIX):
+        return API
+    return STOREFRONT
 
 
 def cookie_for_area(area: str) -> tuple[str, str]:
@@ -69,15 +78,21 @@ class AreaSessionMiddleware(SessionMiddleware):
         super().__init__(get_response)
         engine = import_module(settings.SESSION_ENGINE)
         self.stores = {
-            area: area_session_store(engine.SessionStore, area) for area in (ADMIN, STOREFRONT)
+            area: area_session_store(engine.SessionStore, area) for area in (ADMIN, STOREFRONT, API)
         }
 
     def process_request(self, request):
         request.area = area_for_path(request.path_info)
+        if request.area == API:
+            # An empty session that is never saved: cookies are ignored, none is set.
+            request.session = self.stores[API](None)
+            return
         cookie_name, _path = cookie_for_area(request.area)
         request.session = self.stores[request.area](request.COOKIES.get(cookie_name))
 
     def process_response(self, request, response):
+        if getattr(request, "area", None) == API:
+            return response
         session = request.session
         cookie_name, cookie_path = cookie_for_area(request.area)
         accessed, modified, empty = session.accessed, session.modified, session.is_empty()

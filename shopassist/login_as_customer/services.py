@@ -256,6 +256,13 @@ def redeem_login_token(*, raw_token, store_view, origin: StartRequest) -> Assist
     return session
 
 
+def start_api_session(*, session: AssistedSession, raw_token: str, origin: StartRequest):
+    """Start a session for a headless client: consume its one-time token exactly as the
+    storefront redemption does (same checks, same record, same log entries), without a browser.
+    """
+    return redeem_login_token(raw_token=raw_token, store_view=session.store_view, origin=origin)
+
+
 def _notify_customer(session, customer, store_view) -> None:
     with translation.override(store_view.locale):
         send_mail(
@@ -309,6 +316,7 @@ def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> Assist
                 session,
                 action="consent.blocked",
                 details={"allowed": allowed},
+                channel=getattr(actor, "channel", "web"),
                 ip_address=actor.ip_address,
             )
         raise LoginAsCustomerDenied(DenialCode.CONSENT_CHANGE_BLOCKED)

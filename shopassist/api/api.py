@@ -1,0 +1,81 @@
+"""The headless API, version 1: one NinjaAPI, bearer tokens only (no session, no cookie)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+
+from shopassist.api.errors import ApiError, ApiErrorCode, status_for
+from shopassist.core.errors import DomainError
+
+api = NinjaAPI(
+    title="ShopAssist API",
+    version="1",
+    urls_namespace="api",
+    description="Headless storefront API with Login as Customer token exchange (SPEC §9).",
+    # Bearer tokens only: no cookie or session authentication, so no CSRF surface (ninja
+    # checks CSRF only for cookie-based auth, which this API never declares).
+)
+
+
+def _error(request, status: int, code, message):
+    return api.create_response(request, {"code": str(code), "message": str(message)}, status=status)
+
+
+@api.exception_handler(ApiError)
+def api_error(request, exc: ApiError):
+    return _error(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return _error(request, status_for(exc.code), exc.code, exc.message)
+
+
+@api.exception_handler(DjangoValidationError)
+def django_validation_error(request, exc: DjangoValidationError):
+    return _error(request, 400, ApiErrorCode.INVALID_REQUEST, " ".join(exc.messages))
+
+
+@api.exception_handler(NinjaValidationError)
+def request_validation_error(request, exc: NinjaValidationError):
+    fields = sorted(
+        {".".join(str(part) for part in error.get("loc", ())[1:]) for error in exc.errors}
+    )
+    message = _("The request is not valid: %(fields)s.") % {"fields": ", ".join(fields) or "-"}
+    return _error(request, 400, ApiErrorCode.INVALID_REQUEST, message)
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    return _error(request, 429, ApiErrorCode.RATE_LIMITED, _("Too many requests. Try later."))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc: AuthenticationError):
+    return _error(request, 401, ApiErrorCode.TOKEN_MISSING, _("Send a bearer token."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, ApiErrorCode.INVALID_REQUEST, exc.message)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    return _error(request, 404, ApiErrorCode.NOT_FOUND, _("Not found."))
+
+
+def _register_routers():
+    from shopassist.api.endpoints import auth, cart, customers, login_as_customer, orders
+
+    api.add_router("/", auth.router)
+    api.add_router("/", login_as_customer.router)
+    api.add_router("/customers", customers.router)
+    api.add_router("/cart", cart.router)
+    api.add_router("/orders", orders.router)
+
+
+_register_routers()

@@ -1,0 +1,120 @@
+"""Bearer authentication of the API. Every request is checked on the server; a request with
+an assisted token also runs the per-request check of a web assisted session (SPEC §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
+
+from shopassist.api import services
+from shopassist.api.errors import ApiError, ApiErrorCode
+from shopassist.api.models import ApiToken, TokenKind
+from shopassist.core.actor import Actor, client_ip
+from shopassist.login_as_customer import session_state
+from shopassist.login_as_customer.integrations.actor import ASSISTED_SESSION, ASSISTED_SESSION_ID
+from shopassist.login_as_customer.models import EndReason
+from shopassist.login_as_customer.services import end_assisted_session
+
+SESSION_ENDED = "login_as_customer.session_ended"
+LAST_USED_GRANULARITY = timedelta(seconds=session_state.LAST_SEEN_GRANULARITY)
+
+
+@dataclass
+class Caller:
+    """Who holds the bearer token of a request, and the actor their calls act as."""
+
+    token: ApiToken
+    actor: Actor
+    customer: object = None
+    store_view: object = None
+    assisted_session: object = None
+    extra: dict = field(default_factory=dict)
+
+
+def _live_assisted_session(token: ApiToken):
+    """The token's assisted session if it may go on; else end it and refuse."""
+    session = session_state.load_live_session(token.assisted_session_id)
+    last_seen = token.last_used_at.timestamp() if token.last_used_at else None
+    reason = session_state.check(session, last_seen)
+    if reason is None and token.expires_at <= timezone.now():
+        reason = EndReason.MAX_DURATION
+    if reason is not None:
+        if session is not None:
+            end_assisted_session(session=session, reason=reason)
+        raise ApiError(401, SESSION_ENDED, _("The assisted session has ended."))
+    return session
+
+
+def _touch(token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def caller_for(request, raw_token: str) -> Caller:
+    token = services.find_token(raw_token)
+    if token is None:
+        raise ApiError(401, ApiErrorCode.TOKEN_INVALID, _("The token is not valid or has expired."))
+    ip_address = client_ip(request)
+    if token.kind == TokenKind.ADMIN:
+        caller = Caller(token, Actor(staff_user=token.user, channel="api", ip_address=ip_address))
+    elif token.kind == TokenKind.CUSTOMER:
+        caller = Caller(
+            token,
+            Actor(customer=token.customer, channel="api", ip_address=ip_address),
+            customer=token.customer,
+            store_view=token.store_view,
+        )
+    else:
+        session = _live_assisted_session(token)
+        caller = Caller(
+            token,
+            Actor(
+                staff_user=session.admin,
+                customer=token.customer,
+                channel="api",
+                ip_address=ip_address,
+                context={ASSISTED_SESSION_ID: session.pk, ASSISTED_SESSION: session},
+            ),
+            customer=token.customer,
+            store_view=token.store_view,
+            assisted_session=session,
+        )
+    _touch(token)
+    return caller
+
+
+class _Bearer(HttpBearer):
+    kinds: tuple[TokenKind, ...] = ()
+
+    def __call__(self, request):
+        header = request.headers.get(self.header, "")
+        scheme, _sep, raw = header.partition(" ")
+        if scheme.lower() != self.openapi_scheme.lower() or not raw.strip():
+            raise ApiError(401, ApiErrorCode.TOKEN_MISSING, _("Send a bearer token."))
+        return self.authenticate(request, raw.strip())
+
+    def authenticate(self, request, token):
+        caller = caller_for(request, token)
+        if caller.token.kind not in self.kinds:
+            raise ApiError(403, ApiErrorCode.WRONG_TOKEN_KIND, _("This token cannot be used here."))
+        return caller
+
+
+class AnyToken(_Bearer):
+    kinds = (TokenKind.ADMIN, TokenKind.CUSTOMER, TokenKind.ASSISTED)
+
+
+class AdminToken(_Bearer):
+    kinds = (TokenKind.ADMIN,)
+
+
+class CustomerToken(_Bearer):
+    """The customer's own token or an administrator's assisted token for the customer."""
+
+    kinds = (TokenKind.CUSTOMER, TokenKind.ASSISTED)

@@ -1,0 +1,96 @@
+"""Admin and customer tokens: issue (rate-limited, with lockout) and revoke."""
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.throttling import AnonRateThrottle
+
+from shopassist.api import services
+from shopassist.api.auth import AnyToken
+from shopassist.api.endpoints import AUTH_ERRORS
+from shopassist.api.errors import ApiError, ApiErrorCode
+from shopassist.api.schemas import (
+    Act,
+    AdminCredentials,
+    CustomerCredentials,
+    Error,
+    IntrospectionOut,
+    TokenOut,
+)
+from shopassist.login_as_customer.models import EndReason
+from shopassist.login_as_customer.services import end_assisted_session
+from shopassist.stores.selectors import store_view_by_code
+
+router = Router(tags=["auth"])
+
+CREDENTIAL_ERRORS = {400: Error, 401: Error, 429: Error}
+
+
+class TokenRequestThrottle(AnonRateThrottle):
+    """Password attempts per client address, on top of the per-account lockout."""
+
+    scope = "api_token_request"
+
+
+def _token_out(token, raw) -> dict:
+    return {
+        "access_token": raw,
+        "token_type": "Bearer",
+        "expires_in": max(0, int((token.expires_at - timezone.now()).total_seconds())),
+    }
+
+
+@router.post(
+    "/auth/admin-token",
+    response={200: TokenOut, **CREDENTIAL_ERRORS},
+    throttle=[TokenRequestThrottle("20/m")],
+)
+def admin_token(request, body: AdminCredentials):
+    """An administrator token (4 hours) for active staff."""
+    token, raw = services.issue_admin_token(username=body.username, password=body.password)
+    return _token_out(token, raw)
+
+
+@router.post(
+    "/auth/customer-token",
+    response={200: TokenOut, **CREDENTIAL_ERRORS},
+    throttle=[TokenRequestThrottle("20/m")],
+)
+def customer_token(request, body: CustomerCredentials):
+    """A customer token (1 hour) on the website of the given store view."""
+    store_view = store_view_by_code(body.store_view)
+    if store_view is None:
+        raise ApiError(400, ApiErrorCode.UNKNOWN_STORE_VIEW, _("Unknown store view."))
+    token, raw = services.issue_customer_token(
+        store_view=store_view, email=body.email, password=body.password
+    )
+    return _token_out(token, raw)
+
+
+@router.post("/auth/logout", response={204: None, **AUTH_ERRORS}, auth=AnyToken())
+def logout(request):
+    """Revoke the token this request is made with (an assisted token's session ends too)."""
+    services.revoke_token(request.auth.token)
+    session = request.auth.assisted_session
+    if session is not None:
+        end_assisted_session(session=session, reason=EndReason.CLOSED_BY_ADMIN)
+    return HttpResponse(status=204)
+
+
+@router.get("/token/introspect", response={200: IntrospectionOut, **AUTH_ERRORS}, auth=AnyToken())
+def introspect(request):
+    """What the bearer token stands for; an assisted token names its administrator in ``act``."""
+    caller = request.auth
+    token = caller.token
+    out = {
+        "active": True,
+        "scope": token.kind,
+        "exp": int(token.expires_at.timestamp()),
+        "sub": str(token.user_id if token.kind == "admin" else token.customer_id),
+        "act": None,
+    }
+    session = caller.assisted_session
+    if session is not None:
+        out["act"] = Act(sub=str(session.admin_id), username=session.admin_username)
+    return out

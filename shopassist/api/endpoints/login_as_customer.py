@@ -1,0 +1,88 @@
+"""Login as Customer for headless clients: an RFC 8693-style token exchange."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from shopassist.api import services
+from shopassist.api.auth import AdminToken
+from shopassist.api.endpoints import AUTH_ERRORS
+from shopassist.api.errors import ApiError, ApiErrorCode
+from shopassist.api.models import TokenKind
+from shopassist.api.schemas import Error, ExchangedTokenOut, LoginAsCustomerIn
+from shopassist.core.actor import client_ip
+from shopassist.customers.models import Customer
+from shopassist.login_as_customer.services import (
+    StartRequest,
+    start_api_session,
+    start_assisted_session,
+)
+from shopassist.stores.models import StoreView
+
+router = Router(tags=["login as customer"])
+
+
+def _customer_id(body: LoginAsCustomerIn):
+    if body.customer_id is not None:
+        return body.customer_id
+    if not body.email:
+        raise ApiError(400, ApiErrorCode.INVALID_REQUEST, _("Give a customer_id or an email."))
+    ids = list(
+        Customer.objects.filter(email=body.email.strip().lower()).values_list("pk", flat=True)[:2]
+    )
+    if len(ids) > 1:
+        raise ApiError(
+            400,
+            ApiErrorCode.INVALID_REQUEST,
+            _("Several websites have a customer with this e-mail: give the customer_id."),
+        )
+    return ids[0] if ids else None  # no customer: the service refuses (and logs it)
+
+
+def _store_view_id(body: LoginAsCustomerIn):
+    if not body.store_view:
+        return None
+    view_id = StoreView.objects.filter(code=body.store_view).values_list("pk", flat=True).first()
+    if view_id is None:
+        raise ApiError(400, ApiErrorCode.UNKNOWN_STORE_VIEW, _("Unknown store view."))
+    return view_id
+
+
+@router.post(
+    "/login-as-customer/token",
+    response={200: ExchangedTokenOut, 400: Error, 404: Error, 429: Error, **AUTH_ERRORS},
+    auth=AdminToken(),
+)
+def exchange_token(request, body: LoginAsCustomerIn):
+    """Start an assisted session and get a customer token that carries the administrator.
+
+    The same checks as the admin panel (feature, permission, consent, staff targets, website
+    rules, reason, rate limit), the same session record and log entries (channel "api")."""
+    staff = request.auth.token.user
+    origin = StartRequest(
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        channel="api",
+    )
+    session, raw_login_token = start_assisted_session(
+        staff=staff,
+        customer_id=_customer_id(body),
+        store_view_id=_store_view_id(body),
+        reason=body.reason,
+        origin=origin,
+    )
+    session = start_api_session(session=session, raw_token=raw_login_token, origin=origin)
+    with transaction.atomic():
+        token, raw = services.issue_token(
+            kind=TokenKind.ASSISTED,
+            user=staff,
+            customer=session.customer,
+            store_view=session.store_view,
+            session=session,
+            expires_at=session.expires_at,
+        )
+    return {
+        "access_token": raw,
+        "expires_in": max(0, int((token.expires_at - timezone.now()).total_seconds())),
+    }

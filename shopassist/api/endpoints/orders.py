@@ -1,0 +1,78 @@
+"""The customer's orders, and placing one from the cart (the storefront's checkout service)."""
+
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from shopassist.api.auth import CustomerToken
+from shopassist.api.endpoints import AUTH_ERRORS
+from shopassist.api.errors import ApiError, ApiErrorCode
+from shopassist.api.recording import recorded_write
+from shopassist.api.schemas import Error, OrderOut, OrderSummaryOut, PlaceOrderIn
+from shopassist.cart.selectors import customer_cart
+from shopassist.checkout.errors import CheckoutErrorCode
+from shopassist.checkout.services import ShippingAddress, place_order
+from shopassist.core.errors import DomainError
+from shopassist.sales.selectors import customer_orders
+
+router = Router(tags=["orders"], auth=CustomerToken())
+
+
+def _order_out(order) -> dict:
+    return {
+        "increment_id": order.increment_id,
+        "status": order.status,
+        "created_at": order.created_at,
+        "subtotal": order.subtotal,
+        "shipping_amount": order.shipping_amount,
+        "grand_total": order.grand_total,
+        "placed_by_store_administrator": bool(order.placed_by_username),
+        "items": [
+            {
+                "sku": item.sku,
+                "name": item.name,
+                "price": item.price,
+                "qty_ordered": item.qty_ordered,
+                "row_total": item.row_total,
+            }
+            for item in order.items.all()
+        ],
+        # What the customer sees in My Account: the comments visible on the storefront.
+        "comments": [
+            {"comment": c.comment, "created_at": c.created_at}
+            for c in order.comments.all()
+            if c.is_visible_on_front
+        ],
+    }
+
+
+@router.get("", response={200: list[OrderSummaryOut], **AUTH_ERRORS})
+def list_orders(request):
+    return list(customer_orders(request.auth.customer)[:100])
+
+
+@router.get("/{increment_id}", response={200: OrderOut, 404: Error, **AUTH_ERRORS})
+def get_order(request, increment_id: str):
+    order = (
+        customer_orders(request.auth.customer)
+        .prefetch_related("items", "comments")
+        .filter(increment_id=increment_id)
+        .first()
+    )
+    if order is None:
+        raise ApiError(404, ApiErrorCode.NOT_FOUND, _("No such order."))
+    return _order_out(order)
+
+
+@router.post("", response={200: OrderOut, 400: Error, 409: Error, **AUTH_ERRORS})
+def create_order(request, body: PlaceOrderIn):
+    """Place an order from the cart (flat rate shipping, check / money order)."""
+    caller = request.auth
+    address = ShippingAddress(**body.shipping_address.dict())
+    with recorded_write(request, operation="orders.place"):
+        cart = customer_cart(caller.customer, caller.store_view)
+        if cart is None:
+            raise DomainError(CheckoutErrorCode.EMPTY_CART, _("Your shopping cart is empty."))
+        order = place_order(
+            cart=cart, email=caller.customer.email, address=address, actor=caller.actor
+        )
+    return _order_out(order)

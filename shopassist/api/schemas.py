@@ -1,0 +1,149 @@
+"""Request and response bodies of the API (pydantic, through django-ninja)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+TOKEN_TYPE_ACCESS = "urn:ietf:params:oauth:token-type:access_token"
+
+
+class Error(Schema):
+    code: str
+    message: str
+
+
+class AdminCredentials(Schema):
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
+
+
+class CustomerCredentials(Schema):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+    store_view: str = Field(max_length=32, description="Store view code, e.g. 'en'.")
+
+
+class TokenOut(Schema):
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+
+
+class LoginAsCustomerIn(Schema):
+    customer_id: int | None = None
+    email: str | None = Field(default=None, max_length=254)
+    store_view: str | None = Field(
+        default=None, max_length=32, description="Store view code (Manual selection only)."
+    )
+    reason: str = Field(default="", max_length=255)
+
+
+class ExchangedTokenOut(Schema):
+    """RFC 8693 token exchange response."""
+
+    access_token: str
+    issued_token_type: str = TOKEN_TYPE_ACCESS
+    token_type: str = "Bearer"
+    expires_in: int
+
+
+class Act(Schema):
+    sub: str
+    username: str
+
+
+class IntrospectionOut(Schema):
+    active: bool
+    sub: str
+    scope: str
+    exp: int
+    act: Act | None = None
+
+
+class CustomerOut(Schema):
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    website: str
+    allow_remote_shopping_assistance: bool
+
+
+class CustomerPatch(Schema):
+    first_name: str | None = Field(default=None, min_length=1, max_length=150)
+    last_name: str | None = Field(default=None, min_length=1, max_length=150)
+    allow_remote_shopping_assistance: bool | None = None
+    consent_duration: str = Field(
+        default="", description="Days the permission lasts: '', '1', '7' or '30'."
+    )
+
+
+class CartLineOut(Schema):
+    item_id: int
+    sku: str
+    name: str
+    price: Decimal
+    qty: int
+    row_total: Decimal
+
+
+class CartOut(Schema):
+    store_view: str
+    lines: list[CartLineOut]
+    subtotal: Decimal
+    item_count: int
+
+
+class CartItemIn(Schema):
+    sku: str = Field(max_length=64)
+    qty: int = Field(ge=1, le=10_000)
+
+
+class CartItemPatch(Schema):
+    qty: int = Field(ge=1, le=10_000)
+
+
+class OrderItemOut(Schema):
+    sku: str
+    name: str
+    price: Decimal
+    qty_ordered: int
+    row_total: Decimal
+
+
+class OrderCommentOut(Schema):
+    comment: str
+    created_at: datetime
+
+
+class OrderSummaryOut(Schema):
+    increment_id: str
+    status: str
+    created_at: datetime
+    grand_total: Decimal
+
+
+class OrderOut(OrderSummaryOut):
+    subtotal: Decimal
+    shipping_amount: Decimal
+    placed_by_store_administrator: bool
+    items: list[OrderItemOut]
+    comments: list[OrderCommentOut]
+
+
+class ShippingAddressIn(Schema):
+    first_name: str = Field(max_length=150)
+    last_name: str = Field(max_length=150)
+    street: str = Field(max_length=255)
+    city: str = Field(max_length=120)
+    postcode: str = Field(max_length=20)
+    country: str = Field(max_length=2)
+    telephone: str = Field(default="", max_length=40)
+
+
+class PlaceOrderIn(Schema):
+    shipping_address: ShippingAddressIn
