@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool, model_validator
 
 TOKEN_TYPE_ACCESS = "urn:ietf:params:oauth:token-type:access_token"
 
@@ -74,11 +75,20 @@ class CustomerOut(Schema):
 
 
 class CustomerPatch(Schema):
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data):
+        # Every field is optional, so only this tells a JSON array or scalar from an object.
+        source = getattr(data, "_obj", data)
+        if not isinstance(source, dict):
+            raise ValueError("The body must be a JSON object.")
+        return data
+
     first_name: str | None = Field(default=None, min_length=1, max_length=150)
     last_name: str | None = Field(default=None, min_length=1, max_length=150)
-    allow_remote_shopping_assistance: bool | None = None
-    consent_duration: str = Field(
-        default="", description="Days the permission lasts: '', '1', '7' or '30'."
+    allow_remote_shopping_assistance: StrictBool | None = None
+    consent_duration: Literal["", "1", "7", "30"] = Field(
+        default="", description="Days the permission lasts: '' (until revoked), '1', '7' or '30'."
     )
 
 

@@ -1,11 +1,9 @@
 """The signed-in customer's account, with the remote shopping assistance permission."""
 
-from django.utils.translation import gettext as _
 from ninja import Router
 
 from shopassist.api.auth import CustomerToken
 from shopassist.api.endpoints import AUTH_ERRORS
-from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.recording import recorded_write
 from shopassist.api.schemas import CustomerOut, CustomerPatch, Error
 from shopassist.customers.services import update_account_information
@@ -42,7 +40,7 @@ def update_me(request, body: CustomerPatch):
         and body.last_name is None
         and (body.allow_remote_shopping_assistance is None)
     ):
-        raise ApiError(400, ApiErrorCode.INVALID_REQUEST, _("Nothing to change."))
+        return _customer_out(customer)  # an empty PATCH changes nothing
     with recorded_write(request, operation="customers.update_me"):
         if body.allow_remote_shopping_assistance is not None:
             set_consent(
