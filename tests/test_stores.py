@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from shopassist.stores.models import Store, StoreView, Website
@@ -185,3 +186,14 @@ def test_switcher_lists_only_the_current_websites_views(outlet_view):
     assert switcher_current(outlet_response) == "Outlet"
     assert switcher_links(outlet_response) == {}
     assert outlet_response.context["website"].name == "Outlet Website"
+
+
+@pytest.mark.parametrize("code", ["admin", "api", "static", "media", "healthz"])
+def test_store_view_codes_of_other_areas_are_refused(en, code):
+    view = StoreView(store=en.store, code=code, name="Shadowed", locale="en")
+
+    with pytest.raises(ValidationError) as refused:
+        view.full_clean()
+
+    assert "reserved" in str(refused.value)
+    assert not StoreView.objects.filter(code=code).exists()

@@ -1,6 +1,7 @@
 """Website → Store → Store view."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,16 @@ code_validator = RegexValidator(
     r"^[a-z][a-z0-9-]{0,31}$",
     _("Use lower-case letters, digits and hyphens, starting with a letter."),
 )
+# First path segments that belong to other areas: a store view with one of these codes would be
+# unreachable.
+RESERVED_CODES = frozenset({"admin", "api", "static", "media", "healthz"})
+
+
+def not_reserved(value: str) -> None:
+    if value in RESERVED_CODES:
+        raise ValidationError(
+            _("“%(code)s” is reserved for another part of the site."), params={"code": value}
+        )
 
 
 class Website(models.Model):
@@ -68,7 +79,9 @@ class StoreView(models.Model):
     store = models.ForeignKey(
         Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="views"
     )
-    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    code = models.CharField(
+        _("code"), max_length=32, unique=True, validators=[code_validator, not_reserved]
+    )
     name = models.CharField(_("name"), max_length=255)
     locale = models.CharField(_("locale"), max_length=16, choices=settings.LANGUAGES)
     sort_order = models.IntegerField(_("sort order"), default=0)
