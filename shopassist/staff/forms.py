@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth.models import Group
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from shopassist.core import acl
@@ -22,7 +21,7 @@ class ResourceTreeWidget(forms.CheckboxSelectMultiple):
                     (
                         name,
                         node.id,
-                        mark_safe(" checked") if node.id in checked else "",  # noqa: S308
+                        " checked" if node.id in checked else "",
                         node.title,
                         render_nodes(node.children) if node.children else "",
                     )

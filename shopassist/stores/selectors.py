@@ -32,10 +32,6 @@ def store_view_by_code(code: str) -> StoreView | None:
     return next((view for view in active_store_views() if view.code == code), None)
 
 
-def store_views_of_website(website_id: int) -> list[StoreView]:
-    return [view for view in active_store_views() if view.store.website_id == website_id]
-
-
 def default_website() -> Website | None:
     return Website.objects.filter(is_default=True).first() or Website.objects.first()
 
