@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
+from shopassist.audit.models import ActionLogEntry
 from shopassist.cart.selectors import customer_cart
 from shopassist.core.actor import Actor
 from shopassist.core.config import Scope
@@ -293,6 +294,26 @@ def test_consent_cannot_be_changed_in_an_assisted_session(support_client, jane):
     assert consent_is_valid(jane)
     session.refresh_from_db()
     assert session.ended_at is None
+
+
+def test_a_forged_consent_value_in_an_assisted_session_is_refused_and_logged(support_client, jane):
+    browser, session = start_assisted(support_client, jane)
+    before = lac_snapshot()
+
+    # The box is disabled, so a browser never sends it: this value is forged.
+    response = browser.post(
+        "/en/customer/account/edit/",
+        {"first_name": "Janet", "last_name": "Doe", "email": jane.email, "assistance-allow": "on"},
+    )
+
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "cannot be changed during an assisted session" in response.content.decode()
+    assert Customer.objects.get(pk=jane.pk).first_name == "Jane"  # nothing of the form saved
+    assert lac_snapshot() == before
+    assert consent_is_valid(jane)
+    assert ActionLogEntry.objects.filter(
+        assisted_session_id=session.pk, action="consent.blocked", outcome="denied"
+    ).exists()
 
 
 def test_set_consent_refuses_an_actor_on_behalf_of_the_customer(support_agent, jane):

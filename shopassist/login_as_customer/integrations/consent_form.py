@@ -62,19 +62,22 @@ class ConsentExtension:
 
     def save(self, request, customer, form, actor):
         if form.locked:
-            return  # disabled fields: the submitted value is ignored, nothing changes
+            # A browser never sends a disabled field, so a value here was forged: refuse it
+            # openly (set_consent refuses and logs it) rather than ignore it silently.
+            if form.add_prefix("allow") in form.data:
+                self._set(customer, actor, allowed=True, duration="")
+            return
         allow = form.cleaned_data["allow"]
         consent = form.consent
         unchanged = (consent is not None and consent.is_valid()) == allow
         if unchanged and not (allow and form.cleaned_data["duration"]):
             return
+        self._set(customer, actor, allowed=allow, duration=form.cleaned_data["duration"])
+
+    @staticmethod
+    def _set(customer, actor, *, allowed, duration):
         try:
-            services.set_consent(
-                customer=customer,
-                allowed=allow,
-                duration=form.cleaned_data["duration"],
-                actor=actor,
-            )
+            services.set_consent(customer=customer, allowed=allowed, duration=duration, actor=actor)
         except services.LoginAsCustomerDenied as denial:
             raise ValidationError(denial.message) from denial
 
