@@ -126,8 +126,11 @@ def domain_action(session, *, action, details, target=None, channel="web", ip_ad
 
 
 def request_made(session, *, view_name, method, status_code, channel="web", ip_address=None):
-    """The generic entry for every state-changing request of an assisted session."""
-    if status_code < 400:
+    """The generic entry for every state-changing request of an assisted session (denied when
+    the request was refused, also by a form that re-renders with status 200)."""
+    if getattr(session, "pending_denials", None):
+        outcome = Outcome.DENIED
+    elif status_code < 400:
         outcome = Outcome.SUCCESS
     elif status_code in (403, 405):
         outcome = Outcome.DENIED

@@ -216,7 +216,7 @@ def test_a_blocked_password_change_is_recorded_as_denied(assisted_jane, jane):
     )
     assert Customer.objects.get(pk=jane.pk).check_password(CUSTOMER_PASSWORD)
     assert [e.action for e in written] == ["request", "account.blocked"]
-    assert_request(written[0], "customers:account_edit", 200)
+    assert_request(written[0], "customers:account_edit", 200, outcome="denied")
     blocked = written[1]
     assert (blocked.action_group, blocked.outcome) == (GROUP, "denied")
     assert "password" in blocked.details["fields"]
