@@ -12,17 +12,29 @@ from pydantic import Field, StrictBool, model_validator
 TOKEN_TYPE_ACCESS = "urn:ietf:params:oauth:token-type:access_token"
 
 
+class Input(Schema):
+    """Base of every request body: text may not carry NUL characters (PostgreSQL refuses them,
+    and no field of ours needs one)."""
+
+    @model_validator(mode="after")
+    def _no_nul_characters(self):
+        for name, value in self:
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"{name} contains a NUL character.")
+        return self
+
+
 class Error(Schema):
     code: str
     message: str
 
 
-class AdminCredentials(Schema):
+class AdminCredentials(Input):
     username: str = Field(max_length=150)
     password: str = Field(max_length=4096)
 
 
-class CustomerCredentials(Schema):
+class CustomerCredentials(Input):
     email: str = Field(max_length=254)
     password: str = Field(max_length=4096)
     store_view: str = Field(max_length=32, description="Store view code, e.g. 'en'.")
@@ -34,7 +46,7 @@ class TokenOut(Schema):
     expires_in: int
 
 
-class LoginAsCustomerIn(Schema):
+class LoginAsCustomerIn(Input):
     customer_id: int | None = None
     email: str | None = Field(default=None, max_length=254)
     store_view: str | None = Field(
@@ -74,7 +86,7 @@ class CustomerOut(Schema):
     allow_remote_shopping_assistance: bool
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(Input):
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, data):
@@ -108,12 +120,12 @@ class CartOut(Schema):
     item_count: int
 
 
-class CartItemIn(Schema):
+class CartItemIn(Input):
     sku: str = Field(max_length=64)
     qty: int = Field(ge=1, le=10_000)
 
 
-class CartItemPatch(Schema):
+class CartItemPatch(Input):
     qty: int = Field(ge=1, le=10_000)
 
 
@@ -145,7 +157,7 @@ class OrderOut(OrderSummaryOut):
     comments: list[OrderCommentOut]
 
 
-class ShippingAddressIn(Schema):
+class ShippingAddressIn(Input):
     first_name: str = Field(max_length=150)
     last_name: str = Field(max_length=150)
     street: str = Field(max_length=255)
@@ -155,5 +167,5 @@ class ShippingAddressIn(Schema):
     telephone: str = Field(default="", max_length=40)
 
 
-class PlaceOrderIn(Schema):
+class PlaceOrderIn(Input):
     shipping_address: ShippingAddressIn

@@ -1,7 +1,7 @@
 """The customer's orders, and placing one from the cart (the storefront's checkout service)."""
 
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Path, Router
 
 from shopassist.api.auth import CustomerToken
 from shopassist.api.endpoints import AUTH_ERRORS
@@ -50,8 +50,8 @@ def list_orders(request):
     return list(customer_orders(request.auth.customer)[:100])
 
 
-@router.get("/{increment_id}", response={200: OrderOut, 404: Error, **AUTH_ERRORS})
-def get_order(request, increment_id: str):
+@router.get("/{increment_id}", response={200: OrderOut, 400: Error, 404: Error, **AUTH_ERRORS})
+def get_order(request, increment_id: str = Path(..., pattern=r"^[0-9A-Za-z-]{1,32}$")):
     order = (
         customer_orders(request.auth.customer)
         .prefetch_related("items", "comments")
