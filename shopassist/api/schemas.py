@@ -13,15 +13,26 @@ TOKEN_TYPE_ACCESS = "urn:ietf:params:oauth:token-type:access_token"
 
 
 class Input(Schema):
-    """Base of every request body: text may not carry NUL characters (PostgreSQL refuses them,
-    and no field of ours needs one)."""
+    """Base of every request body: NUL characters are dropped from text before validation
+    (PostgreSQL cannot store them, and no field of ours needs one)."""
 
-    @model_validator(mode="after")
-    def _no_nul_characters(self):
-        for name, value in self:
-            if isinstance(value, str) and "\x00" in value:
-                raise ValueError(f"{name} contains a NUL character.")
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _without_nul_characters(cls, data):
+        source = getattr(data, "_obj", data)
+        if isinstance(source, dict):
+            return {key: _strip_nul(value) for key, value in source.items()}
+        return data
+
+
+def _strip_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: _strip_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_strip_nul(item) for item in value]
+    return value
 
 
 class Error(Schema):
