@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session middleware: sees each area's final response (Cache-Control).
+    "shopassist.core.cache_headers.CacheHeadersMiddleware",
     "shopassist.core.areas.AreaSessionMiddleware",
     "shopassist.core.config.middleware.ConfigRefreshMiddleware",
     "shopassist.stores.middleware.StoreViewMiddleware",
@@ -90,6 +92,8 @@ TEMPLATES = [
                 "shopassist.customers.context_processors.account_menu",
                 "shopassist.cart.context_processors.mini_cart",
                 "shopassist.catalog.context_processors.category_nav",
+                # Last: in a page built for the shared cache, CSRF tokens are markers.
+                "shopassist.storefront.visitor_parts.context_processor",
             ],
         },
     },
@@ -121,24 +125,48 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "") + os.environ.get(
     "PYTEST_XDIST_WORKER", ""
 )
+# The page cache holds rendered storefront pages: evictable, so production may give it a Redis
+# of its own with an LRU policy (PAGE_CACHE_REDIS_URL); versions and sessions stay in "default".
+PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", REDIS_URL)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-        }
+        },
+        "page_cache": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": PAGE_CACHE_REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX + "pages",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    # Local memory is per process: the embedded default is one process (runserver). Several
+    # processes (gunicorn workers) need the shared cache of REDIS_URL — see docs/deploy.md.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "shopassist",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-        }
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
+        "page_cache": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "shopassist-pages",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Storefront page cache (shopassist.storefront.page_cache): on unless SHOPASSIST_PAGE_CACHE=0.
+PAGE_CACHE_ENABLED = os.environ.get("SHOPASSIST_PAGE_CACHE", "1") != "0"
+PAGE_CACHE_TIMEOUT = int(os.environ.get("SHOPASSIST_PAGE_CACHE_TIMEOUT", str(24 * 3600)))
+PAGE_CACHE_SEARCH_TIMEOUT = 300  # search pages: many URLs, each looked at briefly
+# "X-Page-Cache: hit | miss | bypass | off" on catalog pages: in development, or when asked.
+PAGE_CACHE_HEADER = DEBUG or os.environ.get("SHOPASSIST_PAGE_CACHE_HEADER", "0") == "1"
 
 # Each area has its own session cookie (see shopassist.core.areas).
 ADMIN_SESSION_COOKIE_NAME = "sa_admin_session"

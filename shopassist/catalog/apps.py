@@ -8,4 +8,4 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self):
-        from shopassist.catalog import acl  # noqa: F401  (registration)
+        from shopassist.catalog import acl, cache_tags  # noqa: F401  (registration)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shopassist.cart.models import Cart
+from shopassist.catalog import cache_tags as catalog_tags
 from shopassist.catalog.models import Product
 from shopassist.catalog.selectors import product_view
 from shopassist.checkout.config import (
@@ -125,6 +126,7 @@ def place_order(
                     % {"name": name},
                 )
             lines.append((product, name, item.qty))
+        catalog_tags.products_changed(products)  # stock shown on cached pages
 
         subtotal = sum((p.price * qty for p, _name, qty in lines), Decimal("0.00"))
         shipping = shipping_price(store_view)

@@ -24,7 +24,15 @@ class CustomerAdminForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = ("first_name", "last_name", "email", "website", "created_in", "is_active")
+        fields = (
+            "first_name",
+            "last_name",
+            "email",
+            "website",
+            "created_in",
+            "group",
+            "is_active",
+        )
 
     def clean(self):
         data = super().clean()
@@ -74,9 +82,9 @@ class CustomerAdmin(ResourceModelAdmin):
     acl_resource = ALL_CUSTOMERS
     form = CustomerAdminForm
     change_form_template = "admin/customers/customer/change_form.html"
-    list_display = ("id", "name", "email", "website", "created_in", "is_active")
+    list_display = ("id", "name", "email", "website", "created_in", "group", "is_active")
     list_display_links = ("id", "name")
-    list_filter = ("website", "created_in", "is_active")
+    list_filter = ("website", "created_in", "group", "is_active")
     search_fields = ("email", "first_name", "last_name")
     list_select_related = ("website", "created_in")
     list_per_page = 50
@@ -84,7 +92,15 @@ class CustomerAdmin(ResourceModelAdmin):
     inlines = [AddressInline]
 
     def get_fieldsets(self, request, obj=None):
-        account = ["website", "created_in", "first_name", "last_name", "email", "is_active"]
+        account = [
+            "website",
+            "created_in",
+            "group",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+        ]
         if obj is None:
             account.append("password")
         else:

@@ -11,6 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class CustomerGroup(models.TextChoices):
+    """The customer's price context (Magento's customer groups); visitors who are not logged in
+    are "NOT LOGGED IN", which is not stored on any account."""
+
+    GENERAL = "general", _("General")
+    WHOLESALE = "wholesale", _("Wholesale")
+    RETAILER = "retailer", _("Retailer")
+
+
+NOT_LOGGED_IN = "not_logged_in"
+
+
 class Customer(AbstractBaseUser):
     website = models.ForeignKey(
         "stores.Website", verbose_name=_("website"), on_delete=models.PROTECT, related_name="+"
@@ -24,6 +36,9 @@ class Customer(AbstractBaseUser):
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("e-mail"), max_length=254)
+    group = models.CharField(
+        _("group"), max_length=32, choices=CustomerGroup.choices, default=CustomerGroup.GENERAL
+    )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("account created"), default=timezone.now)
 

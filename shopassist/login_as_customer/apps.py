@@ -17,6 +17,7 @@ class LoginAsCustomerConfig(AppConfig):
             admin_logout,
             audit_trail,
             consent_form,
+            page_cache,
             sales,
         )
 

@@ -58,7 +58,9 @@ register_section(
                         default=True,
                         comment=_(
                             "Yes: pages of an assisted session are never read from or written "
-                            "to the shared page cache, so the administrator sees fresh data."
+                            "to the shared page cache, so the administrator sees fresh data. "
+                            "No: they are read from it as the customer sees them, and never "
+                            "written to it."
                         ),
                     ),
                     ChoiceField(

@@ -1,11 +1,13 @@
 """Storefront catalog pages: home, category listing, product page, search."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from shopassist.catalog import selectors
+from shopassist.catalog import cache_tags, selectors
+from shopassist.storefront.page_cache import cached_page, depends_on
 
 PAGE_SIZE = 12
 
@@ -19,8 +21,10 @@ def _page(request, products):
     return paginator.get_page(request.GET.get("page"))
 
 
+@cached_page()
 def home(request):
     store_view = request.store_view
+    depends_on(request, cache_tags.CATALOG, cache_tags.PRODUCTS)
     featured = selectors.products_for_storefront(
         selectors.visible_products().order_by("id")[:8], store_view
     )
@@ -31,12 +35,15 @@ def home(request):
     )
 
 
+@cached_page(params=("page", "sort"))
 def category(request, code):
     store_view = request.store_view
+    depends_on(request, cache_tags.CATALOG)
     categories = selectors.active_categories(store_view)
     current = next((c for c in categories if c["code"] == code), None)
     if current is None:
         raise Http404(_("Category not found."))
+    depends_on(request, cache_tags.category(current["category"].pk))
     sort = request.GET.get("sort", "position")
     if sort not in dict(_sort_choices()):
         sort = "position"
@@ -56,8 +63,11 @@ def category(request, code):
     )
 
 
+@cached_page()
 def product(request, sku):
     found = selectors.visible_products().filter(sku=sku).values_list("pk", flat=True).first()
+    if found:
+        depends_on(request, cache_tags.product(found))
     view = (
         selectors.product_for_storefront(product_id=found, store_view=request.store_view)
         if found
@@ -68,7 +78,9 @@ def product(request, sku):
     return render(request, "catalog/product.html", {"product": view})
 
 
+@cached_page(params=("q", "page"), timeout=settings.PAGE_CACHE_SEARCH_TIMEOUT)
 def search(request):
+    depends_on(request, cache_tags.PRODUCTS)
     query = request.GET.get("q", "")[:100]
     products = selectors.products_for_storefront(
         selectors.search_products(query=query, store_view=request.store_view),

@@ -28,3 +28,12 @@ def store_config(context, path):
     from shopassist.core.config import config
 
     return config.get(path, store_view=context["request"].store_view)
+
+
+@register.simple_tag(takes_context=True)
+def visitor_part(context, name):
+    """``{% visitor_part "minicart" %}``: a part of the page that belongs to the visitor (see
+    ``shopassist.storefront.visitor_parts``); never stored in the shared page cache."""
+    from shopassist.storefront.visitor_parts import render_in_place
+
+    return render_in_place(context, name)

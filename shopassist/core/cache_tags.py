@@ -1,0 +1,80 @@
+"""Versioned cache tags: what a cached copy was built from, and whether that is still current.
+
+Each tag ("catalog", "product:42", …) has a version: a random token in the shared cache (the
+``default`` alias, the same place as the configuration version), replaced whenever the data
+behind the tag changes. A cached copy records the versions of its tags; it is current while all
+of them still match. A version that was never written or was evicted simply reads as a new
+token, which makes every copy built on the old one stale — the safe way to be wrong.
+
+Two rules keep a copy from ever being stored with newer versions than its data:
+
+* ``bump`` runs when the transaction that changed the data commits, never before;
+* a writer reads the generation (bumped before the tags on every change) before it reads any
+  data, and stores its copy only if the generation is unchanged when it reads the tag versions
+  afterwards (``versions_for_store``). A change that commits while the copy is being built
+  either leaves the old tag versions in the copy (stale at once) or moves the generation (the
+  copy is not stored).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.cache import caches
+from django.db import transaction
+
+GENERATION = "generation"
+_PREFIX = "tagv:"
+
+
+def _cache():
+    return caches["default"]
+
+
+def _token() -> str:
+    return secrets.token_hex(8)
+
+
+def versions(tags) -> dict[str, str]:
+    """The current version of each tag (one cache round trip; missing tags are created)."""
+    keys = {tag: _PREFIX + tag for tag in tags}
+    found = _cache().get_many(keys.values())
+    result = {}
+    for tag, key in keys.items():
+        value = found.get(key)
+        if value is None:
+            _cache().add(key, _token(), timeout=None)
+            value = _cache().get(key)
+        result[tag] = value
+    return result
+
+
+def generation() -> str:
+    return versions([GENERATION])[GENERATION]
+
+
+def versions_for_store(tags, generation_before: str) -> dict[str, str] | None:
+    """The versions to store a copy with, or None when anything changed while it was built."""
+    found = versions([*tags, GENERATION])
+    if found.pop(GENERATION) != generation_before:
+        return None
+    return found
+
+
+def is_current(recorded: dict[str, str]) -> bool:
+    if not recorded:
+        return False
+    found = _cache().get_many([_PREFIX + tag for tag in recorded])
+    return all(found.get(_PREFIX + tag) == version for tag, version in recorded.items())
+
+
+def bump(*tags: str) -> None:
+    """Give the tags new versions once the current transaction commits (at once outside one)."""
+    if tags:
+        transaction.on_commit(lambda: _bump_now(tags))
+
+
+def _bump_now(tags) -> None:
+    cache = _cache()
+    cache.set(_PREFIX + GENERATION, _token(), timeout=None)  # first: see versions_for_store
+    cache.set_many({_PREFIX + tag: _token() for tag in set(tags)}, timeout=None)

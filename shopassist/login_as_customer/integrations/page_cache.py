@@ -1,0 +1,23 @@
+""" "Disable Page Cache for Admin User" (SPEC §2): how assisted requests use the shared page cache.
+
+Yes (default): an assisted request neither reads nor writes it — the administrator sees the
+page as it is now. No: it reads it as the customer would (same store view, same price context)
+and a miss is rendered for the administrator without being stored. Either way its response is
+``private, no-store`` and carries the banner (``AssistedSessionMiddleware``), which is added
+after the page cache has answered and so is never part of a stored page.
+"""
+
+from shopassist.core.config import config
+from shopassist.login_as_customer.config import DISABLE_PAGE_CACHE
+from shopassist.storefront import page_cache
+
+
+def assisted_requests(request):
+    if getattr(request, "assisted_session", None) is None:
+        return None
+    if config.get(DISABLE_PAGE_CACHE, store_view=request.store_view):
+        return page_cache.BYPASS
+    return page_cache.READ_ONLY
+
+
+page_cache.register_policy(assisted_requests)

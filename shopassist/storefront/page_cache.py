@@ -1,0 +1,191 @@
+"""The shared page cache of the storefront's catalog pages.
+
+A page is stored once per store view, price context (customer group), configuration version
+and URL, and served to every visitor — anonymous or logged in. What is stored is rendered from
+a *public request*: the URL, host and store view of the real request and nothing else — no
+cookies, no session, no customer. The visitor's own parts are punched out and filled in for
+each response (``visitor_parts``). A stored copy lists the cache tags it was built from with
+their versions (``core.cache_tags``); a change to any of them makes it stale in every process.
+
+    request ─► mode ─┬─ off / bypass ───────────────► view(request)            (never stored)
+                     └─ full / read-only ─► lookup ─┬─ current copy ─► fill ─► hit
+                                                    ├─ read-only ─► view(request) ─► miss
+                                                    └─ full ─► view(public request)
+                                                               ─► store ─► fill ─► miss
+
+Modes are decided by the request and by *policies* other apps register (Login as Customer's
+"Disable Page Cache for Admin User"): ``bypass`` neither reads nor writes, ``read_only`` reads
+and renders a miss for the visitor without storing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+from shopassist.core import cache_tags
+from shopassist.core.areas import STOREFRONT
+from shopassist.core.config import config
+from shopassist.customers.models import NOT_LOGGED_IN
+from shopassist.storefront import visitor_parts
+
+ALIAS = "page_cache"
+HEADER = "X-Page-Cache"
+HIT, MISS, BYPASS, OFF = "hit", "miss", "bypass", "off"
+FULL, READ_ONLY = "full", "read_only"
+MAX_URL_LENGTH = 512
+
+_policies: list[Callable[[HttpRequest], str | None]] = []
+
+
+def register_policy(policy: Callable[[HttpRequest], str | None]) -> None:
+    """``policy(request)`` returns BYPASS, READ_ONLY or None (no opinion)."""
+    if policy not in _policies:
+        _policies.append(policy)
+
+
+def depends_on(request, *tags: str) -> None:
+    """Declare what the page being rendered is built from (a no-op outside a cache render)."""
+    deps = getattr(request, "page_cache_deps", None)
+    if deps is not None:
+        deps.update(tags)
+
+
+def price_context(request) -> str:
+    customer = request.customer
+    return customer.group if customer else NOT_LOGGED_IN
+
+
+def page_key(request) -> str:
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:40]
+    return ":".join(
+        (
+            "page",
+            str(request.store_view.pk),
+            price_context(request),
+            config.current_version_cached(),
+            digest,
+        )
+    )
+
+
+_PUBLIC_META = (
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "QUERY_STRING",
+    "SCRIPT_NAME",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PROTO",
+)
+
+
+def public_request(request) -> HttpRequest:
+    """A stand-in for ``request`` that carries nothing of the visitor: what a page rendered
+    from it shows, every visitor of that URL may see."""
+    public = HttpRequest()
+    public.method = "GET"
+    public.path, public.path_info = request.path, request.path_info
+    public.META = {key: request.META[key] for key in _PUBLIC_META if key in request.META}
+    public.GET = QueryDict(public.META.get("QUERY_STRING", ""))
+    public.area = request.area
+    public.store_view = request.store_view
+    public.resolver_match = request.resolver_match
+    public.customer = None
+    public.assisted_session = None
+    public.user = AnonymousUser()
+    public.page_cache_render = True
+    public.page_cache_deps = set()
+    return public
+
+
+def _mode(request, params: frozenset[str]) -> str:
+    if not settings.PAGE_CACHE_ENABLED:
+        return OFF
+    if (
+        request.method not in ("GET", "HEAD")
+        or request.area != STOREFRONT
+        or getattr(request, "store_view", None) is None
+        or not params.issuperset(request.GET)
+        or len(request.get_full_path()) > MAX_URL_LENGTH
+    ):
+        return BYPASS
+    mode = FULL
+    for policy in _policies:
+        decided = policy(request)
+        if decided == BYPASS:
+            return BYPASS
+        if decided == READ_ONLY:
+            mode = READ_ONLY
+    return mode
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+    )
+
+
+def _served(response, outcome: str):
+    if settings.PAGE_CACHE_HEADER:
+        response[HEADER] = outcome
+    return response
+
+
+def cached_page(*, params=(), timeout: int | None = None):
+    """Serve a storefront GET view from the shared page cache.
+
+    ``params``: the query parameters the page knows; a URL with any other is bypassed, so
+    nobody can fill the cache with junk URLs or make a visitor's parameters show to others.
+    The view declares what it reads with :func:`depends_on`; a page that declares nothing is
+    not stored.
+    """
+    known = frozenset(params)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            mode = _mode(request, known)
+            if mode in (OFF, BYPASS):
+                return _served(view(request, *args, **kwargs), mode)
+            pages, key = caches[ALIAS], page_key(request)
+            entry = pages.get(key)
+            if entry is not None and cache_tags.is_current(entry["tags"]):
+                body = visitor_parts.fill(request, entry["body"])
+                return _served(HttpResponse(body, content_type=entry["content_type"]), HIT)
+            if mode == READ_ONLY:
+                return _served(view(request, *args, **kwargs), MISS)
+
+            generation = cache_tags.generation()  # before the view reads anything
+            public = public_request(request)
+            response = view(public, *args, **kwargs)
+            if response.streaming or not response.get("Content-Type", "").startswith("text/"):
+                return _served(response, MISS)
+            body = response.content.decode(response.charset)
+            if _storable(response) and public.page_cache_deps:
+                versions = cache_tags.versions_for_store(public.page_cache_deps, generation)
+                if versions is not None:
+                    entry = {
+                        "body": body,
+                        "content_type": response["Content-Type"],
+                        "tags": versions,
+                    }
+                    pages.set(key, entry, timeout or settings.PAGE_CACHE_TIMEOUT)
+            response.content = visitor_parts.fill(request, body)
+            return _served(response, MISS)
+
+        return wrapper
+
+    return decorator
