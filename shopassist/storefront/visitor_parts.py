@@ -7,6 +7,9 @@ ordinary request the part is rendered in place. In the copy built for the shared
 marker instead, and so is every CSRF token. Each response served from that copy is *filled*:
 the parts are rendered for the request being answered and put in place of the markers.
 
+A part is filled in with a context of its own (``_part_context``: the request, its CSRF token,
+messages and cart count), never with the page's: it cannot show anything of the cached copy.
+
 Markers carry a nonce derived from SECRET_KEY, so text a visitor controls (a search query, a
 name) can never imitate one; they are filled CSRF token first, parts second, so nothing a fill
 inserts is ever read as a marker.
@@ -16,13 +19,27 @@ from __future__ import annotations
 
 from functools import cache
 
+from django.contrib.messages import get_messages
 from django.middleware.csrf import get_token
-from django.template import RequestContext, engines
+from django.template import Context, engines
 from django.utils.crypto import salted_hmac
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 PARTS = ("account_links", "minicart", "messages")
 TEMPLATE = "storefront/visitor/{}.html"
+
+
+def _part_context(request, token) -> dict:
+    """All a part may use when it is filled in: its visitor and nothing of the page."""
+    from shopassist.cart.context_processors import mini_cart
+
+    return {
+        "request": request,
+        "csrf_token": token,
+        "messages": get_messages(request),
+        **mini_cart(request),
+    }
 
 
 @cache
@@ -71,13 +88,14 @@ def _parts_template(names: tuple[str, ...]):
 
 def fill(request, body: str) -> str:
     """Put the requesting visitor's CSRF token and parts in place of the markers."""
-    token_marker = csrf_marker()
+    token, token_marker = SimpleLazyObject(lambda: get_token(request)), csrf_marker()
     if token_marker in body:
-        body = body.replace(token_marker, get_token(request))
+        body = body.replace(token_marker, str(token))
     names = tuple(name for name in PARTS if marker(name) in body)
     if not names:
         return body
-    rendered = _parts_template(names).render(RequestContext(request)).split(_separator())
+    context = Context(_part_context(request, token), autoescape=True)
+    rendered = _parts_template(names).render(context).split(_separator())
     for name, html in zip(names, rendered, strict=True):
         body = body.replace(marker(name), html)
     return body
