@@ -1,6 +1,7 @@
 """Two areas, two sessions: the admin panel and the storefront never share a session."""
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
@@ -146,14 +147,18 @@ def test_admin_session_key_presented_as_storefront_cookie_is_not_authenticated(a
 
 def test_storefront_login_cycles_the_session_key(jane):
     client = Client()
-    client.get(LOGIN_URL)  # the login form puts a CSRF secret into a fresh session
+    client.get(LOGIN_URL)  # browsing sets only the storefront CSRF cookie, no session
+    assert STORE_COOKIE not in client.cookies
+    client.post("/en/checkout/cart/add/", {"sku": "SA-BAG-001", "qty": 1})  # a guest cart does
     pre_login_key = client.cookies[STORE_COOKIE].value
+    pre_login_csrf = client.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value
     assert Session.objects.filter(session_key=pre_login_key).exists()
 
     login_customer_client(client, jane)
 
     post_login_key = client.cookies[STORE_COOKIE].value
     assert post_login_key != pre_login_key
+    assert client.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value != pre_login_csrf
     assert not Session.objects.filter(session_key=pre_login_key).exists()
     # An attacker who planted the pre-login key gets nothing.
     attacker = Client()

@@ -97,3 +97,48 @@ def test_demo_loader_refuses_in_production_mode(db, django_assert_num_queries):
 def test_demo_loader_runs_outside_production_and_is_idempotent(db):
     assert load_demo() == load_demo()
     assert demo_rows()["stores.StoreView"] == 4
+
+
+def test_check_refuses_a_project_without_the_csrf_middleware(settings):
+    from django.core import checks
+
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != "shopassist.core.csrf.AreaCsrfViewMiddleware"
+    ]
+    errors = [e for e in checks.run_checks(tags=[checks.Tags.security]) if e.is_serious()]
+
+    assert [e.id for e in errors] == ["shopassist.E001"]
+
+
+PRINT_STOREFRONT_CSRF_COOKIE = """
+from django.conf import settings
+from django.test import Client, override_settings
+from shopassist.stores.models import Store, StoreView, Website
+website = Website.objects.create(code="base", name="Main Website", is_default=True)
+store = Store.objects.create(website=website, name="Main Store")
+store.default_store_view = StoreView.objects.create(store=store, code="en", name="English")
+store.save()
+plain = "django.contrib.staticfiles.storage.StaticFilesStorage"
+storages = {**settings.STORAGES, "staticfiles": {"BACKEND": plain}}
+with override_settings(STORAGES=storages):  # no collectstatic for one page
+    response = Client(HTTP_HOST="shop.example.com").get("/en/customer/account/login/", secure=True)
+assert response.status_code == 200, response.status_code
+cookie = response.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME]
+print(cookie.key, cookie["secure"], cookie["path"], cookie["domain"] or "-", cookie["httponly"])
+"""
+
+
+def test_storefront_csrf_cookie_can_only_be_set_by_this_host_in_production(tmp_path):
+    migrated = manage(
+        "migrate", "-v0", SECRET_KEY=random_secret_key(), SHOPASSIST_VAR_DIR=str(tmp_path)
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    result = manage(
+        "shell",
+        "-c",
+        PRINT_STOREFRONT_CSRF_COOKIE,
+        SECRET_KEY=random_secret_key(),
+        SHOPASSIST_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-5:] == ["__Host-sa_store_csrf", "True", "/", "-", "True"]

@@ -9,6 +9,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from shopassist.core import acl_grants, acl_sync  # noqa: F401  (receivers)
+        from shopassist.core import acl_grants, acl_sync, checks  # noqa: F401  (registration)
 
         post_migrate.connect(acl_sync.sync_permissions, dispatch_uid="acl_sync_permissions")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -21,12 +22,11 @@ from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
 from shopassist.storefront import page_cache, visitor_parts
 from tests.conftest import login_customer_client
-from tests.login_as_customer.assisted import banner_of, start_assisted, store_key, stored_session
+from tests.login_as_customer.assisted import banner_of, start_assisted
 from tests.page_cache.conftest import CACHED_PAGES, page_cache_keys
 
 pytestmark = pytest.mark.django_db
 
-CSRF_SESSION_KEY = "_csrftoken"
 NAMES = ("Jane Doe", "Marie Dupont")
 BANNER = 'class="lac-banner'
 MESSAGE = 'class="sf-messages"'
@@ -43,7 +43,8 @@ class Visitor:
     seen: list = field(default_factory=list)
 
     def csrf_secret(self) -> str | None:
-        return stored_session(store_key(self.client)).get(CSRF_SESSION_KEY)
+        cookie = self.client.cookies.get(settings.STOREFRONT_CSRF_COOKIE_NAME)
+        return cookie.value if cookie else None
 
 
 def minicart_count(body: str) -> int:
@@ -68,7 +69,7 @@ def add_to_cart(client: Client, sku: str, qty: int):
 @pytest.fixture
 def visitors(demo, jane, marie, administrator, admin_client_for):
     anonymous = Client()
-    anonymous.get("/en/customer/account/login/")  # a session of its own, as any browser has
+    anonymous.get("/en/customer/account/login/")  # a CSRF cookie of its own, as any browser has
     customer_a = login_customer_client(Client(), jane)
     add_to_cart(customer_a, "SA-BAG-001", 2)
     customer_b = login_customer_client(Client(), marie)
