@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint install messages migrate demo serve bench bench-lac bench-audit clean
+.PHONY: run test lint install messages migrate demo serve bench bench-http bench-lac bench-audit clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -37,6 +37,12 @@ serve: messages migrate
 	$(PY) manage.py collectstatic --no-input -v0
 	$(VENV)/bin/gunicorn shopassist.wsgi -b 127.0.0.1:$(PORT) -w 2
 
+# gunicorn (production settings) driven by wrk (apt-get install wrk) on loopback, on PostgreSQL +
+# Redis (database "shopassist_httpbench", Redis DB 3, key prefix "httpbench") and on SQLite +
+# local memory; one table. Options: BENCH_HTTP_ARGS="--config sqlite --duration 20 ...".
+bench-http: messages
+	$(PY) benchmarks/bench_http.py $(BENCH_HTTP_ARGS)
+
 bench-lac: install
 	$(PY) benchmarks/bench_login_as_customer.py
 
@@ -45,7 +51,7 @@ bench-lac: install
 bench-audit: install
 	$(PY) benchmarks/bench_audit.py
 
-bench: bench-lac bench-audit
+bench: bench-http bench-lac bench-audit
 
 clean:
 	rm -rf var staticfiles
