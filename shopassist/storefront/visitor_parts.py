@@ -9,6 +9,10 @@ the parts are rendered for the request being answered and put in place of the ma
 
 A part is filled in with a context of its own (``_part_context``: the request, its CSRF token,
 messages and cart count), never with the page's: it cannot show anything of the cached copy.
+A part may read only that: the visitor (``request.customer``), the store view, the token, the
+messages and the cart count. For a *blank* visitor — not logged in, no cart, no messages: most
+catalog traffic — the parts are the same for everyone in a store view and language, so they are
+rendered once per process from a stand-in request and reused (``_parts_of_blank_visitor``).
 
 Markers carry a nonce derived from SECRET_KEY, so text a visitor controls (a search query, a
 name) can never imitate one; they are filled CSRF token first, parts second, so nothing a fill
@@ -18,6 +22,7 @@ inserts is ever read as a marker.
 from __future__ import annotations
 
 from functools import cache
+from types import SimpleNamespace
 
 from django.contrib.messages import get_messages
 from django.middleware.csrf import get_token
@@ -25,6 +30,9 @@ from django.template import Context, engines
 from django.utils.crypto import salted_hmac
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from shopassist.core.config import config
 
 PARTS = ("account_links", "minicart", "messages")
 TEMPLATE = "storefront/visitor/{}.html"
@@ -86,6 +94,41 @@ def _parts_template(names: tuple[str, ...]):
     return engines["django"].engine.from_string(source)
 
 
+def _render_parts(names, context: dict) -> list[str]:
+    rendered = _parts_template(names).render(Context(context, autoescape=True))
+    return rendered.split(_separator())
+
+
+def _is_blank(request) -> bool:
+    """A visitor with nothing of their own to show: not logged in, no cart, no messages."""
+    from shopassist.cart.selectors import GUEST_CART_SESSION_KEY
+
+    return (
+        not request.customer
+        and GUEST_CART_SESSION_KEY not in request.session
+        and not len(get_messages(request))
+    )
+
+
+_blank_parts: dict[tuple, list[str] | None] = {}
+
+
+def _parts_of_blank_visitor(request, names) -> list[str] | None:
+    """The parts every blank visitor of this store view and language sees (most catalog
+    traffic), rendered once per process and configuration version. They are rendered from a
+    stand-in holding only the store view — never from the visitor's request — and kept only
+    if they hold no CSRF token; otherwise None (render them per request)."""
+    key = (names, request.store_view.pk, get_language(), config.current_version_cached())
+    if key not in _blank_parts:
+        if len(_blank_parts) > 256:
+            _blank_parts.clear()
+        stand_in = SimpleNamespace(store_view=request.store_view, customer=None)
+        blank = {"request": stand_in, "csrf_token": csrf_marker(), "messages": (), "cart_count": 0}
+        rendered = _render_parts(names, blank)
+        _blank_parts[key] = None if any(csrf_marker() in html for html in rendered) else rendered
+    return _blank_parts[key]
+
+
 def fill(request, body: str) -> str:
     """Put the requesting visitor's CSRF token and parts in place of the markers."""
     token, token_marker = SimpleLazyObject(lambda: get_token(request)), csrf_marker()
@@ -94,8 +137,9 @@ def fill(request, body: str) -> str:
     names = tuple(name for name in PARTS if marker(name) in body)
     if not names:
         return body
-    context = Context(_part_context(request, token), autoescape=True)
-    rendered = _parts_template(names).render(context).split(_separator())
+    rendered = _parts_of_blank_visitor(request, names) if _is_blank(request) else None
+    if rendered is None:
+        rendered = _render_parts(names, _part_context(request, token))
     for name, html in zip(names, rendered, strict=True):
         body = body.replace(marker(name), html)
     return body

@@ -206,3 +206,29 @@ def test_setting_decides_whether_the_administrator_reads_the_cached_page(
         assert response[page_cache.HEADER] == page_cache.HIT
         assert "777.00" not in response.content.decode()
     assert "Jane Doe" in banner_of(response)
+
+
+def test_parts_of_blank_visitors_are_shared_but_never_with_a_visitor_who_has_a_cart(demo):
+    """Blank visitors (not logged in, no cart, no messages) get parts rendered once; a guest
+    with a cart or a message is not blank and gets their own."""
+    url = "/en/product/SA-BAG-001/"
+    first, second, guest = Client(), Client(), Client()
+    assert first.get(url)[page_cache.HEADER] == page_cache.MISS
+    add_to_cart(guest, "SA-BAG-002", 2)  # leaves "You added…" for the guest's next page
+
+    for visitor, count, message in ((second, 0, False), (guest, 2, True), (guest, 2, False)):
+        response = visitor.get(url)
+        body = response.content.decode()
+        assert response[page_cache.HEADER] == page_cache.HIT
+        assert minicart_count(body) == count
+        assert (MESSAGE in body) == message
+        assert "customer/account/login/" in body
+
+    tokens = {visitor: csrf_tokens(visitor.get(url).content.decode()) for visitor in (first, guest)}
+    secrets = {
+        visitor: visitor.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value
+        for visitor in (first, guest)
+    }
+    for visitor, found in tokens.items():
+        assert {_unmask_cipher_token(token) for token in found} == {secrets[visitor]}
+    assert secrets[first] != secrets[guest]
