@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from shopassist.core.acl_grants import grants_resource
 from shopassist.core.config import config
+from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.decisions import LiveFacts, end_reason_for
@@ -21,22 +23,50 @@ LAST_SEEN_GRANULARITY = 10  # seconds: write the session at most this often for 
 
 
 _live_sql: dict[str, str] = {}
+_CUSTOMER_PREFIX = "customer_row__"
+
+
+def _customer_fields():
+    return Customer._meta.concrete_fields
 
 
 def _live_session_sql(alias: str) -> str:
     """The SQL of the per-request query, compiled once per process by the ORM: the session
-    with its admin's flags and its customer's consent, fresh from the database every request."""
+    with its admin's flags, its customer's consent and the customer row itself, fresh from the
+    database every request — one query, as many as a customer's own request makes."""
     if alias not in _live_sql:
+        customer_row = {
+            _CUSTOMER_PREFIX + field.attname: F(f"customer__{field.attname}")
+            for field in _customer_fields()
+        }
         queryset = AssistedSession.objects.using(alias).annotate(
             admin_is_active=F("admin__is_active"),
             admin_is_staff=F("admin__is_staff"),
             admin_is_superuser=F("admin__is_superuser"),
             consent_allowed=F("customer__assistance_consent__allowed"),
             consent_expires_at=F("customer__assistance_consent__expires_at"),
+            **customer_row,
         )
         sql, _params = queryset.filter(pk=0).query.sql_with_params()
         _live_sql[alias] = sql
     return _live_sql[alias]
+
+
+def _attach_customer(session: AssistedSession, alias: str) -> None:
+    """Build the customer from the columns the live query read (annotated columns bypass the
+    ORM's converters: datetimes and booleans are converted here)."""
+    if session.customer_id is None:
+        return
+    names, values = [], []
+    for field in _customer_fields():
+        value = getattr(session, _CUSTOMER_PREFIX + field.attname)
+        if isinstance(field, models.DateTimeField):
+            value = _as_datetime(value)
+        elif isinstance(field, models.BooleanField):
+            value = bool(value)
+        names.append(field.attname)
+        values.append(value)
+    session.customer = Customer.from_db(alias, names, values)
 
 
 def _as_datetime(value):
@@ -48,16 +78,17 @@ def _as_datetime(value):
 
 
 def load_live_session(session_id) -> AssistedSession | None:
-    """The session with everything the per-request check needs, in one query (the customer
-    row itself is loaded by its own query, as on any customer's request)."""
+    """The session with everything the per-request check needs and its customer, in one
+    query."""
     try:
         session_id = int(session_id)
     except (TypeError, ValueError):
         return None
-    sql = _live_session_sql(AssistedSession.objects.db)
-    session = next(iter(AssistedSession.objects.raw(sql, [session_id])), None)
+    alias = AssistedSession.objects.db
+    session = next(iter(AssistedSession.objects.raw(_live_session_sql(alias), [session_id])), None)
     if session is not None:
         session.consent_expires_at = _as_datetime(session.consent_expires_at)
+        _attach_customer(session, alias)
     return session
 
 
