@@ -168,6 +168,10 @@ else:
 PAGE_CACHE_ENABLED = os.environ.get("SHOPASSIST_PAGE_CACHE", "1") != "0"
 PAGE_CACHE_TIMEOUT = int(os.environ.get("SHOPASSIST_PAGE_CACHE_TIMEOUT", str(24 * 3600)))
 PAGE_CACHE_SEARCH_TIMEOUT = 300  # search pages: many URLs, each looked at briefly
+# Pages each process keeps in memory in front of a Redis page cache (checked like any copy).
+PAGE_CACHE_LOCAL_ENTRIES = int(
+    os.environ.get("SHOPASSIST_PAGE_CACHE_LOCAL", "500" if REDIS_URL else "0")
+)
 # "X-Page-Cache: hit | miss | bypass | off" on catalog pages: in development, or when asked.
 PAGE_CACHE_HEADER = DEBUG or os.environ.get("SHOPASSIST_PAGE_CACHE_HEADER", "0") == "1"
 

@@ -13,6 +13,10 @@ their versions (``core.cache_tags``); a change to any of them makes it stale in 
                                                     └─ full ─► view(public request)
                                                                ─► store ─► fill ─► miss
 
+With Redis, each process also keeps the pages it served lately (``PAGE_CACHE_LOCAL_ENTRIES``)
+and checks them exactly like shared copies: the tag check is what makes a copy current, so a
+local copy saves fetching the page from Redis, never the check.
+
 Modes are decided by the request and by *policies* other apps register (Login as Customer's
 "Disable Page Cache for Admin User"): ``bypass`` neither reads nor writes, ``read_only`` reads
 and renders a miss for the visitor without storing it.
@@ -21,6 +25,9 @@ and renders a miss for the visitor without storing it.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
@@ -138,6 +145,58 @@ def _storable(response) -> bool:
     )
 
 
+class _LocalCopies:
+    """The pages this process served lately, kept in front of the shared cache (when that is
+    Redis): a local copy is used only after the same tag check as a shared one, so it saves
+    fetching the page, never the check."""
+
+    def __init__(self):
+        self._items: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is not None:
+                self._items.move_to_end(key)
+        return entry if entry is not None and entry["expires"] > time.time() else None
+
+    def put(self, key: str, entry: dict) -> None:
+        size = settings.PAGE_CACHE_LOCAL_ENTRIES
+        with self._lock:
+            self._items[key] = entry
+            self._items.move_to_end(key)
+            while len(self._items) > size:
+                self._items.popitem(last=False)
+
+
+_local = _LocalCopies()
+
+
+def _current_copy(key: str) -> dict | None:
+    """The stored copy of a page if it is still current: this process's, else the shared one."""
+    entry = _local.get(key)
+    if entry is not None and cache_tags.is_current(entry["tags"]):
+        return entry
+    entry = caches[ALIAS].get(key)
+    if entry is not None and cache_tags.is_current(entry["tags"]):
+        _local.put(key, entry)
+        return entry
+    return None
+
+
+def _store(key: str, body: str, content_type: str, versions: dict, timeout: int | None):
+    timeout = timeout or settings.PAGE_CACHE_TIMEOUT
+    entry = {
+        "body": body,
+        "content_type": content_type,
+        "tags": versions,
+        "expires": time.time() + timeout,
+    }
+    caches[ALIAS].set(key, entry, timeout)
+    _local.put(key, entry)
+
+
 def _served(response, outcome: str):
     if settings.PAGE_CACHE_HEADER:
         response[HEADER] = outcome
@@ -160,9 +219,9 @@ def cached_page(*, params=(), timeout: int | None = None):
             mode = _mode(request, known)
             if mode in (OFF, BYPASS):
                 return _served(view(request, *args, **kwargs), mode)
-            pages, key = caches[ALIAS], page_key(request)
-            entry = pages.get(key)
-            if entry is not None and cache_tags.is_current(entry["tags"]):
+            key = page_key(request)
+            entry = _current_copy(key)
+            if entry is not None:
                 body = visitor_parts.fill(request, entry["body"])
                 return _served(HttpResponse(body, content_type=entry["content_type"]), HIT)
             if mode == READ_ONLY:
@@ -177,12 +236,7 @@ def cached_page(*, params=(), timeout: int | None = None):
             if _storable(response) and public.page_cache_deps:
                 versions = cache_tags.versions_for_store(public.page_cache_deps, generation)
                 if versions is not None:
-                    entry = {
-                        "body": body,
-                        "content_type": response["Content-Type"],
-                        "tags": versions,
-                    }
-                    pages.set(key, entry, timeout or settings.PAGE_CACHE_TIMEOUT)
+                    _store(key, body, response["Content-Type"], versions, timeout)
             response.content = visitor_parts.fill(request, body)
             return _served(response, MISS)
 
