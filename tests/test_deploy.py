@@ -129,16 +129,11 @@ print(cookie.key, cookie["secure"], cookie["path"], cookie["domain"] or "-", coo
 
 
 def test_storefront_csrf_cookie_can_only_be_set_by_this_host_in_production(tmp_path):
-    migrated = manage(
-        "migrate", "-v0", SECRET_KEY=random_secret_key(), SHOPASSIST_VAR_DIR=str(tmp_path)
-    )
+    # A throw-away SQLite database, whatever DATABASE_URL the suite runs with.
+    own = {"SHOPASSIST_VAR_DIR": str(tmp_path), "DATABASE_URL": None, "REDIS_URL": None}
+    secret = random_secret_key()
+    migrated = manage("migrate", "-v0", SECRET_KEY=secret, **own)
     assert migrated.returncode == 0, migrated.stderr
-    result = manage(
-        "shell",
-        "-c",
-        PRINT_STOREFRONT_CSRF_COOKIE,
-        SECRET_KEY=random_secret_key(),
-        SHOPASSIST_VAR_DIR=str(tmp_path),
-    )
+    result = manage("shell", "-c", PRINT_STOREFRONT_CSRF_COOKIE, SECRET_KEY=secret, **own)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-5:] == ["__Host-sa_store_csrf", "True", "/", "-", "True"]
