@@ -33,9 +33,11 @@ lint: install
 test: lint messages
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# gunicorn on this machine: two workers with REDIS_URL; one without it, because local memory
+# (configuration and page cache versions) is per process (docs/deploy.md).
 serve: messages migrate
 	$(PY) manage.py collectstatic --no-input -v0
-	$(VENV)/bin/gunicorn shopassist.wsgi -b 127.0.0.1:$(PORT) -w 2
+	$(VENV)/bin/gunicorn shopassist.wsgi -b 127.0.0.1:$(PORT) -w $(if $(REDIS_URL),2,1)
 
 # gunicorn (production settings) driven by wrk (apt-get install wrk) on loopback, on PostgreSQL +
 # Redis (database "shopassist_httpbench", Redis DB 3, key prefix "httpbench") and on SQLite +
