@@ -168,6 +168,9 @@ else:
 PAGE_CACHE_ENABLED = os.environ.get("SHOPASSIST_PAGE_CACHE", "1") != "0"
 PAGE_CACHE_TIMEOUT = int(os.environ.get("SHOPASSIST_PAGE_CACHE_TIMEOUT", str(24 * 3600)))
 PAGE_CACHE_SEARCH_TIMEOUT = 300  # search pages: many URLs, each looked at briefly
+# Pages are keyed by release: SHOPASSIST_RELEASE (e.g. the commit id), else a fingerprint of
+# the code, templates, translations and static manifest computed once per process.
+PAGE_CACHE_RELEASE = os.environ.get("SHOPASSIST_RELEASE", "")
 # Pages each process keeps in memory in front of a Redis page cache (checked like any copy).
 PAGE_CACHE_LOCAL_ENTRIES = int(
     os.environ.get("SHOPASSIST_PAGE_CACHE_LOCAL", "500" if REDIS_URL else "0")

@@ -1,10 +1,10 @@
 """The shared page cache of the storefront's catalog pages.
 
-A page is stored once per store view, price context (customer group), configuration version
-and URL, and served to every visitor — anonymous or logged in. What is stored is rendered from
-a *public request*: the URL, host and store view of the real request and nothing else — no
-cookies, no session, no customer. The visitor's own parts are punched out and filled in for
-each response (``visitor_parts``). A stored copy lists the cache tags it was built from with
+A page is stored once per release, store view, price context (customer group), configuration
+version and URL, and served to every visitor — anonymous or logged in. What is stored is
+rendered from a *public request*: the URL, host and store view of the real request and nothing
+else — no cookies, no session, no customer. The visitor's own parts are punched out and filled
+in for each response (``visitor_parts``). A stored copy lists the cache tags it was built from with
 their versions (``core.cache_tags``); a change to any of them makes it stale in every process.
 
     request ─► mode ─┬─ off / bypass ───────────────► view(request)            (never stored)
@@ -29,7 +29,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -69,12 +70,33 @@ def price_context(request) -> str:
     return customer.group if customer else NOT_LOGGED_IN
 
 
+@cache
+def release() -> str:
+    """What this process renders pages with: ``SHOPASSIST_RELEASE`` (e.g. a commit id), else a
+    fingerprint of the code, templates, translations and the static files manifest. Pages of
+    another release are never served, so a deploy never shows HTML from the old templates or
+    pointing at static files that are gone."""
+    if settings.PAGE_CACHE_RELEASE:
+        return settings.PAGE_CACHE_RELEASE
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    files = [p for p in package.rglob("*") if p.suffix in {".py", ".html", ".mo"}]
+    files.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
+    for path in sorted(files):
+        if path.is_file():  # named relative to the package: the same on every host
+            name = path.relative_to(package) if path.is_relative_to(package) else path.name
+            digest.update(str(name).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def page_key(request) -> str:
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
     return ":".join(
         (
             "page",
+            release(),
             str(request.store_view.pk),
             price_context(request),
             config.current_version_cached(),

@@ -366,3 +366,37 @@ def test_csrf_token_of_a_cached_page_is_refused_to_another_visitor(demo):
     assert (Cart.objects.count(), cart_rows()) == (carts, rows)
     assert minicart_count(other.get(PRODUCT_URL)) == 0
     assert minicart_count(owner.get(PRODUCT_URL)) == 0
+
+
+# --- Releases --------------------------------------------------------------------------------
+
+
+def test_pages_of_another_release_are_never_served(demo, settings):
+    url = "/en/product/SA-BAG-001/"
+    settings.PAGE_CACHE_RELEASE = "release-a"
+    assert Client().get(url)[page_cache.HEADER] == page_cache.MISS
+    assert Client().get(url)[page_cache.HEADER] == page_cache.HIT
+
+    settings.PAGE_CACHE_RELEASE = "release-b"
+    page_cache.release.cache_clear()
+    try:
+        assert Client().get(url)[page_cache.HEADER] == page_cache.MISS
+    finally:
+        page_cache.release.cache_clear()
+
+
+def test_release_fingerprint_follows_the_static_files_manifest(settings, tmp_path):
+    settings.PAGE_CACHE_RELEASE = ""
+    settings.STATIC_ROOT = tmp_path
+    manifest = tmp_path / "staticfiles.json"
+    fingerprints = []
+    try:
+        for content in ('{"paths": {"a.css": "a.1.css"}}', '{"paths": {"a.css": "a.2.css"}}'):
+            manifest.write_text(content)
+            page_cache.release.cache_clear()
+            fingerprints.append(page_cache.release())
+        page_cache.release.cache_clear()
+        assert page_cache.release() == fingerprints[-1]  # stable for the same files
+    finally:
+        page_cache.release.cache_clear()
+    assert fingerprints[0] != fingerprints[1]
