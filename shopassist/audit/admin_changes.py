@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from shopassist.audit.models import ActionGroup
 from shopassist.audit.writer import record
 from shopassist.core.actor import client_ip
-from shopassist.core.signals import config_saved
+from shopassist.core.signals import config_saved, page_cache_flushed
 
 
 def admin_object_changed(request, obj, *, action: str, message="") -> None:
@@ -34,5 +34,15 @@ def configuration_saved(sender, scope, scope_id, paths, actor, **kwargs):
         action="configuration.save",
         admin=staff,
         details={"scope": str(scope), "scope_id": scope_id, "paths": list(paths)},
+        ip_address=getattr(actor, "ip_address", None),
+    )
+
+
+@receiver(page_cache_flushed)
+def page_cache_flushed_by_staff(sender, actor, **kwargs):
+    record(
+        action_group=ActionGroup.ADMIN,
+        action="page_cache.flush",
+        admin=getattr(actor, "staff_user", None),
         ip_address=getattr(actor, "ip_address", None),
     )

@@ -8,3 +8,7 @@ actor_for_request = Signal()
 
 # Sent inside the transaction that saved configuration values (scope, scope_id, paths, actor).
 config_saved = Signal()
+
+# Sent inside the transaction in which an administrator flushed the storefront page cache
+# (actor).
+page_cache_flushed = Signal()

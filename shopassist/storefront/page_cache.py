@@ -37,13 +37,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, QueryDict
 
-from shopassist.core import cache_tags
+from shopassist.core import cache_tags, signals
 from shopassist.core.areas import STOREFRONT
 from shopassist.core.config import config
 from shopassist.customers.models import NOT_LOGGED_IN
 from shopassist.storefront import visitor_parts
 
 ALIAS = "page_cache"
+ALL_PAGES = "pages"  # a tag of every stored page: bumping it flushes the page cache
 HEADER = "X-Page-Cache"
 HIT, MISS, BYPASS, OFF = "hit", "miss", "bypass", "off"
 FULL, READ_ONLY = "full", "read_only"
@@ -207,6 +208,12 @@ def _current_copy(key: str) -> dict | None:
     return None
 
 
+def flush(actor) -> None:
+    """Make every stored page stale, in every process, when the transaction commits."""
+    cache_tags.bump(ALL_PAGES)
+    signals.page_cache_flushed.send(sender=None, actor=actor)
+
+
 def _store(key: str, body: str, content_type: str, versions: dict, timeout: int | None):
     timeout = timeout or settings.PAGE_CACHE_TIMEOUT
     entry = {
@@ -256,7 +263,8 @@ def cached_page(*, params=(), timeout: int | None = None):
                 return _served(response, MISS)
             body = response.content.decode(response.charset)
             if _storable(response) and public.page_cache_deps:
-                versions = cache_tags.versions_for_store(public.page_cache_deps, generation)
+                deps = {ALL_PAGES, *public.page_cache_deps}
+                versions = cache_tags.versions_for_store(deps, generation)
                 if versions is not None:
                     _store(key, body, response["Content-Type"], versions, timeout)
             response.content = visitor_parts.fill(request, body)
