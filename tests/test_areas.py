@@ -244,3 +244,14 @@ def test_logout_by_get_is_not_allowed(administrator, jane, url):
     assert response.status_code == 405
     assert is_admin_logged_in(client)
     assert storefront_customer(client) == jane
+
+
+def test_storefront_logout_gives_the_browser_a_new_csrf_secret(jane):
+    client = csrf_client_logged_in_as(jane)
+    before = client.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value
+    token = csrf_token_of(client.get("/en/customer/account/"))
+
+    response = client.post("/en/customer/account/logout/", {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    assert client.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value not in ("", before)

@@ -10,8 +10,8 @@ Two rules keep a copy from ever being stored with newer versions than its data:
 
 * ``bump`` runs when the transaction that changed the data commits, never before;
 * a writer reads the generation (bumped before the tags on every change) before it reads any
-  data, and stores its copy only if the generation is unchanged when it reads the tag versions
-  afterwards (``versions_for_store``). A change that commits while the copy is being built
+  data, and stores its copy only if the generation is still unchanged once it has read the tag
+  versions afterwards (``versions_for_store``). A change that commits while the copy is being built
   either leaves the old tag versions in the copy (stale at once) or moves the generation (the
   copy is not stored).
 """
@@ -54,9 +54,12 @@ def generation() -> str:
 
 
 def versions_for_store(tags, generation_before: str) -> dict[str, str] | None:
-    """The versions to store a copy with, or None when anything changed while it was built."""
-    found = versions([*tags, GENERATION])
-    if found.pop(GENERATION) != generation_before:
+    """The versions to store a copy with, or None when anything changed while it was built.
+
+    The generation is read *after* the tag versions (including any created just now): a bump
+    that lands while they are read moves it, so the copy is not stored."""
+    found = versions(tags)
+    if generation() != generation_before:
         return None
     return found
 
@@ -71,7 +74,9 @@ def is_current(recorded: dict[str, str]) -> bool:
 def bump(*tags: str) -> None:
     """Give the tags new versions once the current transaction commits (at once outside one)."""
     if tags:
-        transaction.on_commit(lambda: _bump_now(tags))
+        # robust: a cache error is logged and does not undo the committed change nor skip the
+        # other callbacks of the transaction.
+        transaction.on_commit(lambda: _bump_now(tags), robust=True)
 
 
 def _bump_now(tags) -> None:

@@ -33,7 +33,14 @@ def login_customer(request, customer) -> None:
 
 def logout_customer(request) -> None:
     customer_logged_out.send(sender=type(request.customer), request=request)
+    end_storefront_session(request)
+
+
+def end_storefront_session(request) -> None:
+    """Destroy the storefront session on the server and give the browser a new CSRF secret
+    (it lives in its own cookie, which a flush alone would keep)."""
     request.session.flush()
+    rotate_token(request)
     request.customer = None
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from shopassist.core.actor import client_ip
 from shopassist.core.areas import STOREFRONT
-from shopassist.customers.auth import customer_from_session
+from shopassist.customers.auth import customer_from_session, end_storefront_session
 from shopassist.login_as_customer import events, services, session_state
 from shopassist.login_as_customer.banner import banner_html
 from shopassist.stores.selectors import default_store_view
@@ -67,8 +67,7 @@ class AssistedSessionMiddleware:
     def _end(self, request, session, reason):
         if session is not None:
             services.end_assisted_session(session=session, reason=reason)
-        request.session.flush()  # destroy the storefront session on the server
-        request.customer = None
+        end_storefront_session(request)  # destroyed on the server, a new CSRF secret
         messages.info(request, _("The assisted session has ended."))
         view = request.store_view or default_store_view()
         response = HttpResponseRedirect(store_reverse("storefront:home", store_view=view))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from django.db import models
+from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -53,17 +53,20 @@ def _live_session_sql(alias: str) -> str:
 
 
 def _attach_customer(session: AssistedSession, alias: str) -> None:
-    """Build the customer from the columns the live query read (annotated columns bypass the
-    ORM's converters: datetimes and booleans are converted here)."""
+    """Build the customer from the columns the live query read. Annotated columns bypass the
+    ORM's converters, so each value goes through the converters the ORM would apply to that
+    field on this database (datetimes and booleans on SQLite, and any field added later)."""
     if session.customer_id is None:
         return
+    connection = connections[alias]
     names, values = [], []
     for field in _customer_fields():
         value = getattr(session, _CUSTOMER_PREFIX + field.attname)
-        if isinstance(field, models.DateTimeField):
-            value = _as_datetime(value)
-        elif isinstance(field, models.BooleanField):
-            value = bool(value)
+        column = field.get_col(Customer._meta.db_table)
+        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
+            connection
+        ):
+            value = convert(value, column, connection)
         names.append(field.attname)
         values.append(value)
     session.customer = Customer.from_db(alias, names, values)

@@ -25,6 +25,7 @@ and renders a miss for the visitor without storing it.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -35,7 +36,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 
 from shopassist.core import cache_tags, signals
 from shopassist.core.areas import STOREFRONT
@@ -67,8 +69,30 @@ def depends_on(request, *tags: str) -> None:
 
 
 def price_context(request) -> str:
+    """The customer group whose prices a page shows. Pricing must read it from here: a page built
+    for the cache is rendered from a public request that carries this and nothing else of the
+    visitor, and it is part of the key the page is stored under."""
+    known = getattr(request, "page_cache_price_context", None)
+    if known is not None:
+        return known
     customer = request.customer
     return customer.group if customer else NOT_LOGGED_IN
+
+
+def page_number(value: str) -> bool:
+    """A ``page`` parameter worth a copy of its own: 1 to 999 written plainly."""
+    return re.fullmatch(r"[1-9][0-9]{0,2}", value) is not None
+
+
+def one_of(*choices: str) -> Callable[[str], bool]:
+    return frozenset(choices).__contains__
+
+
+def canonical_host(request) -> str:
+    """The host without its port, lower-cased: ``ALLOWED_HOSTS`` ignores the port, so keying on
+    it would let anyone store a copy per port."""
+    domain, _port = split_domain_port(request.get_host())
+    return domain.lower()
 
 
 @cache
@@ -92,12 +116,13 @@ def release() -> str:
 
 
 def page_key(request) -> str:
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    url = f"{request.scheme}://{canonical_host(request)}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
     return ":".join(
         (
             "page",
             release(),
+            visitor_parts.marker_version(),  # copies made with another SECRET_KEY cannot be filled
             str(request.store_view.pk),
             price_context(request),
             config.current_version_cached(),
@@ -106,16 +131,7 @@ def page_key(request) -> str:
     )
 
 
-_PUBLIC_META = (
-    "HTTP_HOST",
-    "SERVER_NAME",
-    "SERVER_PORT",
-    "QUERY_STRING",
-    "SCRIPT_NAME",
-    "HTTP_X_FORWARDED_HOST",
-    "HTTP_X_FORWARDED_PORT",
-    "HTTP_X_FORWARDED_PROTO",
-)
+_PUBLIC_META = ("SERVER_NAME", "SERVER_PORT", "QUERY_STRING", "SCRIPT_NAME", "wsgi.url_scheme")
 
 
 def public_request(request) -> HttpRequest:
@@ -125,11 +141,14 @@ def public_request(request) -> HttpRequest:
     public.method = "GET"
     public.path, public.path_info = request.path, request.path_info
     public.META = {key: request.META[key] for key in _PUBLIC_META if key in request.META}
-    public.GET = QueryDict(public.META.get("QUERY_STRING", ""))
+    public.META["HTTP_HOST"] = canonical_host(request)
+    public._get_scheme = lambda: request.scheme  # as the key has it (proxy header included)
+    public.GET = request.GET.copy()
     public.area = request.area
     public.store_view = request.store_view
     public.resolver_match = request.resolver_match
     public.customer = None
+    public.page_cache_price_context = price_context(request)
     public.assisted_session = None
     public.user = AnonymousUser()
     public.page_cache_render = True
@@ -137,18 +156,26 @@ def public_request(request) -> HttpRequest:
     return public
 
 
-def _mode(request, params: frozenset[str]) -> str:
+def _known_parameters(request, params: dict) -> bool:
+    """Every parameter is one the page knows, given once, with a value worth a copy."""
+    return all(
+        name in params and len(values) == 1 and params[name](values[0])
+        for name, values in request.GET.lists()
+    )
+
+
+def _mode(request, params: dict) -> str:
     if not settings.PAGE_CACHE_ENABLED:
         return OFF
     if (
         request.method not in ("GET", "HEAD")
         or request.area != STOREFRONT
         or getattr(request, "store_view", None) is None
-        or not params.issuperset(request.GET)
         or len(request.get_full_path()) > MAX_URL_LENGTH
+        or not _known_parameters(request, params)
     ):
         return BYPASS
-    mode = FULL
+    mode = READ_ONLY if request.method == "HEAD" else FULL  # a HEAD never fills the cache
     for policy in _policies:
         decided = policy(request)
         if decided == BYPASS:
@@ -232,15 +259,17 @@ def _served(response, outcome: str):
     return response
 
 
-def cached_page(*, params=(), timeout: int | None = None):
+def cached_page(*, params: dict | None = None, timeout: int | None = None):
     """Serve a storefront GET view from the shared page cache.
 
-    ``params``: the query parameters the page knows; a URL with any other is bypassed, so
-    nobody can fill the cache with junk URLs or make a visitor's parameters show to others.
+    ``params``: the query parameters the page knows, each with a check of its value
+    (``page_number``, ``one_of(...)``); a URL with any other parameter, a repeated one or a
+    value that fails its check is bypassed, so nobody can fill the cache with copies of the same
+    page or make a visitor's parameters show to others.
     The view declares what it reads with :func:`depends_on`; a page that declares nothing is
     not stored.
     """
-    known = frozenset(params)
+    known = dict(params or {})
 
     def decorator(view):
         @wraps(view)

@@ -55,6 +55,11 @@ def _nonce() -> str:
     return salted_hmac("shopassist.storefront.visitor_parts", "markers").hexdigest()[:24]
 
 
+def marker_version() -> str:
+    """Names the markers a copy was built with (pages are keyed by it)."""
+    return _nonce()[:8]
+
+
 def marker(name: str) -> str:
     return f"<!--sa-part:{_nonce()}:{name}-->"
 

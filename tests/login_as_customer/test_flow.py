@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.forms import BooleanField
 from django.test import Client
 from django.utils import timezone
@@ -398,6 +399,7 @@ def test_an_order_the_customer_places_themselves_has_no_administrator(jane):
 
 def test_close_session_ends_it_and_signs_the_tab_out(support_client, jane):
     browser, session = start_assisted(support_client, jane)
+    csrf_secret = browser.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value
 
     closed = browser.post(close_url())
 
@@ -405,6 +407,7 @@ def test_close_session_ends_it_and_signs_the_tab_out(support_client, jane):
     assert "You are no longer connected as Jane Doe." in closed.content.decode()
     assert_ended(session, EndReason.CLOSED_BY_ADMIN)
     assert SESSION_ID_KEY not in session_of(browser)
+    assert browser.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value not in ("", csrf_secret)
     account = browser.get("/en/customer/account/")
     assert account.status_code == 302
     assert account["Location"].startswith("/en/customer/account/login/")

@@ -513,3 +513,43 @@ def test_price_saved_here_refreshes_the_page_another_server_process_serves(trans
         server.stdin.close()
         server.wait(timeout=20)
     assert server.returncode == 0
+
+
+def test_copy_is_not_stored_when_a_bump_lands_while_a_new_tag_is_created(db, monkeypatch):
+    """A tag never seen before is created while the copy's versions are read; a change that
+    commits at that very moment must keep the copy from being stored."""
+    generation = cache_tags.generation()
+    cache = caches["default"]
+    real_add = cache.add
+
+    def add_after_a_commit(key, value, timeout=None, version=None):
+        cache_tags._bump_now(["product:424242"])  # the change's on_commit bump wins the race
+        return real_add(key, value, timeout=timeout, version=version)
+
+    monkeypatch.setattr(cache, "add", add_after_a_commit)
+
+    assert cache_tags.versions_for_store({"product:424242"}, generation) is None
+
+
+def test_a_failed_bump_is_logged_and_undoes_nothing(
+    demo, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """The change is committed before the bump: a cache error must not turn it into an error
+    page, nor keep the transaction's other on-commit work from running."""
+    product = Product.objects.get(sku="SA-BAG-001")
+    ran_after = []
+
+    def cache_down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(caches["default"], "set", cache_down)
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            product.price = "12.34"
+            product.save()
+            transaction.on_commit(lambda: ran_after.append(True))
+
+    product.refresh_from_db()
+    assert str(product.price) == "12.34"
+    assert ran_after == [True]
+    assert "cache unreachable" in caplog.text

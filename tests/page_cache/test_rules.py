@@ -155,13 +155,57 @@ def test_url_longer_than_the_limit_bypasses_the_cache(demo):
     assert page_cache_keys() == set()
 
 
-def test_url_at_the_limit_is_cached(demo):
-    prefix = "/en/catalogsearch/?q="
-    url = prefix + "a" * (page_cache.MAX_URL_LENGTH - len(prefix))
-    assert len(url) == page_cache.MAX_URL_LENGTH
+def test_longest_search_worth_a_copy_is_cached_and_a_longer_one_is_not(demo):
+    """The search box takes 100 characters and the page shows no more: a longer query would
+    only be another copy of the same page."""
+    longest = "/en/catalogsearch/?q=" + "a" * 100
+    assert outcome(visit(longest)) == MISS
+    assert outcome(visit(longest)) == HIT
 
-    assert outcome(visit(url)) == MISS
-    assert outcome(visit(url)) == HIT
+    before = page_cache_keys()
+    assert outcome(visit(longest + "a")) == BYPASS
+    assert page_cache_keys() == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=x1",
+        "page=0",
+        "page=01",
+        "page=1000",
+        "page=%C2%B2",
+        "sort=anything",
+        "sort=-price",
+        "page=1&page=2",
+        "sort=name&sort=price",
+    ],
+)
+def test_values_not_worth_a_copy_bypass_the_cache(demo, query):
+    """Parameter values the page would show as another one (a junk page number, an unknown
+    sort order, a repeated parameter) never get a copy of their own."""
+    response = visit(f"/en/category/bags/?{query}")
+
+    assert (response.status_code, outcome(response)) == (200, BYPASS)
+    assert page_cache_keys() == set()
+
+
+def test_the_port_in_the_host_header_makes_no_copy_of_its_own(demo):
+    url = "/en/product/SA-BAG-001/"
+    assert outcome(Client().get(url, HTTP_HOST="localhost")) == MISS
+    for port in ("8001", "65535"):
+        response = Client().get(url, HTTP_HOST=f"LOCALHOST:{port}")
+        assert outcome(response) == HIT
+        assert f":{port}" not in response.content.decode()
+    assert len(page_cache_keys()) == 1
+
+
+def test_head_requests_are_answered_but_never_stored(demo):
+    url = "/en/product/SA-BAG-001/"
+    assert outcome(Client().head(url)) == MISS
+    assert page_cache_keys() == set()
+    assert outcome(Client().get(url)) == MISS
+    assert outcome(Client().head(url)) == HIT
 
 
 @pytest.mark.parametrize("url", ["/en/product/SA-NOPE-404/", "/en/category/no-such-category/"])
@@ -400,3 +444,39 @@ def test_release_fingerprint_follows_the_static_files_manifest(settings, tmp_pat
     finally:
         page_cache.release.cache_clear()
     assert fingerprints[0] != fingerprints[1]
+
+
+# --- What the public render carries ----------------------------------------------------------
+
+
+def test_public_request_carries_the_price_context_and_nothing_else_of_the_visitor(
+    rf, jane, store_views
+):
+    jane.group = CustomerGroup.WHOLESALE
+    request = rf.get("/en/product/SA-BAG-001/?x=1", HTTP_HOST="LocalHost:8000")
+    request.area, request.store_view, request.resolver_match = "storefront", store_views["en"], None
+    request.customer = jane
+    request.COOKIES["sa_store_session"] = "secret-session-key"
+
+    public = page_cache.public_request(request)
+
+    assert page_cache.price_context(public) == CustomerGroup.WHOLESALE
+    assert public.customer is None and not public.COOKIES
+    assert not hasattr(public, "session")
+    assert public.get_host() == "localhost"
+    assert public.get_full_path() == "/en/product/SA-BAG-001/?x=1"
+
+
+def test_pages_built_with_another_secret_key_are_never_served(demo, settings):
+    url = "/en/product/SA-BAG-001/"
+    assert outcome(visit(url)) == MISS
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    visitor_parts._nonce.cache_clear()
+    try:
+        response = visit(url)
+        body = response.content.decode()
+        assert outcome(response) == MISS
+        assert "sa-csrf-" not in body and "<!--sa-part:" not in body
+        assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', body)
+    finally:
+        visitor_parts._nonce.cache_clear()

@@ -7,13 +7,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from shopassist.catalog import cache_tags, selectors
-from shopassist.storefront.page_cache import cached_page, depends_on
+from shopassist.storefront.page_cache import cached_page, depends_on, one_of, page_number
 
 PAGE_SIZE = 12
+SORTS = ("position", "name", "price")
 
 
 def _sort_choices():
-    return [("position", _("Position")), ("name", _("Product Name")), ("price", _("Price"))]
+    labels = {"position": _("Position"), "name": _("Product Name"), "price": _("Price")}
+    return [(sort, labels[sort]) for sort in SORTS]
 
 
 def _page(request, products):
@@ -35,7 +37,7 @@ def home(request):
     )
 
 
-@cached_page(params=("page", "sort"))
+@cached_page(params={"page": page_number, "sort": one_of(*SORTS)})
 def category(request, code):
     store_view = request.store_view
     depends_on(request, cache_tags.CATALOG)
@@ -78,7 +80,10 @@ def product(request, sku):
     return render(request, "catalog/product.html", {"product": view})
 
 
-@cached_page(params=("q", "page"), timeout=settings.PAGE_CACHE_SEARCH_TIMEOUT)
+@cached_page(
+    params={"q": lambda q: len(q) <= 100, "page": page_number},
+    timeout=settings.PAGE_CACHE_SEARCH_TIMEOUT,
+)
 def search(request):
     depends_on(request, cache_tags.PRODUCTS)
     query = request.GET.get("q", "")[:100]

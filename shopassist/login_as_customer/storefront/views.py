@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from shopassist.cart.selectors import guest_cart
 from shopassist.cart.services import abandon_guest_cart
 from shopassist.core.actor import Actor, client_ip
-from shopassist.customers.auth import start_customer_session
+from shopassist.customers.auth import end_storefront_session, start_customer_session
 from shopassist.login_as_customer import services, session_state
 from shopassist.login_as_customer.errors import DenialCode, message_for
 from shopassist.login_as_customer.models import EndReason
@@ -89,8 +89,7 @@ def close(request):
     if session is None:
         return HttpResponseRedirect(store_reverse("storefront:home", store_view=request.store_view))
     services.end_assisted_session(session=session, reason=EndReason.CLOSED_BY_ADMIN)
-    request.session.flush()
-    request.customer = None
+    end_storefront_session(request)
     response = render(request, "login_as_customer/closed.html", {"session": session})
     response["Cache-Control"] = "private, no-store"
     return response
