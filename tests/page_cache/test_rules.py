@@ -480,3 +480,14 @@ def test_pages_built_with_another_secret_key_are_never_served(demo, settings):
         assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', body)
     finally:
         visitor_parts._nonce.cache_clear()
+
+
+def test_unencoded_utf8_query_renders_as_the_visitor_typed_it(demo):
+    """Some clients send UTF-8 query strings without percent-encoding: the page built for the
+    cache reads the query as Django decodes it, not as the server's Latin-1 string."""
+    raw = "q=sac à dos".encode().decode("iso-8859-1")  # what a WSGI server hands over
+
+    for expected in (MISS, HIT):
+        response = Client().get("/en/catalogsearch/", QUERY_STRING=raw)
+        assert outcome(response) == expected
+        assert 'value="sac à dos"' in response.content.decode()
