@@ -1,6 +1,8 @@
 """Shared fixtures: demo data, people named by role, configuration helpers."""
 
+import copy
 import os
+import uuid
 from importlib import import_module
 
 import pytest
@@ -175,3 +177,19 @@ def _audit_gate_for_flush(request):
     set_gate(0)
     yield
     set_gate(1)
+
+
+def use_own_cache_namespace(settings, label: str, aliases=("default",)) -> None:
+    """Give the test key prefixes of its own in these cache aliases: counters (start rate
+    limits), tag versions and pages of other tests never meet this test's."""
+    caches = copy.deepcopy(settings.CACHES)
+    namespace = f"{label}-{uuid.uuid4().hex}"
+    for alias in aliases:
+        caches[alias]["KEY_PREFIX"] = caches[alias].get("KEY_PREFIX", "") + namespace
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def support_client(support_agent, admin_client_for):
+    """The admin panel of a Customer Support agent (Allow + View Login as Customer Log)."""
+    return admin_client_for(support_agent)

@@ -3,6 +3,7 @@
 import re
 
 from django.contrib.sessions.models import Session
+from django.forms import BooleanField
 
 from shopassist.customers.auth import SESSION_CUSTOMER_ID
 from shopassist.customers.models import Customer
@@ -62,3 +63,26 @@ def customers_snapshot() -> list[dict]:
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
+
+
+def change_form_data(response) -> dict:
+    """What an admin change form would POST back unchanged (form and inline formsets)."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(
+            {management.add_prefix(name): management[name].value() for name in management.fields}
+        )
+        forms += inline.formset.forms
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if field.disabled:
+                continue  # a browser never posts a disabled field
+            if isinstance(field, BooleanField):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+            elif value is not None:
+                data[form.add_prefix(name)] = value
+    return data

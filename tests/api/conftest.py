@@ -86,3 +86,14 @@ def jane_token(api, jane):
 @pytest.fixture
 def assisted_jane_token(api, support_token, jane):
     return assisted_token_for(api, support_token, jane)
+
+
+# Jane's address book address, as a headless client sends it.
+JANE_ADDRESS = {
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "street": "100 Main Street",
+    "city": "Springfield",
+    "postcode": "12345",
+    "country": "US",
+}

@@ -6,20 +6,12 @@ import pytest
 from shopassist.audit.models import ActionLogEntry
 from shopassist.cart.selectors import customer_cart
 from shopassist.sales.models import Order
-from tests.api.conftest import customer_token_for
+from tests.api.conftest import JANE_ADDRESS, customer_token_for
 from tests.commerce import cart_lines, commerce_snapshot, stock_of
 
 pytestmark = pytest.mark.django_db
 
 BAG = "SA-BAG-001"
-ADDRESS = {
-    "first_name": "Jane",
-    "last_name": "Doe",
-    "street": "100 Main Street",
-    "city": "Springfield",
-    "postcode": "12345",
-    "country": "US",
-}
 
 
 def test_add_update_and_remove_cart_items(api, jane, jane_token):
@@ -71,7 +63,7 @@ def test_another_customers_cart_item_is_not_found(api, jane, marie, jane_token):
 def test_place_an_order_and_read_it_back(api, jane, jane_token):
     api.post("/cart/items", {"sku": BAG, "qty": 1}, token=jane_token)
     stock = stock_of(BAG)
-    response = api.post("/orders", {"shipping_address": ADDRESS}, token=jane_token)
+    response = api.post("/orders", {"shipping_address": JANE_ADDRESS}, token=jane_token)
     assert response.status_code == 200, response.content
     order = Order.objects.get(increment_id=response.json()["increment_id"])
     assert order.customer == jane and order.placed_by is None
@@ -85,11 +77,13 @@ def test_place_an_order_and_read_it_back(api, jane, jane_token):
 
 def test_an_empty_cart_or_an_incomplete_address_places_no_order(api, jane_token):
     before = commerce_snapshot()
-    response = api.post("/orders", {"shipping_address": ADDRESS}, token=jane_token)
+    response = api.post("/orders", {"shipping_address": JANE_ADDRESS}, token=jane_token)
     assert (response.status_code, response.json()["code"]) == (409, "checkout.empty_cart")
     api.post("/cart/items", {"sku": BAG, "qty": 1}, token=jane_token)
     before = commerce_snapshot()
-    response = api.post("/orders", {"shipping_address": {**ADDRESS, "city": " "}}, token=jane_token)
+    response = api.post(
+        "/orders", {"shipping_address": {**JANE_ADDRESS, "city": " "}}, token=jane_token
+    )
     assert (response.status_code, response.json()["code"]) == (400, "checkout.invalid_address")
     assert commerce_snapshot() == before
 
@@ -97,9 +91,9 @@ def test_an_empty_cart_or_an_incomplete_address_places_no_order(api, jane_token)
 def test_another_customers_order_is_not_found(api, jane, marie, jane_token):
     marie_token = customer_token_for(api, marie, store_view="fr")
     api.post("/cart/items", {"sku": BAG, "qty": 1}, token=marie_token)
-    increment_id = api.post("/orders", {"shipping_address": ADDRESS}, token=marie_token).json()[
-        "increment_id"
-    ]
+    increment_id = api.post(
+        "/orders", {"shipping_address": JANE_ADDRESS}, token=marie_token
+    ).json()["increment_id"]
     response = api.get(f"/orders/{increment_id}", token=jane_token)
     assert (response.status_code, response.json()["code"]) == (404, "request.not_found")
 

@@ -6,18 +6,9 @@ from shopassist.core.actor import Actor
 from shopassist.login_as_customer import services
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 from shopassist.sales.models import Order
-from tests.api.conftest import admin_token_for
+from tests.api.conftest import JANE_ADDRESS, admin_token_for
 
 pytestmark = pytest.mark.django_db
-
-ADDRESS = {
-    "first_name": "Jane",
-    "last_name": "Doe",
-    "street": "100 Main Street",
-    "city": "Springfield",
-    "postcode": "12345",
-    "country": "US",
-}
 
 
 def test_admin_token_to_assisted_order_to_revoked_consent(api, support_agent, jane):
@@ -33,7 +24,7 @@ def test_admin_token_to_assisted_order_to_revoked_consent(api, support_agent, ja
 
     cart = api.post("/cart/items", {"sku": "SA-BAG-001", "qty": 1}, token=token).json()
     assert cart["item_count"] == 1
-    placed = api.post("/orders", {"shipping_address": ADDRESS}, token=token)
+    placed = api.post("/orders", {"shipping_address": JANE_ADDRESS}, token=token)
     assert placed.status_code == 200, placed.content
     order = Order.objects.get(increment_id=placed.json()["increment_id"])
     assert order.customer == jane

@@ -1,27 +1,15 @@
 """Fixtures of the audit tests: staff clients, a clean cache namespace, Jane's assisted session."""
 
-import copy
-import uuid
-
 import pytest
 
+from tests.conftest import use_own_cache_namespace
 from tests.login_as_customer.assisted import start_assisted
 
 
 @pytest.fixture(autouse=True)
 def _own_cache_namespace(settings):
-    """The start rate limit counts per administrator and minute in the shared cache: each test
-    gets its own key prefix, so no test's starts count against another's."""
-    caches = copy.deepcopy(settings.CACHES)
-    prefix = caches["default"].get("KEY_PREFIX", "")
-    caches["default"]["KEY_PREFIX"] = f"{prefix}audit-{uuid.uuid4().hex}"
-    settings.CACHES = caches
-
-
-@pytest.fixture
-def support_client(support_agent, admin_client_for):
-    """The admin panel of a Customer Support agent (Allow + View Login as Customer Log)."""
-    return admin_client_for(support_agent)
+    """The start rate limit counts per administrator and minute in the shared cache."""
+    use_own_cache_namespace(settings, "audit")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import csv
 import io
 from html.parser import HTMLParser
 
-from django.forms import BooleanField
 from django.http import StreamingHttpResponse
 
 from shopassist.audit.models import ActionLogEntry
@@ -33,29 +32,6 @@ def csv_rows(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode()
     return list(csv.reader(io.StringIO(text)))
-
-
-def change_form_data(response) -> dict:
-    """What an admin change form would POST back unchanged (form and inline formsets)."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        data.update(
-            {management.add_prefix(name): management[name].value() for name in management.fields}
-        )
-        forms += inline.formset.forms
-    for form in forms:
-        for name, field in form.fields.items():
-            value = form[name].value()
-            if field.disabled:
-                continue  # a browser never posts a disabled field
-            if isinstance(field, BooleanField):
-                if value:
-                    data[form.add_prefix(name)] = "on"
-            elif value is not None:
-                data[form.add_prefix(name)] = value
-    return data
 
 
 class _Tables(HTMLParser):

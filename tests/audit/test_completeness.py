@@ -25,7 +25,13 @@ from shopassist.login_as_customer.errors import DenialCode
 from shopassist.login_as_customer.models import AssistedSession, EndReason, LoginToken
 from shopassist.sales.models import Order
 from tests.audit.helpers import entries_of, log_snapshot
-from tests.login_as_customer.assisted import redeem, redeem_form, start, start_assisted
+from tests.login_as_customer.assisted import (
+    redeem,
+    redeem_form,
+    start,
+    start_assisted,
+    takeover_password_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -199,15 +205,7 @@ def test_a_blocked_password_change_is_recorded_as_denied(assisted_jane, jane):
         browser,
         session,
         "/en/customer/account/edit/",
-        {
-            "first_name": "Jane",
-            "last_name": "Doe",
-            "email": jane.email,
-            "change_password": "on",
-            "current_password": CUSTOMER_PASSWORD,
-            "new_password": "Taken-Over-4242",
-            "new_password_confirmation": "Taken-Over-4242",
-        },
+        takeover_password_form(jane),
     )
 
     assert response.status_code == 200

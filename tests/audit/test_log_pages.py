@@ -24,9 +24,10 @@ from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.admin_ui.log_views import CSV_COLUMNS as LOG_COLUMNS
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
 from shopassist.login_as_customer.session_state import SESSION_ID_KEY
-from tests.audit.helpers import actions_of, change_form_data, csv_rows, log_snapshot, table
+from tests.audit.helpers import actions_of, csv_rows, log_snapshot, table
 from tests.conftest import login_admin_client, login_customer_client
 from tests.login_as_customer.assisted import session_of, start_assisted
+from tests.pages import change_form_data
 
 pytestmark = pytest.mark.django_db
 

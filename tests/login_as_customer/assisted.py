@@ -125,3 +125,19 @@ def banner_of(response) -> str:
         r'<strong class="lac-banner-text">(.*?)</strong>', response.content.decode(), re.S
     )
     return match.group(1) if match else ""
+
+
+def takeover_password_form(customer) -> dict:
+    """Account Information as posted to change the customer's password (refused in an
+    assisted session)."""
+    from shopassist.demo.data import CUSTOMER_PASSWORD
+
+    return {
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "email": customer.email,
+        "change_password": "on",
+        "current_password": CUSTOMER_PASSWORD,
+        "new_password": "Taken-Over-4242",
+        "new_password_confirmation": "Taken-Over-4242",
+    }

@@ -1,8 +1,5 @@
 """Fixtures of the Login as Customer tests: people, a second website, a clean cache."""
 
-import copy
-import uuid
-
 import pytest
 from django.contrib.auth.models import User
 
@@ -10,22 +7,13 @@ from shopassist.customers.acl import ALL_CUSTOMERS
 from shopassist.staff import roles
 from shopassist.staff.models import Role
 from shopassist.stores.models import Store, StoreView, Website
+from tests.conftest import use_own_cache_namespace
 
 
 @pytest.fixture(autouse=True)
 def _own_cache_namespace(settings):
-    """The start rate limit counts per administrator and minute in the shared cache: each test
-    gets its own key prefix, so one test's starts never count against the next test's."""
-    caches = copy.deepcopy(settings.CACHES)
-    prefix = caches["default"].get("KEY_PREFIX", "")
-    caches["default"]["KEY_PREFIX"] = f"{prefix}lac-{uuid.uuid4().hex}"
-    settings.CACHES = caches
-
-
-@pytest.fixture
-def support_client(support_agent, admin_client_for):
-    """The admin panel of a Customer Support agent (holds Allow Login as Customer)."""
-    return admin_client_for(support_agent)
+    """The start rate limit counts per administrator and minute in the shared cache."""
+    use_own_cache_namespace(settings, "lac")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.forms import BooleanField
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -37,7 +36,9 @@ from tests.login_as_customer.assisted import (
     session_of,
     start,
     start_assisted,
+    takeover_password_form,
 )
+from tests.pages import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -237,15 +238,7 @@ def test_password_change_is_refused_and_changes_nothing(support_client, jane):
 
     response = browser.post(
         "/en/customer/account/edit/",
-        {
-            "first_name": "Jane",
-            "last_name": "Doe",
-            "email": jane.email,
-            "change_password": "on",
-            "current_password": CUSTOMER_PASSWORD,
-            "new_password": "Taken-Over-4242",
-            "new_password_confirmation": "Taken-Over-4242",
-        },
+        takeover_password_form(jane),
     )
 
     assert response.status_code == 200
@@ -567,30 +560,6 @@ def test_revoking_consent_ends_the_live_session_at_once(support_client, jane):
 
 
 # --- Consent in the admin panel --------------------------------------------------------------
-
-
-def change_form_data(response) -> dict:
-    """What the admin change form would POST back unchanged (form and inline formsets)."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data.update(
-            {management.add_prefix(name): management[name].value() for name in management.fields}
-        )
-        forms += formset.forms
-    for form in forms:
-        for name, field in form.fields.items():
-            value = form[name].value()
-            if field.disabled and name == CONSENT_FIELD:
-                continue  # a browser never posts a disabled box
-            if isinstance(field, BooleanField):
-                if value:
-                    data[form.add_prefix(name)] = "on"
-            elif value is not None:
-                data[form.add_prefix(name)] = value
-    return data
 
 
 def _customer_page(client, customer):

@@ -1,12 +1,10 @@
 """Fixtures of the page cache tests: the cache on, its debug header on, and its keys."""
 
-import copy
-import uuid
-
 import pytest
 from django.core.cache import caches
 
 from shopassist.storefront import page_cache
+from tests.conftest import use_own_cache_namespace
 
 # Every page the shared page cache serves, in two store views.
 CACHED_PAGES = [
@@ -24,12 +22,7 @@ def _page_cache_on(settings):
     rate limits and pages of other tests never meet this test's)."""
     settings.PAGE_CACHE_ENABLED = True
     settings.PAGE_CACHE_HEADER = True
-    namespaced = copy.deepcopy(settings.CACHES)
-    namespace = uuid.uuid4().hex
-    for alias in ("default", page_cache.ALIAS):
-        prefix = namespaced[alias].get("KEY_PREFIX", "")
-        namespaced[alias]["KEY_PREFIX"] = f"{prefix}{namespace}"
-    settings.CACHES = namespaced
+    use_own_cache_namespace(settings, "pages", aliases=("default", page_cache.ALIAS))
 
 
 def page_cache_keys() -> set[str]:
