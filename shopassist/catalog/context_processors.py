@@ -2,7 +2,7 @@ from django.utils.functional import SimpleLazyObject
 
 from shopassist.catalog.cache_tags import CATALOG
 from shopassist.catalog.selectors import active_categories
-from shopassist.storefront.page_cache import depends_on
+from shopassist.core.cache_tags import depends_on
 
 
 def category_nav(request):

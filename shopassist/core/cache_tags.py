@@ -35,6 +35,20 @@ def _token() -> str:
     return secrets.token_hex(8)
 
 
+def start_recording(request) -> set[str]:
+    """Make ``request`` collect the tags of what is rendered for it (see ``depends_on``)."""
+    request.cache_tags_read = set()
+    return request.cache_tags_read
+
+
+def depends_on(request, *tags: str) -> None:
+    """Declare what is being rendered for ``request`` is built from: kept only when the request
+    records it (a page built for the page cache), a no-op otherwise."""
+    recorded = getattr(request, "cache_tags_read", None)
+    if recorded is not None:
+        recorded.update(tags)
+
+
 def versions(tags) -> dict[str, str]:
     """The current version of each tag (one cache round trip; missing tags are created)."""
     keys = {tag: _PREFIX + tag for tag in tags}

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -18,7 +19,7 @@ from shopassist.storefront.acl import CACHE_MANAGEMENT
 
 
 def _storage() -> str:
-    if caches[page_cache.ALIAS].__class__.__name__ == "RedisCache":
+    if isinstance(caches[page_cache.ALIAS], RedisCache):
         return _("Redis, shared by every process")
     return _("Local memory of each process")
 

@@ -61,13 +61,6 @@ def register_policy(policy: Callable[[HttpRequest], str | None]) -> None:
         _policies.append(policy)
 
 
-def depends_on(request, *tags: str) -> None:
-    """Declare what the page being rendered is built from (a no-op outside a cache render)."""
-    deps = getattr(request, "page_cache_deps", None)
-    if deps is not None:
-        deps.update(tags)
-
-
 def price_context(request) -> str:
     """The customer group whose prices a page shows. Pricing must read it from here: a page built
     for the cache is rendered from a public request that carries this and nothing else of the
@@ -134,15 +127,25 @@ def page_key(request) -> str:
 _PUBLIC_META = ("SERVER_NAME", "SERVER_PORT", "QUERY_STRING", "SCRIPT_NAME", "wsgi.url_scheme")
 
 
+class PublicRequest(HttpRequest):
+    """A request with the scheme of the one it stands in for (``HttpRequest`` says "http")."""
+
+    def __init__(self, scheme: str):
+        super().__init__()
+        self._scheme = scheme
+
+    def _get_scheme(self):
+        return self._scheme
+
+
 def public_request(request) -> HttpRequest:
     """A stand-in for ``request`` that carries nothing of the visitor: what a page rendered
     from it shows, every visitor of that URL may see."""
-    public = HttpRequest()
+    public = PublicRequest(request.scheme)  # as the key has it (proxy header included)
     public.method = "GET"
     public.path, public.path_info = request.path, request.path_info
     public.META = {key: request.META[key] for key in _PUBLIC_META if key in request.META}
     public.META["HTTP_HOST"] = canonical_host(request)
-    public._get_scheme = lambda: request.scheme  # as the key has it (proxy header included)
     public.GET = request.GET.copy()
     public.area = request.area
     public.store_view = request.store_view
@@ -152,7 +155,7 @@ def public_request(request) -> HttpRequest:
     public.assisted_session = None
     public.user = AnonymousUser()
     public.page_cache_render = True
-    public.page_cache_deps = set()
+    cache_tags.start_recording(public)
     return public
 
 
@@ -266,8 +269,8 @@ def cached_page(*, params: dict | None = None, timeout: int | None = None):
     (``page_number``, ``one_of(...)``); a URL with any other parameter, a repeated one or a
     value that fails its check is bypassed, so nobody can fill the cache with copies of the same
     page or make a visitor's parameters show to others.
-    The view declares what it reads with :func:`depends_on`; a page that declares nothing is
-    not stored.
+    The view declares what it reads with ``core.cache_tags.depends_on``; a page that declares
+    nothing is not stored.
     """
     known = dict(params or {})
 
@@ -291,8 +294,8 @@ def cached_page(*, params: dict | None = None, timeout: int | None = None):
             if response.streaming or not response.get("Content-Type", "").startswith("text/"):
                 return _served(response, MISS)
             body = response.content.decode(response.charset)
-            if _storable(response) and public.page_cache_deps:
-                deps = {ALL_PAGES, *public.page_cache_deps}
+            if _storable(response) and public.cache_tags_read:
+                deps = {ALL_PAGES, *public.cache_tags_read}
                 versions = cache_tags.versions_for_store(deps, generation)
                 if versions is not None:
                     _store(key, body, response["Content-Type"], versions, timeout)

@@ -10,9 +10,10 @@ the parts are rendered for the request being answered and put in place of the ma
 A part is filled in with a context of its own (``_part_context``: the request, its CSRF token,
 messages and cart count), never with the page's: it cannot show anything of the cached copy.
 A part may read only that: the visitor (``request.customer``), the store view, the token, the
-messages and the cart count. For a *blank* visitor — not logged in, no cart, no messages: most
-catalog traffic — the parts are the same for everyone in a store view and language, so they are
-rendered once per process from a stand-in request and reused (``_parts_of_blank_visitor``).
+messages and the cart count. For a *blank* visitor — not logged in, an empty cart, no
+messages: most catalog traffic — the parts are the same for everyone in a store view and
+language, so they are rendered once per process from a stand-in request and reused
+(``_parts_of_blank_visitor``).
 
 Markers carry a nonce derived from SECRET_KEY, so text a visitor controls (a search query, a
 name) can never imitate one; they are filled CSRF token first, parts second, so nothing a fill
@@ -104,14 +105,13 @@ def _render_parts(names, context: dict) -> list[str]:
     return rendered.split(_separator())
 
 
-def _is_blank(request) -> bool:
-    """A visitor with nothing of their own to show: not logged in, no cart, no messages."""
-    from shopassist.cart.selectors import GUEST_CART_SESSION_KEY
-
+def _is_blank(context: dict) -> bool:
+    """A visitor with nothing of their own to show: not logged in, no messages, nothing in a
+    cart. Read from the part context itself, so it is exactly what the parts would show."""
     return (
-        not request.customer
-        and GUEST_CART_SESSION_KEY not in request.session
-        and not len(get_messages(request))
+        not context["request"].customer
+        and not len(context["messages"])
+        and context["cart_count"] == 0
     )
 
 
@@ -142,9 +142,10 @@ def fill(request, body: str) -> str:
     names = tuple(name for name in PARTS if marker(name) in body)
     if not names:
         return body
-    rendered = _parts_of_blank_visitor(request, names) if _is_blank(request) else None
+    context = _part_context(request, token)
+    rendered = _parts_of_blank_visitor(request, names) if _is_blank(context) else None
     if rendered is None:
-        rendered = _render_parts(names, _part_context(request, token))
+        rendered = _render_parts(names, context)
     for name, html in zip(names, rendered, strict=True):
         body = body.replace(marker(name), html)
     return body

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from shopassist.catalog import cache_tags, selectors
-from shopassist.storefront.page_cache import cached_page, depends_on, one_of, page_number
+from shopassist.core.cache_tags import depends_on
+from shopassist.storefront.page_cache import cached_page, one_of, page_number
 
 PAGE_SIZE = 12
 SORTS = ("position", "name", "price")
