@@ -3,7 +3,10 @@ their own greeting, cart and messages, and the forms of a cached page work for e
 
 import pytest
 
-from tests.browser.conftest import storefront_login
+from shopassist.audit.models import ActionLogEntry
+from shopassist.customers.models import Customer
+from tests.browser.conftest import admin_login, storefront_login
+from tests.browser.test_login_as_customer import confirm_in_new_tab, open_dialog
 
 pytestmark = pytest.mark.browser
 
@@ -56,3 +59,84 @@ def test_visitors_share_the_cached_page_and_keep_their_own_parts(site, browser):
     assert header_of(other_guest)[1] == "1"
     assert open_product(guest, site)[0] == "hit"  # the first guest's cart is still theirs alone
     assert header_of(guest)[1] == "1"
+
+
+# --- What an administrator clicks ------------------------------------------------------------
+
+DISABLE_FIELD = "login_as_customer__general__disable_page_cache"
+
+
+def set_disable_page_cache(admin_tab, site, value: str):
+    """Stores › Configuration › Customers › Login as Customer: Disable Page Cache for Admin User."""
+    admin_tab.goto(f"{site}/admin/config/login_as_customer/")
+    admin_tab.uncheck(f"input[name=inherit__{DISABLE_FIELD}]")
+    admin_tab.select_option(f"#id_{DISABLE_FIELD}", value)
+    admin_tab.click("button[name=save]")
+    admin_tab.wait_for_load_state()
+    assert admin_tab.locator(f"#id_{DISABLE_FIELD}").input_value() == value
+
+
+def test_disable_page_cache_setting_decides_what_the_assisting_admin_is_served(
+    site, context, browser
+):
+    jane = Customer.objects.get(email="jane.doe@example.com")
+    admin_tab = context.new_page()
+    admin_login(admin_tab, site, "admin")  # Administrators: configuration and the button
+    set_disable_page_cache(admin_tab, site, "0")  # (a saved setting also renews every key)
+
+    own = browser.new_context().new_page()
+    storefront_login(own, site, jane.email)
+    open_product(own, site)
+    assert open_product(own, site)[0] == "hit"  # Jane's copy is in the cache
+
+    # No: the administrator is served Jane's cached page, with the banner on it.
+    assisted = confirm_in_new_tab(context, open_dialog(admin_tab, site, jane), site)
+    assert open_product(assisted, site) == ("hit", "private, no-store")
+    assert "Jane Doe" in assisted.locator("[data-testid=lac-banner]").inner_text()
+    assert "Jane Doe" in header_of(assisted)[0]
+
+    # Yes: never from the cache, not even once Jane's copy is back in it.
+    set_disable_page_cache(admin_tab, site, "1")
+    open_product(own, site)
+    assert open_product(own, site) == ("hit", "private, no-cache")
+    assert own.locator("[data-testid=lac-banner]").count() == 0
+    assert open_product(assisted, site) == ("bypass", "private, no-store")
+    assert assisted.locator("[data-testid=lac-banner]").is_visible()
+
+
+def test_flush_page_cache_from_the_system_menu(site, page, browser):
+    guest = browser.new_context().new_page()
+    open_product(guest, site)
+    assert open_product(guest, site)[0] == "hit"
+
+    admin_login(page, site, "admin")
+    page.locator("#nav-sidebar a", has_text="Cache Management").click()
+    page.wait_for_url(f"{site}/admin/cache/")
+    assert page.locator("[data-testid=page-cache-status]").inner_text() == "Enabled"
+    page.click("[data-testid=flush-page-cache]")
+    page.wait_for_url(f"{site}/admin/cache/")
+
+    assert "The page cache has been flushed." in page.locator(".messagelist").inner_text()
+    assert open_product(guest, site)[0] == "miss"
+    assert ActionLogEntry.objects.filter(action="page_cache.flush").count() == 1
+
+
+def test_customer_group_chosen_in_the_admin_gives_the_customer_a_copy_of_its_group(
+    site, page, browser
+):
+    jane = Customer.objects.get(email="jane.doe@example.com")
+    own = browser.new_context().new_page()
+    storefront_login(own, site, jane.email)
+    open_product(own, site)
+    assert open_product(own, site)[0] == "hit"
+
+    admin_login(page, site, "admin")
+    page.goto(f"{site}/admin/customers/customer/{jane.pk}/change/")
+    page.select_option("#id_group", "wholesale")
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{site}/admin/customers/customer/")
+
+    jane.refresh_from_db()
+    assert jane.group == "wholesale"
+    assert open_product(own, site)[0] == "miss"  # the Wholesale copy is built on its first visit
+    assert open_product(own, site)[0] == "hit"
