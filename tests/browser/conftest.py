@@ -64,3 +64,23 @@ def storefront_login(page, base_url, email, store="en", password=CUSTOMER_PASSWO
     page.fill("#id_password", password)
     page.click("#send2")
     page.wait_for_url(f"{base_url}/{store}/customer/account/")
+
+
+# --- Login as Customer in the admin panel ---------------------------------------------------
+
+
+def open_dialog(page, base_url, target):
+    page.goto(f"{base_url}/admin/customers/customer/{target.pk}/change/")
+    page.click("[data-testid=lac-button]")
+    dialog = page.locator(f"#lac-dialog-{target.pk}")
+    dialog.wait_for(state="visible")
+    return dialog
+
+
+def confirm_in_new_tab(context, dialog, base_url, store_code="en"):
+    """Confirm: the form has target=_blank, so the storefront opens in a new tab."""
+    with context.expect_page() as new:
+        dialog.locator(".lac-submit").click()
+    tab = new.value
+    tab.wait_for_url(f"{base_url}/{store_code}/customer/account/")
+    return tab

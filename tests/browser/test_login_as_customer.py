@@ -19,7 +19,7 @@ from shopassist.sales.models import Order
 from shopassist.staff import roles
 from shopassist.staff.models import Role
 from shopassist.stores.models import StoreView
-from tests.browser.conftest import admin_login, storefront_login
+from tests.browser.conftest import admin_login, confirm_in_new_tab, open_dialog, storefront_login
 
 pytestmark = pytest.mark.browser
 
@@ -33,23 +33,6 @@ BANNER = "[data-testid=lac-banner]"
 
 def customer(email) -> Customer:
     return Customer.objects.get(email=email)
-
-
-def open_dialog(page, base_url, target: Customer):
-    page.goto(f"{base_url}/admin/customers/customer/{target.pk}/change/")
-    page.click(BUTTON)
-    dialog = page.locator(f"#lac-dialog-{target.pk}")
-    dialog.wait_for(state="visible")
-    return dialog
-
-
-def confirm_in_new_tab(context, dialog, base_url, store_code="en"):
-    """Confirm: the form has target=_blank, so the storefront opens in a new tab."""
-    with context.expect_page() as new:
-        dialog.locator(".lac-submit").click()
-    tab = new.value
-    tab.wait_for_url(f"{base_url}/{store_code}/customer/account/")
-    return tab
 
 
 def test_the_seed_flow_from_configuration_to_close_session(site, context, browser):

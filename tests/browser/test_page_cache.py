@@ -5,8 +5,7 @@ import pytest
 
 from shopassist.audit.models import ActionLogEntry
 from shopassist.customers.models import Customer
-from tests.browser.conftest import admin_login, storefront_login
-from tests.browser.test_login_as_customer import confirm_in_new_tab, open_dialog
+from tests.browser.conftest import admin_login, confirm_in_new_tab, open_dialog, storefront_login
 
 pytestmark = pytest.mark.browser
 
