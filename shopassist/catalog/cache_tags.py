@@ -6,8 +6,8 @@
 * ``product:<id>`` — one product: its page.
 * ``category:<id>`` — the products listed in one category (price, stock, names, sort order).
 
-Saves through the ORM (admin, demo loader) are seen by the model signals below; services that
-change stock with ``QuerySet.update`` call :func:`products_changed` themselves.
+Saves through the ORM (admin, demo loader) are seen by the model signals below; stock moved with
+``QuerySet.update`` goes through ``catalog.stock``, which calls :func:`products_changed`.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete

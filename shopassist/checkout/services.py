@@ -8,12 +8,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shopassist.cart.models import Cart
-from shopassist.catalog import cache_tags as catalog_tags
+from shopassist.catalog import stock
 from shopassist.catalog.models import Product
 from shopassist.catalog.selectors import product_view
 from shopassist.checkout.config import (
@@ -116,17 +115,13 @@ def place_order(
                     CheckoutErrorCode.PRODUCT_UNAVAILABLE,
                     _("%(name)s is no longer available.") % {"name": name},
                 )
-            updated = Product.objects.filter(pk=product.pk, stock_qty__gte=item.qty).update(
-                stock_qty=F("stock_qty") - item.qty
-            )
-            if updated != 1:
+            if not stock.take(product.pk, item.qty):
                 raise DomainError(
                     CheckoutErrorCode.OUT_OF_STOCK,
                     _("%(name)s is out of stock or not available in the requested quantity.")
                     % {"name": name},
                 )
             lines.append((product, name, item.qty))
-        catalog_tags.products_changed(products)  # stock shown on cached pages
 
         subtotal = sum((p.price * qty for p, _name, qty in lines), Decimal("0.00"))
         shipping = shipping_price(store_view)

@@ -10,11 +10,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
-from shopassist.catalog import cache_tags as catalog_tags
-from shopassist.catalog.models import Product
+from shopassist.catalog import stock
 from shopassist.core.errors import DomainError
 from shopassist.sales.errors import SalesErrorCode
 from shopassist.sales.models import (
@@ -268,8 +266,7 @@ def refund_order(
             item.qty_refunded += qty
             item.save(update_fields=["qty_refunded"])
             if return_to_stock and item.product_id:
-                Product.objects.filter(pk=item.product_id).update(stock_qty=F("stock_qty") + qty)
-                catalog_tags.products_changed([item.product_id])
+                stock.give_back(item.product_id, qty)
         order.total_refunded += total
         _refresh_status(order, order_items)
         order_document_created.send(
