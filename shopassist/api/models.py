@@ -30,6 +30,10 @@ class ApiToken(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # The administrator token an assisted token was minted with: revoking it revokes them.
+    minted_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="minted"
+    )
     # The holder's password hash digest when issued: a password change kills the token.
     credential_hash = models.CharField(max_length=128, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -60,6 +60,9 @@ class ActionLogEntry(models.Model):
     target_id = models.CharField(_("target ID"), max_length=64, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+    # SHA-256 of the session key the request was made with (never the key itself).
+    session_hash = models.CharField(_("session"), max_length=64, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 

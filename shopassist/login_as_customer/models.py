@@ -15,6 +15,12 @@ class AssistanceConsent(models.Model):
     allowed = models.BooleanField(_("Allow remote shopping assistance"), default=False)
     granted_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Set when staff gave (or changed) the consent in the admin panel; empty when the customer
+    # decided themselves. Shown to the customer and in the admin customer form.
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_by_username = models.CharField(_("set by"), max_length=150, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -41,6 +47,8 @@ class EndReason(models.TextChoices):
     CUSTOMER_DELETED = "customer_deleted", _("Customer account deleted")
     TERMINATED = "terminated", _("Terminated by an administrator")
     NEVER_REDEEMED = "never_redeemed", _("Login link never used")
+    ADMIN_PASSWORD_CHANGED = "admin_password_changed", _("Administrator password changed")
+    CUSTOMER_PASSWORD_CHANGED = "customer_password_changed", _("Customer password changed")
 
 
 class AssistedSession(models.Model):
@@ -111,6 +119,8 @@ class LoginToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the browser-binding cookie set by the start response (empty for API starts).
+    binding_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("login token")
