@@ -1,7 +1,7 @@
 """System › Permissions › All Users and User Roles (with the Role Resources tree)."""
 
-from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
@@ -14,10 +14,18 @@ from shopassist.admin_panel.resource_admin import (
     ResourcePermissions,
 )
 from shopassist.admin_panel.site import admin_site
+from shopassist.core import acl
 from shopassist.staff import roles
 from shopassist.staff.acl import ALL_USERS, USER_ROLES
-from shopassist.staff.forms import RoleForm
+from shopassist.staff.forms import CheckboxSelectWithDisabled, RoleForm
 from shopassist.staff.models import Role, StaffUser
+
+READ_ONLY_ROLE_NOTICE = _(
+    "This role holds resources you do not hold: you may view it, not change it."
+)
+READ_ONLY_USER_NOTICE = _(
+    "This user holds resources you do not hold: you may view the account, not change it."
+)
 
 
 @admin.register(Role, site=admin_site)
@@ -44,7 +52,57 @@ class RoleAdmin(ResourceModelAdmin):
     def user_count(self, obj):
         return obj.user_set.count()
 
+    # What the read-only page shows in place of the two form fields (same names).
+    resource_access = access
+
+    @admin.display(description=_("Resources"))
+    def resources(self, obj):
+        _access, ids = roles.role_resources(obj)
+        return "\n".join(str(r.title) for r, _parent in acl.all_resources() if r.id in ids)
+
+    def has_change_permission(self, request, obj=None):
+        # Changing a role that holds more than its editor (its name included) would be a way to
+        # strip it: such a role is read-only to them.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.can_manage_role(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        # Also what Django's bulk delete action asks of every selected role.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or roles.can_manage_role(request.user, obj))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editor = request.user  # a class of this request's own (modelform_factory)
+        return form
+
+    def get_list_display(self, request):
+        if roles.user_resources(request.user) is None:
+            return self.list_display
+        beyond = roles.roles_beyond(request.user)
+
+        @admin.display(description=_("Editable by you"), boolean=True)
+        def editable(obj):
+            return obj.pk not in beyond
+
+        return (*self.list_display, editable)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            if (
+                obj is not None
+                and self.has_view_permission(request, obj)
+                and not roles.can_manage_role(request.user, obj)
+            ):
+                messages.warning(request, READ_ONLY_ROLE_NOTICE)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
+        if change and not roles.can_manage_role(request.user, obj):
+            # The role as stored (its permissions are not saved yet): a second line behind
+            # has_change_permission.
+            raise PermissionDenied
         if not roles.can_grant_resources(
             request.user,
             access=form.cleaned_data["resource_access"],
@@ -54,6 +112,16 @@ class RoleAdmin(ResourceModelAdmin):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
         form.save_resources(obj)
+
+    def delete_model(self, request, obj):
+        if not roles.can_manage_role(request.user, obj):
+            raise PermissionDenied
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if any(not roles.can_manage_role(request.user, role) for role in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
 
 class StaffUserCreationForm(AdminUserCreationForm):
@@ -103,7 +171,10 @@ class StaffUserAdmin(AdminChangeLog, ResourcePermissions, UserAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
-            kwargs["widget"] = forms.CheckboxSelectMultiple
+            # Roles beyond the editor are shown but cannot be ticked (save_related refuses them).
+            widget = CheckboxSelectWithDisabled()
+            widget.disabled_values = frozenset(str(pk) for pk in roles.roles_beyond(request.user))
+            kwargs["widget"] = widget
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -119,10 +190,25 @@ class StaffUserAdmin(AdminChangeLog, ResourcePermissions, UserAdmin):
         obj.is_staff = True  # every user of this page is staff; customers live elsewhere
         super().save_model(request, obj, form, change)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            if (
+                obj is not None
+                and self.has_view_permission(request, obj)
+                and not roles.can_manage_user(request.user, obj)
+            ):
+                messages.warning(request, READ_ONLY_USER_NOTICE)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_related(self, request, form, formsets, change):
-        for role in form.cleaned_data.get("groups", []):
-            if not roles.can_grant(request.user, role):
-                raise PermissionDenied
+        after = set(form.cleaned_data.get("groups", []))
+        before = set(form.instance.groups.all()) if change else set()
+        # Neither give a role beyond the editor (escalation) nor take one away (stripping).
+        if not all(roles.can_grant(request.user, role) for role in after):
+            raise PermissionDenied
+        if not roles.can_change_user_roles(request.user, before=before, after=after):
+            raise PermissionDenied
         super().save_related(request, form, formsets, change)
 
 

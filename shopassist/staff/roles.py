@@ -1,6 +1,6 @@
 """Role resources: what a role grants, read and written as ACL resource ids."""
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from shopassist.core import acl
@@ -68,8 +68,47 @@ def can_grant(user, role) -> bool:
     return can_grant_resources(user, access=access, resource_ids=resources)
 
 
+def can_manage_role(editor, role) -> bool:
+    """Staff may change, delete, give or take a role only if it holds nothing they do not hold
+    (its current resources, whatever the request would make of them): otherwise a role manager
+    could strip the Administrators role, or take it from the administrator."""
+    return can_grant(editor, role)
+
+
+def roles_beyond(editor) -> set[int]:
+    """Ids of the roles holding a resource (or "All") the editor does not hold, in one query."""
+    mine = user_resources(editor)
+    if mine is None:
+        return set()
+    held: dict[int, set[str]] = {}
+    rows = Group.permissions.through.objects.filter(permission__in=_acl_permissions())
+    for group_id, codename in rows.values_list("group_id", "permission__codename"):
+        held.setdefault(group_id, set()).add(codename)
+    return {
+        group_id
+        for group_id, codenames in held.items()
+        if acl.ALL_RESOURCES in codenames or not codenames <= mine
+    }
+
+
+def can_change_user_roles(editor, *, before, after) -> bool:
+    """Every role given to a user, and every role taken from them, must be within the editor."""
+    changed = set(before) ^ set(after)
+    return all(can_manage_role(editor, role) for role in changed)
+
+
 def can_manage_user(editor, user) -> bool:
     """Staff may edit (or set the password of) only users holding nothing more than they do."""
     if user.is_superuser and not editor.is_superuser:
         return False
+    direct = set(
+        user.user_permissions.filter(pk__in=_acl_permissions()).values_list("codename", flat=True)
+    )
+    if direct and not _within(editor, direct):
+        return False
     return all(can_grant(editor, role) for role in user.groups.all())
+
+
+def _within(editor, codenames: set[str]) -> bool:
+    mine = user_resources(editor)
+    return mine is None or (acl.ALL_RESOURCES not in codenames and codenames <= mine)
