@@ -7,6 +7,7 @@ SHOPASSIST_ENV=production: DEBUG off, secret key and allowed hosts required, HTT
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "shopassist.admin_panel",
     "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
+    "axes",  # sign-in lockout (core/signin_guard.py)
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     # Outside the session middleware: sees each area's final response (Cache-Control).
     "shopassist.core.cache_headers.CacheHeadersMiddleware",
     "shopassist.core.areas.AreaSessionMiddleware",
+    # After the session middleware: log entries read the request's session key and user agent.
+    "shopassist.audit.middleware.RequestContextMiddleware",
     "shopassist.core.config.middleware.ConfigRefreshMiddleware",
     "shopassist.stores.middleware.StoreViewMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     # After MessageMiddleware: ending an assisted session leaves a message for the next page.
     "shopassist.login_as_customer.middleware.AssistedSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out admin login into the lockout page (admin_panel/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shopassist.urls"
@@ -187,10 +193,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # storefront, so browsing the catalog needs no session. "__Host-": no other host can set it.
 CSRF_USE_SESSIONS = True  # the admin area; the storefront is handled by AreaCsrfViewMiddleware
 STOREFRONT_CSRF_COOKIE_NAME = "__Host-sa_store_csrf" if PRODUCTION else "sa_store_csrf"
+# Login as Customer binds each login link to the browser that started it with a cookie
+# named PREFIX + assisted-session id (login_as_customer/binding_cookie.py); "__Host-" as above.
+LOGIN_AS_CUSTOMER_BINDING_COOKIE_PREFIX = "__Host-sa_lac_bind_" if PRODUCTION else "sa_lac_bind_"
 CSRF_FAILURE_VIEW = "shopassist.core.views.csrf_failure"
 # security.W003 looks for Django's CsrfViewMiddleware by name; ours subclasses it, and
 # core.checks refuses to start without it.
-SILENCED_SYSTEM_CHECKS = ["security.W003"]
+# axes.W006 wants the lockout keyed on the address too; we lock the account from any address
+# and throttle addresses separately (core/throttles.py).
+SILENCED_SYSTEM_CHECKS = ["security.W003", "axes.W006"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -199,6 +210,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# First: axes refuses a locked-out account before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Client address, throttles and sign-in lockout ------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For (core/client_address.py):
+# 0 = none, the header is ignored and REMOTE_ADDR is the client.
+SHOPASSIST_TRUSTED_PROXIES = int(os.environ.get("SHOPASSIST_TRUSTED_PROXIES", "0"))
+if SHOPASSIST_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("SHOPASSIST_TRUSTED_PROXIES must be 0 or more.")
+# django-axes (core/signin_guard.py): 5 failures lock an account, on every channel, for 15
+# minutes. The database handler: the state is shared by every process and survives restarts.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]  # the account, from any address (throttles: per address)
+AXES_USERNAME_CALLABLE = "shopassist.core.signin_guard.axes_username"
+AXES_CLIENT_IP_CALLABLE = "shopassist.core.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "shopassist.admin_panel.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not prolong it: the lock ends 15 minutes after the 5th failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are the action log's business
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+# Counters of core/throttles.py (django-ratelimit) live in the shared default cache.
+RATELIMIT_USE_CACHE = "default"
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -36,6 +36,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_throttle_counters(settings):
+    """Per-address throttles (core/throttles.py) count in the shared cache: each test counts
+    afresh. (Lockouts live in axes' tables, rolled back or flushed with each test.)"""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl-{uuid.uuid4().hex}:"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_config_version():
     """Every test starts with a new configuration version, so no process memo is stale."""
     config.invalidate()

@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from shopassist.admin_panel import menu
+from shopassist.core import throttles
 
 
 class ShopAdminSite(admin.AdminSite):
@@ -19,6 +20,15 @@ class ShopAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return request.user.is_active and request.user.is_staff
+
+    def login(self, request, extra_context=None):
+        """Django's login page, throttled per client address like the storefront's sign-in
+        (the per-account lockout is axes' backend, see ``admin_panel/lockout.py``)."""
+        if request.method == "POST" and throttles.over_limit(request, throttles.SIGN_IN):
+            from shopassist.admin_panel.lockout import throttled_response
+
+            return throttled_response(request)
+        return super().login(request, extra_context)
 
     def add_view(self, route: str, view, name: str):
         """Register an extra admin page (wrapped by admin_view: login + staff required)."""

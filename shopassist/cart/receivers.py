@@ -6,6 +6,7 @@ from shopassist.cart import services
 from shopassist.cart.models import Cart
 from shopassist.cart.selectors import GUEST_CART_SESSION_KEY, customer_cart
 from shopassist.core.actor import Actor
+from shopassist.core.client_address import client_ip
 from shopassist.customers.signals import customer_logged_in
 
 
@@ -21,5 +22,5 @@ def merge_guest_cart_on_login(sender, request, customer, previous_session, **kwa
     services.merge_guest_cart(
         guest_cart=guest,
         customer_cart=customer_cart(customer, request.store_view, create=True),
-        actor=Actor(customer=customer, ip_address=request.META.get("REMOTE_ADDR")),
+        actor=Actor(customer=customer, ip_address=client_ip(request)),
     )

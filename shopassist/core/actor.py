@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from shopassist.core.client_address import client_ip
+
+__all__ = ["Actor", "client_ip"]  # client_ip: re-exported for older callers
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -46,7 +50,3 @@ class Actor:
             if replacement is not None:
                 actor = replacement
         return actor
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")

@@ -21,12 +21,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shopassist.core import signin_guard, throttles
 from shopassist.core.actor import Actor
 from shopassist.core.config import config
 from shopassist.customers import auth, services
 from shopassist.customers.account_forms import extension_forms
 from shopassist.customers.models import Customer
 from shopassist.customers.selectors import customers_for_website, find_customer_by_email
+from shopassist.customers.signin import (
+    authenticate_customer_with_lockout,
+    customer_sign_in_credentials,
+)
 from shopassist.customers.storefront import forms
 from shopassist.stores.config import STORE_NAME
 from shopassist.stores.urls import store_reverse
@@ -67,27 +72,43 @@ def login(request):
     if request.customer:
         return _redirect(request, "customers:account")
     form = forms.LoginForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        customer = services.authenticate_customer(
-            store_view=request.store_view,
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password"],
-        )
-        if customer is None:
-            form.add_error(None, _("Invalid login or password."))
+    status = 200
+    if request.method == "POST" and throttles.over_limit(request, throttles.SIGN_IN):
+        # Too many attempts from this address: no password is checked.
+        form.add_error(None, _("Too many requests. Try later."))
+        status = 429
+    elif request.method == "POST" and form.is_valid():
+        try:
+            customer = authenticate_customer_with_lockout(
+                request,
+                store_view=request.store_view,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+            )
+        except signin_guard.SignInLocked as locked:
+            form.add_error(None, locked.message)
+            status = 429
         else:
-            auth.login_customer(request, customer)
-            next_url = request.POST.get("next", "")
-            if next_url and url_has_allowed_host_and_scheme(
-                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                return HttpResponseRedirect(next_url)
-            return _redirect(request, "customers:account")
+            if customer is None:
+                form.add_error(None, _("Invalid login or password."))
+            else:
+                auth.login_customer(request, customer)
+                return _redirect_after_login(request)
     return render(
         request,
         "customers/login.html",
         {"form": form, "next": request.GET.get("next", request.POST.get("next", ""))},
+        status=status,
     )
+
+
+def _redirect_after_login(request):
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(next_url)
+    return _redirect(request, "customers:account")
 
 
 @require_POST
@@ -200,6 +221,10 @@ def account_edit(request):
 @require_http_methods(["GET", "POST"])
 def forgot_password(request):
     form = forms.PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and _reset_requests_over_limit(request, form):
+        # No e-mail is sent; the answer does not depend on whether the account exists.
+        form.add_error(None, _("Too many requests. Try later."))
+        return render(request, "customers/forgot_password.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         customer = find_customer_by_email(
             email=form.cleaned_data["email"], website_id=request.store_view.store.website_id
@@ -217,6 +242,18 @@ def forgot_password(request):
         )
         return _redirect(request, "customers:login")
     return render(request, "customers/forgot_password.html", {"form": form})
+
+
+def _reset_requests_over_limit(request, form) -> bool:
+    """Reset requests per client network, and per account named (from any address)."""
+    if throttles.over_limit(request, throttles.PASSWORD_RESET):
+        return True
+    if not form.is_valid():
+        return False
+    account = customer_sign_in_credentials(
+        store_view=request.store_view, email=form.cleaned_data["email"]
+    )[signin_guard.IDENTITY_KEY]
+    return throttles.over_limit(request, throttles.PASSWORD_RESET_PER_ACCOUNT, key=account)
 
 
 def _send_reset_email(request, customer):
