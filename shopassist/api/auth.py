@@ -118,3 +118,24 @@ class CustomerToken(_Bearer):
     """The customer's own token or an administrator's assisted token for the customer."""
 
     kinds = (TokenKind.CUSTOMER, TokenKind.ASSISTED)
+
+
+class InactiveToken:
+    """A bearer token that is present but stands for nothing now (unknown, expired, revoked,
+    its holder's password changed, its assisted session ended)."""
+
+
+INACTIVE = InactiveToken()
+
+
+class IntrospectedToken(AnyToken):
+    """Introspection (RFC 7662 §2.2): a dead token is answered ``{"active": false}``, not
+    refused; a request without a bearer token is still refused."""
+
+    def authenticate(self, request, token):
+        try:
+            return super().authenticate(request, token)
+        except ApiError as error:
+            if error.status != 401:
+                raise
+            return INACTIVE

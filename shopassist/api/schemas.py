@@ -81,10 +81,13 @@ class Act(Schema):
 
 
 class IntrospectionOut(Schema):
+    """RFC 7662: an inactive token is ``{"active": false}`` alone, so every other member is
+    optional."""
+
     active: bool
-    sub: str
-    scope: str
-    exp: int
+    sub: str | None = None
+    scope: str | None = None
+    exp: int | None = None
     act: Act | None = None
 
 

@@ -1,12 +1,10 @@
-"""Issue, find and revoke API tokens; lock out repeated password failures."""
+"""Issue, find and revoke API tokens (sign-in lockout: ``core/signin_guard.py``)."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -14,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.models import ApiToken, TokenKind
-from shopassist.customers.services import authenticate_customer
+from shopassist.core import signin_guard
+from shopassist.customers.signin import authenticate_customer_with_lockout
 from shopassist.login_as_customer import tokens
+from shopassist.login_as_customer.models import AssistedSession, EndReason
+from shopassist.login_as_customer.services import end_live_sessions
 
 ADMIN_TOKEN_LIFETIME = timedelta(hours=4)
 CUSTOMER_TOKEN_LIFETIME = timedelta(hours=1)
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 15 * 60
 
 
 def _credential_hash(holder) -> str:
@@ -28,9 +27,19 @@ def _credential_hash(holder) -> str:
 
 
 def issue_token(
-    *, kind: TokenKind, expires_at, user=None, customer=None, store_view=None, session=None
+    *,
+    kind: TokenKind,
+    expires_at,
+    user=None,
+    customer=None,
+    store_view=None,
+    session=None,
+    minted_by: ApiToken | None = None,
 ) -> tuple[ApiToken, str]:
-    """Mint a token: the raw value is returned once, only its hash is stored."""
+    """Mint a token: the raw value is returned once, only its hash is stored.
+
+    ``minted_by`` is the administrator token an assisted token is minted with: revoking that
+    token revokes this one."""
     raw = tokens.new_token()
     holder = user if kind == TokenKind.ADMIN else customer
     token = ApiToken.objects.create(
@@ -40,6 +49,7 @@ def issue_token(
         customer=customer,
         store_view=store_view,
         assisted_session=session,
+        minted_by=minted_by,
         credential_hash=_credential_hash(holder),
         expires_at=expires_at,
     )
@@ -78,42 +88,19 @@ def find_token(raw) -> ApiToken | None:
 
 
 def revoke_token(token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
-def _failure_key(scope: str, identifier: str, kind: str = "failures") -> str:
-    digest = hashlib.sha256(identifier.strip().lower().encode()).hexdigest()
-    return f"api:auth-{kind}:{scope}:{digest}"
-
-
-def _check_not_locked(scope: str, identifier: str) -> None:
-    # The lock holds its end time: the clock decides, whatever the cache backend's TTLs.
-    locked_until = cache.get(_failure_key(scope, identifier, "locked-until"))
-    if locked_until is not None and locked_until > timezone.now().timestamp():
-        raise ApiError(
-            429,
-            ApiErrorCode.LOCKED_OUT,
-            _("Too many failed sign-in attempts. Try again in 15 minutes."),
+    """Revoke a token. An administrator token takes with it the assisted tokens it minted,
+    and their sessions end as the admin panel's logout ends those started from it."""
+    now = timezone.now()
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+        if token.kind != TokenKind.ADMIN:
+            return
+        minted = ApiToken.objects.filter(minted_by=token)
+        session_ids = list(minted.values_list("assisted_session_id", flat=True))
+        minted.filter(revoked_at__isnull=True).update(revoked_at=now)
+        end_live_sessions(
+            AssistedSession.objects.filter(pk__in=session_ids), EndReason.ADMIN_LOGGED_OUT
         )
-
-
-def _record_failure(scope: str, identifier: str) -> None:
-    key = _failure_key(scope, identifier)
-    cache.add(key, 0, timeout=LOCKOUT_SECONDS)
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=LOCKOUT_SECONDS)
-        failures = 1
-    if failures >= MAX_FAILURES:
-        locked_until = timezone.now().timestamp() + LOCKOUT_SECONDS
-        cache.set(_failure_key(scope, identifier, "locked-until"), locked_until, LOCKOUT_SECONDS)
-
-
-def _clear_failures(scope: str, identifier: str) -> None:
-    cache.delete_many(
-        [_failure_key(scope, identifier), _failure_key(scope, identifier, "locked-until")]
-    )
 
 
 def _invalid_credentials() -> ApiError:
@@ -122,29 +109,46 @@ def _invalid_credentials() -> ApiError:
     )
 
 
-def issue_admin_token(*, username: str, password: str) -> tuple[ApiToken, str]:
-    """An administrator token for active staff; five failures lock the username out."""
-    _check_not_locked("admin", username)
-    user = authenticate(None, username=username, password=password)
-    if user is None or not (user.is_active and user.is_staff):
-        _record_failure("admin", username)
-        raise _invalid_credentials()
-    _clear_failures("admin", username)
+def _locked_out() -> ApiError:
+    return ApiError(429, ApiErrorCode.LOCKED_OUT, str(signin_guard.LOCKED_MESSAGE))
+
+
+def issue_admin_token(*, request, username: str, password: str) -> tuple[ApiToken, str]:
+    """An administrator token for active staff.
+
+    The lockout is the admin login page's (``core/signin_guard.py``): five failures lock the
+    username out on both for 15 minutes."""
+    credentials = signin_guard.admin_credentials(username)
+    try:
+        signin_guard.check_not_locked(request, credentials)
+        # With the request, axes' backend and receivers count a failure as on the login page.
+        user = authenticate(request, username=username, password=password)
+        if user is not None and not (user.is_active and user.is_staff):
+            signin_guard.record_failure(request, credentials)  # valid, but not for the admin
+            user = None
+        if user is None:
+            signin_guard.check_not_locked(request, credentials)
+            raise _invalid_credentials()
+    except signin_guard.SignInLocked:
+        raise _locked_out() from None
+    signin_guard.record_success(request, credentials)
     with transaction.atomic():
         return issue_token(
             kind=TokenKind.ADMIN, user=user, expires_at=timezone.now() + ADMIN_TOKEN_LIFETIME
         )
 
 
-def issue_customer_token(*, store_view, email: str, password: str) -> tuple[ApiToken, str]:
-    """A customer token on a store view's website (the storefront's sign-in rules)."""
-    scope = f"customer:{store_view.store.website_id}"
-    _check_not_locked(scope, email)
-    customer = authenticate_customer(store_view=store_view, email=email, password=password)
+def issue_customer_token(*, request, store_view, email: str, password: str) -> tuple[ApiToken, str]:
+    """A customer token on a store view's website (the storefront's sign-in rules and
+    lockout, shared with the storefront sign-in form)."""
+    try:
+        customer = authenticate_customer_with_lockout(
+            request, store_view=store_view, email=email, password=password
+        )
+    except signin_guard.SignInLocked:
+        raise _locked_out() from None
     if customer is None:
-        _record_failure(scope, email)
         raise _invalid_credentials()
-    _clear_failures(scope, email)
     return issue_token(
         kind=TokenKind.CUSTOMER,
         customer=customer,

@@ -1,5 +1,6 @@
 """Admin and customer tokens: issue (rate-limited, with lockout) and revoke."""
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from ninja import Router
 from ninja.throttling import AnonRateThrottle
 
 from shopassist.api import services
-from shopassist.api.auth import AnyToken
+from shopassist.api.auth import AnyToken, InactiveToken, IntrospectedToken
 from shopassist.api.endpoints import AUTH_ERRORS
 from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.schemas import (
@@ -18,6 +19,7 @@ from shopassist.api.schemas import (
     IntrospectionOut,
     TokenOut,
 )
+from shopassist.core.client_address import client_network
 from shopassist.login_as_customer.models import EndReason
 from shopassist.login_as_customer.services import end_assisted_session
 from shopassist.stores.selectors import store_view_by_code
@@ -28,9 +30,15 @@ CREDENTIAL_ERRORS = {400: Error, 401: Error, 429: Error}
 
 
 class TokenRequestThrottle(AnonRateThrottle):
-    """Password attempts per client address, on top of the per-account lockout."""
+    """Password attempts per client address, on top of the per-account lockout.
+
+    The address is the one of ``core.client_address`` (ninja's own reading trusts any
+    ``X-Forwarded-For``, so a forged header would start a fresh count)."""
 
     scope = "api_token_request"
+
+    def get_ident(self, request):
+        return client_network(request)
 
 
 def _token_out(token, raw) -> dict:
@@ -48,7 +56,9 @@ def _token_out(token, raw) -> dict:
 )
 def admin_token(request, body: AdminCredentials):
     """An administrator token (4 hours) for active staff."""
-    token, raw = services.issue_admin_token(username=body.username, password=body.password)
+    token, raw = services.issue_admin_token(
+        request=request, username=body.username, password=body.password
+    )
     return _token_out(token, raw)
 
 
@@ -63,25 +73,40 @@ def customer_token(request, body: CustomerCredentials):
     if store_view is None:
         raise ApiError(400, ApiErrorCode.UNKNOWN_STORE_VIEW, _("Unknown store view."))
     token, raw = services.issue_customer_token(
-        store_view=store_view, email=body.email, password=body.password
+        request=request, store_view=store_view, email=body.email, password=body.password
     )
     return _token_out(token, raw)
 
 
 @router.post("/auth/logout", response={204: None, **AUTH_ERRORS}, auth=AnyToken())
 def logout(request):
-    """Revoke the token this request is made with (an assisted token's session ends too)."""
-    services.revoke_token(request.auth.token)
-    session = request.auth.assisted_session
-    if session is not None:
-        end_assisted_session(session=session, reason=EndReason.CLOSED_BY_ADMIN)
+    """Revoke the token this request is made with. An assisted token's session ends too; an
+    administrator token revokes the assisted tokens it minted and ends their sessions."""
+    with transaction.atomic():
+        services.revoke_token(request.auth.token)
+        session = request.auth.assisted_session
+        if session is not None:
+            end_assisted_session(session=session, reason=EndReason.CLOSED_BY_ADMIN)
     return HttpResponse(status=204)
 
 
-@router.get("/token/introspect", response={200: IntrospectionOut, **AUTH_ERRORS}, auth=AnyToken())
+@router.get(
+    "/token/introspect",
+    response={200: IntrospectionOut, **AUTH_ERRORS},
+    auth=IntrospectedToken(),
+    exclude_unset=True,
+    # The bearer is the token asked about, not a credential for the call: any value gets an
+    # answer (a dead one "active": false), so the schema adds the anonymous alternative.
+    openapi_extra={"security": [{}]},
+)
 def introspect(request):
-    """What the bearer token stands for; an assisted token names its administrator in ``act``."""
+    """What the bearer token stands for; an assisted token names its administrator in ``act``.
+
+    A token that is unknown, expired, revoked or whose session ended answers
+    ``{"active": false}`` and nothing else (RFC 7662)."""
     caller = request.auth
+    if isinstance(caller, InactiveToken):
+        return {"active": False}
     token = caller.token
     out = {
         "active": True,

@@ -81,6 +81,7 @@ def exchange_token(request, body: LoginAsCustomerIn):
             store_view=session.store_view,
             session=session,
             expires_at=session.expires_at,
+            minted_by=request.auth.token,
         )
     return {
         "access_token": raw,
