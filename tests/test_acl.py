@@ -294,7 +294,15 @@ def test_role_without_a_resource_gets_403_on_its_pages_and_forged_posts(
         assert client.get(path).status_code == 403, f"GET {path}"
         assert client.post(path, forged_post(url.sample_pk())).status_code == 403, f"POST {path}"
 
-    assert database_state() == before
+    after = database_state()
+    # The one trace a refusal may leave is its own denial entry (issue 11, point 5): a
+    # refused Login as Customer start is logged as "start_denied".
+    logged_before = before.pop("audit.ActionLogEntry")
+    denials = [entry for entry in after.pop("audit.ActionLogEntry") if entry not in logged_before]
+    before.pop("audit.ChainHead"), after.pop("audit.ChainHead")
+    assert after == before
+    assert all((e["action"], e["outcome"]) == ("start_denied", "denied") for e in denials)
+    assert all(e["admin_id"] == staff.pk for e in denials)
 
     # Positive control: once the role holds the resource, the same user gets what an
     # administrator (Resource Access: All) gets, and the resource's main pages open.

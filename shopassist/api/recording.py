@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from shopassist.api.errors import ApiError, status_for
+from shopassist.audit.writer import flush_refusals
 from shopassist.core.actor import client_ip
 from shopassist.core.errors import DomainError
 from shopassist.login_as_customer import events
@@ -33,4 +34,4 @@ def recorded_write(request, *, operation: str):
         events.request_made(session, status_code=status, **entry)
         raise
     finally:
-        events.write_pending(session)
+        flush_refusals()  # the refusals of the call, after its own entry

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shopassist.audit.models import CHAINS, ActionGroup, ActionLogEntry, ChainHead
-from shopassist.audit.writer import HASHED_FIELDS, entry_digest
+from shopassist.audit.writer import HASHED_FIELDS, HASHED_IF_SET, entry_digest
 
 GENESIS = "0" * 64
 RETENTION_ACTION = "retention"
@@ -42,7 +42,7 @@ def verify_chains(batch_size: int = 5000) -> BrokenLink | None:
         entries = (
             ActionLogEntry.objects.filter(chain=chain)
             .order_by("seq")
-            .values("id", "prev_hash", "entry_hash", *HASHED_FIELDS)
+            .values("id", "prev_hash", "entry_hash", *HASHED_FIELDS, *HASHED_IF_SET)
         )
         first = True
         for row in entries.iterator(chunk_size=batch_size):

@@ -31,6 +31,8 @@ CSV_COLUMNS = (
     "target_type",
     "target_id",
     "ip_address",
+    "user_agent",
+    "session_hash",
     "details",
 )
 

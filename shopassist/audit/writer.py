@@ -3,16 +3,21 @@
 ``record`` must run inside the transaction of the change it records (it opens a savepoint if
 there is one, a transaction if not): a rolled-back change leaves no entry, and a failed write
 fails the change. Each entry links to the previous entry of its chain by hash.
+
+A refusal is the opposite case: the refused work is rolled back, its entry must stay. Those
+go through ``record_refusal``, which no rollback can undo (see its docstring).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shopassist.audit import request_context
 from shopassist.audit.models import CHAINS, ActionLogEntry, ChainHead, Channel, Outcome
 
 HASHED_FIELDS = (
@@ -34,11 +39,15 @@ HASHED_FIELDS = (
     "details",
     "ip_address",
 )
+# Added later (issue 11): hashed only when not empty, so every entry written before they
+# existed still verifies, while setting, changing or blanking one breaks the digest.
+HASHED_IF_SET = ("user_agent", "session_hash")
 
 
 def entry_digest(prev_hash: str, values: dict) -> str:
     """SHA-256 over the previous link and a canonical JSON of the entry's fields."""
     payload = {name: values[name] for name in HASHED_FIELDS}
+    payload.update({name: values[name] for name in HASHED_IF_SET if values.get(name)})
     payload["created_at"] = values["created_at"].isoformat()
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
@@ -64,9 +73,20 @@ def record(
     target=None,
     details: dict | None = None,
     ip_address: str | None = None,
+    user_agent: str | None = None,
+    session_hash: str | None = None,
 ) -> ActionLogEntry:
+    """Write one entry. ``ip_address``, ``user_agent`` and ``session_hash`` left at None are
+    those of the request being served (shopassist.audit.request_context), if any."""
     if admin is not None:
         admin_id, admin_username = admin.pk, admin.get_username()
+    from_request = request_context.current_fields()
+    if ip_address is None:
+        ip_address = from_request.get("ip_address")
+    if user_agent is None:
+        user_agent = from_request.get("user_agent", "")
+    if session_hash is None:
+        session_hash = from_request.get("session_hash", "")
     values = {
         "action_group": str(action_group),
         "action": action,
@@ -82,6 +102,8 @@ def record(
         "target_id": str(target.pk) if target is not None else "",
         "details": json.loads(json.dumps(details or {}, default=str)),
         "ip_address": ip_address,
+        "user_agent": request_context.clean_user_agent(user_agent),
+        "session_hash": session_hash,
     }
     values["chain"] = chain_for(
         assisted_session_id=assisted_session_id,
@@ -114,3 +136,65 @@ def _advance_head(chain: int) -> tuple[int, str]:
         ChainHead.objects.get_or_create(chain=chain)
         return _advance_head(chain)
     return row[0], row[1]
+
+
+# --- Refusals -----------------------------------------------------------------------------
+
+
+def record_refusal(**fields) -> ActionLogEntry | None:
+    """Record a refusal so that no rollback can remove it: written at once when no
+    transaction is open; otherwise queued on the connection and written as soon as the
+    outermost transaction is over, whether it commits (``on_commit``) or rolls back (the
+    ``flush_refusals`` of ``atomic_keeping_refusals`` and of the request middleware).
+
+    Takes ``record``'s arguments; the request's fields are taken now, not when written.
+    Returns the entry if it was written at once.
+    """
+    for name, value in request_context.current_fields().items():
+        if fields.get(name) is None:
+            fields[name] = value
+    if not real_transaction_open():
+        flush_refusals()  # any earlier ones first: the log keeps their order
+        return record(**fields)
+    _pending_refusals().append(fields)
+    transaction.on_commit(flush_refusals)
+    return None
+
+
+def flush_refusals() -> None:
+    """Write the queued refusals, unless a transaction is still open (they then wait for
+    its end: its commit runs this again)."""
+    pending = _pending_refusals()
+    if not pending:
+        return
+    if real_transaction_open():
+        transaction.on_commit(flush_refusals)
+        return
+    while pending:
+        record(**pending[0])
+        pending.pop(0)
+
+
+@contextmanager
+def atomic_keeping_refusals():
+    """``transaction.atomic()`` after which the refusals queued inside it are written, also
+    when it rolls back (the refused work), as soon as no transaction is open any more."""
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        flush_refusals()
+
+
+def real_transaction_open() -> bool:
+    """True inside ``transaction.atomic()``. The atomic blocks a test case wraps each test in
+    (marked ``_from_testcase``, as Django's own durable check reads them) stand in for the
+    autocommit of production and do not count."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def _pending_refusals() -> list[dict]:
+    """The queue of this thread's connection (one per thread, like its transaction)."""
+    if not hasattr(connection, "audit_pending_refusals"):
+        connection.audit_pending_refusals = []
+    return connection.audit_pending_refusals

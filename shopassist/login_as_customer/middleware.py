@@ -4,11 +4,11 @@ response private, and put the banner on every HTML page (SPEC §6)."""
 import re
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from shopassist.audit.writer import atomic_keeping_refusals
 from shopassist.core.actor import client_ip
 from shopassist.core.areas import STOREFRONT
 from shopassist.customers.auth import customer_from_session, end_storefront_session
@@ -50,8 +50,9 @@ class AssistedSessionMiddleware:
 
     def _recorded(self, request, session):
         """Run a state-changing request and its generic entry in one transaction: a failed
-        entry fails the change, a rolled-back change leaves no entry."""
-        with transaction.atomic():
+        entry fails the change, a rolled-back change leaves no entry; its refusals are
+        written after it, whatever became of it."""
+        with atomic_keeping_refusals():
             response = self.get_response(request)
             match = getattr(request, "resolver_match", None)
             events.request_made(
@@ -61,7 +62,6 @@ class AssistedSessionMiddleware:
                 status_code=response.status_code,
                 ip_address=client_ip(request),
             )
-        events.write_pending(session)
         return response
 
     def _end(self, request, session, reason):

@@ -26,6 +26,7 @@ from shopassist.login_as_customer.models import AssistedSession, EndReason, Logi
 from shopassist.sales.models import Order
 from tests.audit.helpers import entries_of, log_snapshot
 from tests.login_as_customer.assisted import (
+    carry_binding,
     redeem,
     redeem_form,
     start,
@@ -420,7 +421,7 @@ def test_a_replayed_redemption_is_recorded_as_denied(support_client, jane):
     session = AssistedSession.objects.get()
     before = log_snapshot()
 
-    replayed = Client().post(*_redeem_args(response))
+    replayed = carry_binding(Client(), response).post(*_redeem_args(response))
 
     assert replayed.status_code == 403
     (entry,) = [e for e in log_snapshot() if e not in before]
