@@ -4,7 +4,9 @@ Customer Information › Account Information (editable only with the opt-in reso
 from django import forms
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shopassist.admin_panel.site import admin_site
@@ -52,6 +54,31 @@ class AssistedCustomerForm(CustomerAdminForm):
         if self.instance.pk:
             consent = AssistanceConsent.objects.filter(customer=self.instance).first()
             field.initial = bool(consent and consent.is_valid())
+            # The admin renders help texts unescaped: escape the name and dates here.
+            field.help_text = escape(consent_provenance(consent))
+
+
+def consent_provenance(consent) -> str:
+    """Who set the flag and when, for the line under the checkbox ("" if never set)."""
+    if consent is None or not (consent.allowed or consent.set_by_username):
+        return ""
+    when = formats.date_format(timezone.localtime(consent.updated_at), "DATETIME_FORMAT")
+    # No full stop after a date: English formats end in "p.m." already.
+    if consent.set_by_username:
+        if consent.allowed:
+            text = gettext("Granted by %(name)s on %(date)s")
+        else:
+            text = gettext("Withdrawn by %(name)s on %(date)s")
+        text = text % {"name": consent.set_by_username, "date": when}
+    else:
+        text = gettext("Granted by the customer on %(date)s") % {"date": when}
+    if consent.allowed and consent.expires_at is not None:
+        until = formats.date_format(timezone.localtime(consent.expires_at), "DATETIME_FORMAT")
+        if consent.is_valid():
+            text += " — " + gettext("ends on %(date)s") % {"date": until}
+        else:
+            text += " — " + gettext("expired on %(date)s") % {"date": until}
+    return text
 
 
 class AssistedCustomerAdmin(CustomerAdmin):

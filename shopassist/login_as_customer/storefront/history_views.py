@@ -72,10 +72,21 @@ def assisted_sessions(request):
         for s in sessions
     ]
     consent = selectors.consent_of(customer)
+    consent_valid = bool(consent and consent.is_valid())
+    # Staff who allowed (while it lasts) or withdrew the permission, named as this store
+    # names administrators to customers.
+    set_by = ""
+    if consent is not None and consent.set_by_username and (consent_valid or not consent.allowed):
+        set_by = consent.set_by_username if show_names else _("a store administrator")
     return render(
         request,
         "login_as_customer/assisted_sessions.html",
-        {"rows": rows, "consent_valid": bool(consent and consent.is_valid()), "consent": consent},
+        {
+            "rows": rows,
+            "consent_valid": consent_valid,
+            "consent": consent,
+            "consent_set_by": set_by,
+        },
     )
 
 

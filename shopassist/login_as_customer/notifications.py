@@ -1,0 +1,42 @@
+"""E-mails to the customer about remote shopping assistance given on their account by staff."""
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
+
+from shopassist.core.config import config
+from shopassist.login_as_customer import config as lac_config
+
+
+def mail_consent_granted_by_staff(consent) -> None:
+    """Tell the customer, in their store view's language, that a store administrator allowed
+    remote shopping assistance on their account, until when, and how to withdraw it.
+
+    Sent after the change commits; the administrator is named only where the store shows
+    administrator names to customers (*Show administrator names to customers*).
+    """
+    customer = consent.customer
+    store_view = customer.created_in
+    show_name = config.get(lac_config.SHOW_ADMIN_NAMES)
+    with translation.override(store_view.locale):
+        context = {
+            "customer": customer,
+            "consent": consent,
+            "admin_name": consent.set_by_username if show_name else "",
+            "website": customer.website.name,
+            "opt_in_title": gettext(config.get(lac_config.OPT_IN_TITLE, store_view=store_view)),
+        }
+        send_mail(
+            subject=gettext("Remote shopping assistance was allowed on your account"),
+            message=render_to_string(
+                "login_as_customer/email/consent_granted_by_staff.txt", context
+            ),
+            from_email=None,
+            recipient_list=[customer.email],
+        )
+
+
+def consent_mail_wanted(customer) -> bool:
+    """*Notify the customer*, read for the customer's own store view (and so its website)."""
+    return config.get(lac_config.NOTIFY_CUSTOMER, store_view=customer.created_in)
