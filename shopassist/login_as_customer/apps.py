@@ -15,9 +15,11 @@ class LoginAsCustomerConfig(AppConfig):
         from shopassist.login_as_customer.integrations import (  # noqa: F401
             actor,
             admin_logout,
+            admin_password,
             audit_trail,
             consent_form,
             page_cache,
+            password_change,
             sales,
         )
 

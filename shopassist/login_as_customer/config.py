@@ -28,6 +28,7 @@ REQUIRE_REASON = "login_as_customer/general/require_reason"
 NOTIFY_CUSTOMER = "login_as_customer/general/notify_customer"
 START_RATE_LIMIT = "login_as_customer/general/start_rate_limit"
 SHOW_ADMIN_NAMES = "login_as_customer/general/show_admin_names"
+REAUTH_AFTER = "login_as_customer/general/reauth_after"
 
 AUTO_DETECTION = "auto"
 MANUAL_SELECTION = "manual"
@@ -98,6 +99,18 @@ register_section(
                         comment=_("Seconds. The one-time login token expires after this."),
                     ),
                     IntField(
+                        id="reauth_after",
+                        label=_("Re-authenticate after"),
+                        default=15,
+                        min_value=0,
+                        max_value=1440,
+                        comment=_(
+                            "Minutes. Starting Login as Customer asks for the administrator's "
+                            "password when it was last entered longer ago than this. 0: ask "
+                            "every time."
+                        ),
+                    ),
+                    IntField(
                         id="max_duration",
                         label=_("Assisted session maximum duration"),
                         default=60,
@@ -123,7 +136,10 @@ register_section(
                         id="notify_customer",
                         label=_("Notify the customer"),
                         default=False,
-                        comment=_("E-mail the customer when an assisted session starts."),
+                        comment=_(
+                            "E-mail the customer when an assisted session starts, and when a "
+                            "store administrator allows remote shopping assistance for them."
+                        ),
                     ),
                     BoolField(
                         id="show_admin_names",

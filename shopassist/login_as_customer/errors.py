@@ -4,6 +4,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from shopassist.core.signin_guard import LOCKED_MESSAGE
+
 
 class DenialCode(StrEnum):
     FEATURE_DISABLED = "login_as_customer.feature_disabled"
@@ -21,6 +23,10 @@ class DenialCode(StrEnum):
     TOKEN_EXPIRED = "login_as_customer.token_expired"
     TOKEN_REPLAYED = "login_as_customer.token_replayed"
     TOKEN_WRONG_STORE_VIEW = "login_as_customer.token_wrong_store_view"
+    TOKEN_WRONG_BROWSER = "login_as_customer.token_wrong_browser"
+    TOKEN_CROSS_SITE = "login_as_customer.token_cross_site"
+    REAUTH_FAILED = "login_as_customer.reauth_failed"
+    REAUTH_LOCKED = "login_as_customer.reauth_locked"
     CONSENT_CHANGE_BLOCKED = "login_as_customer.consent_change_blocked"
     INVALID_DURATION = "login_as_customer.invalid_duration"
 
@@ -49,6 +55,14 @@ MESSAGES = {
     DenialCode.TOKEN_EXPIRED: _("The login link has expired. Start Login as Customer again."),
     DenialCode.TOKEN_REPLAYED: _("The login link was already used."),
     DenialCode.TOKEN_WRONG_STORE_VIEW: _("The login link belongs to another store view."),
+    DenialCode.TOKEN_WRONG_BROWSER: _(
+        "The login link can only be used in the browser that started Login as Customer."
+    ),
+    DenialCode.TOKEN_CROSS_SITE: _(
+        "The login link was sent from another site. Start Login as Customer from the admin panel."
+    ),
+    DenialCode.REAUTH_FAILED: _("The password is not correct."),
+    DenialCode.REAUTH_LOCKED: LOCKED_MESSAGE,
     DenialCode.CONSENT_CHANGE_BLOCKED: _(
         "The assistance permission cannot be changed during an assisted session."
     ),

@@ -1,10 +1,10 @@
 """Action log entries of Login as Customer: one small function per event, each called inside
-the transaction of what it records (action group "Login As Customer")."""
-
-from django.db import connection
+the transaction of what it records (action group "Login As Customer"). Refusals ("denied",
+"blocked") are written so that the rollback of the refused work cannot remove them
+(``shopassist.audit.writer.record_refusal``)."""
 
 from shopassist.audit.models import ActionGroup, Outcome
-from shopassist.audit.writer import record
+from shopassist.audit.writer import record, record_refusal
 
 GROUP = ActionGroup.LOGIN_AS_CUSTOMER
 
@@ -18,12 +18,15 @@ def _session_fields(session) -> dict:
     }
 
 
-def _record_for_session(session, *, action, customer=None, outcome=Outcome.SUCCESS, **kwargs):
+def _record_for_session(
+    session, *, action, customer=None, outcome=Outcome.SUCCESS, refusal=False, **kwargs
+):
+    write = record_refusal if refusal else record
     entry_customer = customer if customer is not None else session.customer
     fields = _session_fields(session)
     if entry_customer is None:  # deleted since: keep the e-mail as it was
         kwargs.setdefault("details", {})["customer_email"] = session.customer_email
-    return record(
+    return write(
         action_group=GROUP,
         action=action,
         outcome=outcome,
@@ -50,21 +53,23 @@ _REDEEM_ACTIONS = {
     "login_as_customer.token_expired": "redeem_expired",
     "login_as_customer.token_replayed": "redeem_replayed",
     "login_as_customer.token_wrong_store_view": "redeem_wrong_store_view",
+    "login_as_customer.token_wrong_browser": "redeem_wrong_browser",
+    "login_as_customer.token_cross_site": "redeem_cross_site",
 }
 
 
-def denied(*, stage, staff, customer_id, code, channel, ip_address):
+def denied(*, stage, staff, customer_id, code, channel, ip_address, details=None):
     """A refused start ("start_denied") or redemption ("redeem_expired", …)."""
     action = (
         _REDEEM_ACTIONS.get(str(code), "redeem_denied") if stage == "redeem" else ("start_denied")
     )
-    record(
+    record_refusal(
         action_group=GROUP,
         action=action,
         outcome=Outcome.DENIED,
         channel=channel,
         admin=staff,
-        details={"code": str(code), "customer_id": customer_id},
+        details={"code": str(code), "customer_id": customer_id, **(details or {})},
         ip_address=ip_address,
     )
 
@@ -90,27 +95,19 @@ def terminated(session, *, by, ip_address):
 
 
 def blocked(session, *, action, details=None, channel="web", ip_address=None):
-    """A refused action. The refusal rolls back whatever transaction it happened in, so the
-    entry waits on the session object and is written afterwards (``write_pending``)."""
-    entry = {
-        "action": action,
-        "details": details or {},
-        "channel": channel,
-        "ip_address": ip_address,
-    }
-    if not connection.in_atomic_block:
-        _record_for_session(session, outcome=Outcome.DENIED, **entry)
-        return
-    if not hasattr(session, "pending_denials"):
-        session.pending_denials = []
-    session.pending_denials.append(entry)
-
-
-def write_pending(session) -> None:
-    """Write the refusals recorded during a request, once its transaction is over."""
-    for entry in getattr(session, "pending_denials", []):
-        _record_for_session(session, outcome=Outcome.DENIED, **entry)
-    session.pending_denials = []
+    """A refused action. The refusal rolls back whatever transaction it happened in: the
+    entry is written once that is over (``record_refusal``), after the request's own entry,
+    which it marks denied."""
+    session.refused_in_request = True
+    _record_for_session(
+        session,
+        action=action,
+        outcome=Outcome.DENIED,
+        refusal=True,
+        details=details or {},
+        channel=channel,
+        ip_address=ip_address,
+    )
 
 
 def domain_action(session, *, action, details, target=None, channel="web", ip_address=None):
@@ -128,7 +125,7 @@ def domain_action(session, *, action, details, target=None, channel="web", ip_ad
 def request_made(session, *, view_name, method, status_code, channel="web", ip_address=None):
     """The generic entry for every state-changing request of an assisted session (denied when
     the request was refused, also by a form that re-renders with status 200)."""
-    if getattr(session, "pending_denials", None):
+    if session.__dict__.pop("refused_in_request", False):
         outcome = Outcome.DENIED
     elif status_code < 400:
         outcome = Outcome.SUCCESS
@@ -143,4 +140,23 @@ def request_made(session, *, view_name, method, status_code, channel="web", ip_a
         channel=channel,
         ip_address=ip_address,
         details={"view": view_name, "method": method, "status": status_code},
+    )
+
+
+def consent_changed(consent, *, staff=None, by="customer", channel="web", ip_address=None):
+    """The "Allow remote shopping assistance" flag was set ("consent.grant") or cleared
+    ("consent.revoke") ``by`` "staff" (``staff``, in the admin panel), "customer" or "system"."""
+    record(
+        action_group=GROUP,
+        action="consent.grant" if consent.allowed else "consent.revoke",
+        admin=staff,
+        customer=consent.customer,
+        target=consent,
+        channel=channel,
+        ip_address=ip_address,
+        details={
+            "allowed": consent.allowed,
+            "expires_at": consent.expires_at.isoformat() if consent.expires_at else None,
+            "set_by": by,
+        },
     )

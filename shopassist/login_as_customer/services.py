@@ -12,11 +12,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from shopassist.audit.request_context import clean_user_agent
+from shopassist.audit.writer import atomic_keeping_refusals
 from shopassist.core.config import config
 from shopassist.core.errors import DomainError
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import events, selectors, tokens
+from shopassist.login_as_customer import events, notifications, selectors, tokens
 from shopassist.login_as_customer.decisions import StartFacts, can_login_as
 from shopassist.login_as_customer.errors import DenialCode, message_for
 from shopassist.login_as_customer.models import (
@@ -56,8 +58,8 @@ class StartRequest:
     channel: str = "web"
 
 
-def _deny(code: DenialCode, *, staff, customer_id, context, stage="start"):
-    """Record a refusal (outside the refused change, which never happened) and build it."""
+def _deny(code: DenialCode, *, staff, customer_id, context, stage="start", details=None):
+    """Record a refusal (kept even when the refused change rolls back) and build it."""
     events.denied(
         stage=stage,
         staff=staff,
@@ -65,11 +67,41 @@ def _deny(code: DenialCode, *, staff, customer_id, context, stage="start"):
         code=code,
         channel=context["channel"],
         ip_address=context["ip_address"],
+        details=details,
     )
     login_as_customer_denied.send(
         sender=AssistedSession, staff=staff, customer_id=customer_id, code=code, context=context
     )
     return LoginAsCustomerDenied(code)
+
+
+def record_denial(code: DenialCode, *, staff, customer_id, origin: StartRequest, stage="start"):
+    """Record a refusal decided outside the services (a cross-site redemption, a failed
+    password re-entry) like every other refusal, and build it for the caller to raise."""
+    context = {"ip_address": origin.ip_address, "channel": origin.channel}
+    return _deny(code, staff=staff, customer_id=customer_id, context=context, stage=stage)
+
+
+def malformed_token_refusal(*, values: list, origin: StartRequest):
+    """The refusal, recorded ("redeem_invalid"), of a redemption form whose token field can
+    never hold a token (missing, repeated, of the wrong shape); None if it can. The entry
+    keeps how many values came and the length of a single one, never the value."""
+    if len(values) == 1 and tokens.looks_like_token(values[0]):
+        return None
+    context = {"ip_address": origin.ip_address, "channel": origin.channel}
+    details = {
+        "malformed": True,
+        "values": len(values),
+        "token_length": len(values[0]) if len(values) == 1 else None,
+    }
+    return _deny(
+        DenialCode.TOKEN_INVALID,
+        staff=None,
+        customer_id=None,
+        context=context,
+        stage="redeem",
+        details=details,
+    )
 
 
 def _rate_limited(staff) -> bool:
@@ -111,11 +143,20 @@ def start_facts(*, staff, customer, store_view, reason) -> StartFacts:
 
 
 def start_assisted_session(
-    *, staff, customer_id, store_view_id=None, reason: str = "", origin: StartRequest
+    *,
+    staff,
+    customer_id,
+    store_view_id=None,
+    reason: str = "",
+    origin: StartRequest,
+    browser_binding: str = "",
 ) -> tuple[AssistedSession, str]:
     """Check everything on the server, then record the session and mint its one-time token.
 
     Returns the session and the raw token (to be POSTed to the storefront, never stored).
+    ``browser_binding`` is the secret of the binding cookie the admin's browser gets with the
+    token (its hash is stored with the token); "" for a headless start, whose token no browser
+    can redeem.
     """
     reason = (reason or "").strip()[:MAX_REASON]
     context = {"ip_address": origin.ip_address, "channel": origin.channel}
@@ -160,12 +201,13 @@ def start_assisted_session(
             reason=reason,
             created_at=now,
             ip_address=origin.ip_address,
-            user_agent=origin.user_agent[:512],
+            user_agent=clean_user_agent(origin.user_agent),  # printable, ≤ 512
             admin_session_hash=tokens.hash_session_key(origin.admin_session_key),
         )
         events.started(session, channel=origin.channel, ip_address=origin.ip_address)
         LoginToken.objects.create(
             token_hash=tokens.hash_token(raw_token),
+            binding_hash=tokens.hash_binding(browser_binding),
             assisted_session=session,
             admin=staff,
             customer=customer,
@@ -176,11 +218,31 @@ def start_assisted_session(
     return session, raw_token
 
 
-def redeem_login_token(*, raw_token, store_view, origin: StartRequest) -> AssistedSession:
-    """Consume a one-time token and return the session it starts; re-checks everything.
+def redeem_login_token(
+    *, raw_token, store_view, origin: StartRequest, browser_bindings=()
+) -> AssistedSession:
+    """Consume a one-time token in a browser and return the session it starts; re-checks
+    everything.
 
-    Exactly one of any number of concurrent redemptions succeeds (conditional UPDATE).
+    ``browser_bindings`` are the binding secrets the browser presented (its binding cookies):
+    one must be the token's (none given: refused), so a link works only in the browser that
+    started it. A refusal for that reason leaves the token unused: whoever holds a stolen link
+    cannot burn it, and the administrator's own tab can still use it. Exactly one of any
+    number of concurrent redemptions succeeds (conditional UPDATE).
     """
+    return _redeem(
+        raw_token=raw_token, store_view=store_view, origin=origin, browser_bindings=browser_bindings
+    )
+
+
+def _presented_by_its_browser(token: LoginToken, browser_bindings) -> bool:
+    if browser_bindings is None:  # headless: only a token minted without a browser
+        return not token.binding_hash
+    return tokens.binding_matches(token.binding_hash, browser_bindings)
+
+
+def _redeem(*, raw_token, store_view, origin: StartRequest, browser_bindings) -> AssistedSession:
+    """``browser_bindings`` None: a headless redemption, only of a token minted without one."""
     if not tokens.looks_like_token(raw_token):
         raise LoginAsCustomerDenied(DenialCode.TOKEN_INVALID)
     context = {"ip_address": origin.ip_address, "channel": origin.channel}
@@ -195,9 +257,27 @@ def redeem_login_token(*, raw_token, store_view, origin: StartRequest) -> Assist
             DenialCode.TOKEN_INVALID, staff=None, customer_id=None, context=context, stage="redeem"
         )
     staff, customer = token.admin, token.customer
+    # First, before anything about the token is told: the wrong browser learns nothing more.
+    if not _presented_by_its_browser(token, browser_bindings):
+        raise _deny(
+            DenialCode.TOKEN_WRONG_BROWSER,
+            staff=staff,
+            customer_id=customer.pk,
+            context=context,
+            stage="redeem",
+        )
     if token.used_at is not None:
         raise _deny(
             DenialCode.TOKEN_REPLAYED,
+            staff=staff,
+            customer_id=customer.pk,
+            context=context,
+            stage="redeem",
+        )
+    if token.assisted_session.ended_at is not None:
+        # Ended before its link was used (admin logout, password change…): the link dies too.
+        raise _deny(
+            DenialCode.TOKEN_EXPIRED,
             staff=staff,
             customer_id=customer.pk,
             context=context,
@@ -235,7 +315,8 @@ def redeem_login_token(*, raw_token, store_view, origin: StartRequest) -> Assist
             decision.code, staff=staff, customer_id=customer.pk, context=context, stage="redeem"
         )
 
-    with transaction.atomic():
+    # The loser of a race refuses inside this block: its entry outlives the rollback.
+    with atomic_keeping_refusals():
         consumed = LoginToken.objects.filter(pk=token.pk, used_at__isnull=True).update(used_at=now)
         if consumed != 1:
             raise _deny(
@@ -260,7 +341,9 @@ def start_api_session(*, session: AssistedSession, raw_token: str, origin: Start
     """Start a session for a headless client: consume its one-time token exactly as the
     storefront redemption does (same checks, same record, same log entries), without a browser.
     """
-    return redeem_login_token(raw_token=raw_token, store_view=session.store_view, origin=origin)
+    return _redeem(
+        raw_token=raw_token, store_view=session.store_view, origin=origin, browser_bindings=None
+    )
 
 
 def _notify_customer(session, customer, store_view) -> None:
@@ -307,7 +390,9 @@ def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> Assist
     """Grant (optionally for 1, 7 or 30 days) or revoke remote shopping assistance.
 
     Revoking ends the customer's live assisted sessions. Refused while an administrator acts
-    on the customer's behalf: only the customer (or staff in the admin panel) decides.
+    on the customer's behalf: only the customer (or staff in the admin panel) decides. A change
+    by staff is recorded on the consent (who) and in the action log, and — with *Notify the
+    customer* — a grant is e-mailed to the customer; the customer's own change clears "who".
     """
     if getattr(actor, "on_behalf_of_customer", False):
         session = getattr(actor, "context", {}).get("assisted_session")
@@ -332,9 +417,20 @@ def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> Assist
         delta = CONSENT_DURATIONS[duration] if allowed else None
         consent.allowed = allowed
         consent.expires_at = now + delta if delta else None
+        staff = actor.staff_user  # None when the customer decides (on-behalf was refused above)
+        consent.set_by = staff
+        consent.set_by_username = staff.get_username() if staff is not None else ""
         consent.save()
+        by = "staff" if staff is not None else ("customer" if actor.customer else "system")
+        events.consent_changed(
+            consent, staff=staff, by=by, channel=actor.channel, ip_address=actor.ip_address
+        )
         if not allowed:
             end_live_sessions(
                 selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED
+            )
+        if staff is not None and allowed and notifications.consent_mail_wanted(customer):
+            transaction.on_commit(
+                lambda: notifications.mail_consent_granted_by_staff(consent), robust=True
             )
     return consent

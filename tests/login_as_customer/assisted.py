@@ -55,10 +55,23 @@ def redeem_form(response) -> tuple[str, str]:
     return html.unescape(match["action"]), match["token"]
 
 
+def carry_binding(browser: Client, start_response) -> Client:
+    """Give ``browser`` the binding cookie the start response set.
+
+    In a real browser the admin tab and the storefront tab share one cookie jar; in tests the
+    storefront tab is often a client of its own, which must hold the cookie as that jar would.
+    """
+    prefix = settings.LOGIN_AS_CUSTOMER_BINDING_COOKIE_PREFIX
+    for name, morsel in start_response.cookies.items():
+        if name.startswith(prefix) and morsel.value:
+            browser.cookies[name] = morsel.value
+    return browser
+
+
 def redeem(browser: Client, start_response, **extra):
-    """What the auto-submitting form does in the new tab."""
+    """What the auto-submitting form does in the new tab (of the browser that started)."""
     action, token = redeem_form(start_response)
-    return browser.post(action, {"token": token}, **extra)
+    return carry_binding(browser, start_response).post(action, {"token": token}, **extra)
 
 
 def start_assisted(admin_client, customer, *, browser: Client | None = None, **data):

@@ -50,6 +50,7 @@ from tests.login_as_customer.assisted import (
     assert_ended,
     assisted_storefront_sessions,
     banner_of,
+    carry_binding,
     close_url,
     confirm_url,
     lac_snapshot,
@@ -209,16 +210,17 @@ def test_close_without_csrf_token_is_refused_and_with_it_works(support_client, j
 def test_redeem_is_csrf_exempt_but_refuses_a_cross_origin_post(support_client, jane):
     """The one-time token is the redemption's CSRF defence; a POST from another origin is
     refused before the token is even looked at."""
-    action, token = redeem_form(start(support_client, jane))
+    started = start(support_client, jane)
+    action, token = redeem_form(started)
     before = lac_snapshot()
 
-    cross = Client(enforce_csrf_checks=True).post(
+    cross = carry_binding(Client(enforce_csrf_checks=True), started).post(
         action, {"token": token}, HTTP_ORIGIN="https://evil.example"
     )
 
     assert cross.status_code == 400
     assert lac_snapshot() == before
-    same = Client(enforce_csrf_checks=True).post(
+    same = carry_binding(Client(enforce_csrf_checks=True), started).post(
         action, {"token": token}, HTTP_ORIGIN="http://testserver"
     )
     assert same.status_code == 302
@@ -433,11 +435,12 @@ def test_only_the_tokens_hash_is_stored(support_client, jane):
     assert raw not in _every_stored_text()
 
 
-def test_the_start_page_is_private_and_sends_no_referrer(support_client, jane):
+def test_the_start_page_is_private_and_sends_no_referrer_to_other_sites(support_client, jane):
     response = start(support_client, jane)
 
     assert {"private", "no-store"} <= cache_control(response)
-    assert response["Referrer-Policy"] == "no-referrer"
+    # Not "no-referrer": that makes the browser send "Origin: null", which redemption refuses.
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_second_redemption_is_refused_and_reported_as_a_replay(support_client, jane, denials):
@@ -470,11 +473,12 @@ def test_an_expired_token_is_refused(support_client, jane, denials):
 
 
 def test_a_token_of_one_store_view_is_refused_on_another(support_client, jane):
-    action, token = redeem_form(start(support_client, jane))
+    started = start(support_client, jane)
+    action, token = redeem_form(started)
     assert action == redeem_url("en")
     before = lac_snapshot()
 
-    response = Client().post(redeem_url("fr"), {"token": token})
+    response = carry_binding(Client(), started).post(redeem_url("fr"), {"token": token})
 
     assert_refused(response, DenialCode.TOKEN_WRONG_STORE_VIEW)
     assert lac_snapshot() == before
@@ -566,14 +570,15 @@ def test_two_concurrent_redemptions_yield_exactly_one_session(support_agent, jan
             "race between two redemptions cannot happen there"
         )
     support_client = login_admin_client(Client(), support_agent)
-    action, token = redeem_form(start(support_client, jane))
+    started = start(support_client, jane)
+    action, token = redeem_form(started)
     contenders = 4
     barrier = threading.Barrier(contenders)
     statuses = []
 
     def redeem_in_a_new_browser():
         try:
-            browser = Client()
+            browser = carry_binding(Client(), started)  # tabs of the admin's browser
             barrier.wait(timeout=10)
             statuses.append(browser.post(action, {"token": token}).status_code)
         finally:
@@ -907,9 +912,10 @@ def test_redirects_in_an_assisted_session_stay_local(next_url, support_client, j
 
 
 def test_redemption_ignores_a_next_url(support_client, jane):
-    action, token = redeem_form(start(support_client, jane))
+    started = start(support_client, jane)
+    action, token = redeem_form(started)
 
-    response = Client().post(
+    response = carry_binding(Client(), started).post(
         f"{action}?next=https://evil.example/", {"token": token, "next": "https://evil.example/"}
     )
 

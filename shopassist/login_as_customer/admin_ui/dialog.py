@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import selectors, services
+from shopassist.login_as_customer import selectors, services, step_up
 from shopassist.login_as_customer.decisions import can_login_as
 from shopassist.login_as_customer.errors import DenialCode, message_for
 
@@ -30,4 +30,6 @@ def dialog_context(request, customer) -> dict:
         "store_view_groups": selectors.store_view_choices(customer) if manual else [],
         "preselected_id": preselected.pk if preselected else None,
         "require_reason": config.get(lac_config.REQUIRE_REASON),
+        # Step-up: the password field shows when the last password entry is too old.
+        "reauth_required": not step_up.password_is_recent(request.session),
     }

@@ -1,5 +1,7 @@
 """Admin side: the confirmation page (the dialog without JavaScript) and the start POST."""
 
+from contextlib import suppress
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -9,14 +11,20 @@ from django.views.decorators.http import require_GET, require_POST
 from shopassist.admin_panel.site import admin_site
 from shopassist.core.acl import require_resource
 from shopassist.core.actor import client_ip
+from shopassist.core.config import config
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer import services
+from shopassist.login_as_customer import binding_cookie, services, step_up, tokens
+from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.admin_ui.dialog import dialog_context
 from shopassist.login_as_customer.errors import DenialCode
 from shopassist.stores.urls import store_reverse
 
-DENIAL_STATUS = {DenialCode.RATE_LIMITED: 429, DenialCode.CUSTOMER_MISSING: 404}
+DENIAL_STATUS = {
+    DenialCode.RATE_LIMITED: 429,
+    DenialCode.CUSTOMER_MISSING: 404,
+    DenialCode.REAUTH_LOCKED: 429,
+}
 
 
 def _customer_or_404(customer_id) -> Customer:
@@ -36,23 +44,78 @@ def confirm(request, customer_id):
     return render(request, "login_as_customer/admin/confirm_page.html", context)
 
 
+def _ask_for_password(request, customer, *, error=None, status=403):
+    """The confirmation again, in the tab the start opened, with the password field (and what
+    the administrator had chosen): nothing was started."""
+    context = {**admin_site.each_context(request), **dialog_context(request, customer)}
+    with suppress(TypeError, ValueError):
+        context["preselected_id"] = int(request.POST.get("store_view"))
+    context.update(
+        reauth_required=True,
+        reauth_error=error,
+        reason_value=request.POST.get("reason", ""),
+        in_new_tab=True,
+    )
+    response = render(request, "login_as_customer/admin/confirm_page.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _log_refused_start(request, customer_id):
+    """A start POST without Allow Login as Customer is refused before the service runs: it
+    is logged all the same ("start_denied", permission missing)."""
+    if request.method == "POST" and request.user.is_authenticated:
+        services.record_denial(
+            DenialCode.PERMISSION_MISSING,
+            staff=request.user,
+            customer_id=customer_id,
+            origin=services.StartRequest(
+                ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            ),
+        )
+
+
 @never_cache
-@require_resource(ALLOW)
+@require_resource(ALLOW, on_refused=_log_refused_start)
 @require_POST
 def start(request, customer_id):
     """Re-check everything, record the session, and hand the token to the storefront by an
-    auto-submitting POST form (the token never appears in a URL)."""
+    auto-submitting POST form (the token never appears in a URL), binding it to this browser.
+
+    When the administrator's password was entered too long ago, nothing starts until they
+    enter it again (``step_up``)."""
+    origin = services.StartRequest(
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        admin_session_key=request.session.session_key,
+    )
+    customer = Customer.objects.filter(pk=customer_id).first()
+    # No such customer: nothing to protect, the service refuses (and records it) below.
+    if customer is not None and not step_up.password_is_recent(request.session):
+        password = request.POST.get("password", "")
+        if not password:
+            return _ask_for_password(request, customer)
+        try:
+            step_up.confirm_password(
+                request, password=password, customer_id=customer.pk, origin=origin
+            )
+        except services.LoginAsCustomerDenied as denial:
+            return _ask_for_password(
+                request,
+                customer,
+                error=denial.message,
+                status=DENIAL_STATUS.get(denial.code, 403),
+            )
+    binding = tokens.new_binding()
     try:
         session, token = services.start_assisted_session(
             staff=request.user,
             customer_id=customer_id,
             store_view_id=request.POST.get("store_view"),
             reason=request.POST.get("reason", ""),
-            origin=services.StartRequest(
-                ip_address=client_ip(request),
-                user_agent=request.META.get("HTTP_USER_AGENT", ""),
-                admin_session_key=request.session.session_key,
-            ),
+            origin=origin,
+            browser_binding=binding,
         )
     except services.LoginAsCustomerDenied as denial:
         context = {
@@ -76,5 +139,13 @@ def start(request, customer_id):
         },
     )
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # Same-origin, not no-referrer: with no-referrer the browser sends "Origin: null" with
+    # the form, which the redemption refuses. Nothing crosses to another site either way.
+    response["Referrer-Policy"] = "same-origin"
+    binding_cookie.set_binding_cookie(
+        response,
+        session=session,
+        binding=binding,
+        max_age=config.get(lac_config.LINK_LIFETIME),
+    )
     return response

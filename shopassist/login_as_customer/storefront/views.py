@@ -12,7 +12,7 @@ from shopassist.cart.selectors import guest_cart
 from shopassist.cart.services import abandon_guest_cart
 from shopassist.core.actor import Actor, client_ip
 from shopassist.customers.auth import end_storefront_session, start_customer_session
-from shopassist.login_as_customer import services, session_state
+from shopassist.login_as_customer import binding_cookie, services, session_state
 from shopassist.login_as_customer.errors import DenialCode, message_for
 from shopassist.login_as_customer.models import EndReason
 from shopassist.stores.urls import store_reverse
@@ -36,27 +36,45 @@ def _refused(request, code: DenialCode, status: int):
     return response
 
 
-def _cross_origin(request) -> bool:
+def _sent_from_another_site(request) -> bool:
+    """An ``Origin`` other than this site's own, "null" included (a sandboxed frame, a data:
+    URL, a page whose referrer policy is no-referrer). Without the header (older browsers)
+    the binding cookie, SameSite=Strict, still keeps other sites out."""
     origin = request.headers.get("Origin")
-    if not origin or origin == "null":
+    if origin is None:
         return False
     scheme = "https" if request.is_secure() else "http"
-    return origin != f"{scheme}://{request.get_host()}"
+    return origin.lower() != f"{scheme}://{request.get_host()}".lower()
 
 
-# The one-time token is the CSRF defence of this endpoint: it is minted for this admin, this
-# customer and this store view by a CSRF-protected admin POST, and can be used once
-# (docs/security.md, "Redemption without a storefront CSRF token").
+# Not Django's CSRF check: the form comes from the admin area, which cannot hold a storefront
+# CSRF token. What proves intent instead: the one-time token, minted by a CSRF-protected admin
+# POST for this admin, customer and store view, and the binding cookie that start response
+# gave this browser (SameSite=Strict, so never sent with another site's POST); plus the Origin
+# check above (docs/security.md, "Redemption without a storefront CSRF token").
 @csrf_exempt
 @never_cache
 @require_POST
 def redeem(request):
+    if _sent_from_another_site(request):
+        denial = services.record_denial(
+            DenialCode.TOKEN_CROSS_SITE,
+            staff=None,
+            customer_id=None,
+            origin=_origin(request),
+            stage="redeem",
+        )
+        return _refused(request, denial.code, 400)
     values = request.POST.getlist("token")
-    if len(values) != 1 or _cross_origin(request):
-        return _refused(request, DenialCode.TOKEN_INVALID, 400)
+    malformed = services.malformed_token_refusal(values=values, origin=_origin(request))
+    if malformed is not None:
+        return _refused(request, malformed.code, 400)
     try:
         session = services.redeem_login_token(
-            raw_token=values[0], store_view=request.store_view, origin=_origin(request)
+            raw_token=values[0],
+            store_view=request.store_view,
+            origin=_origin(request),
+            browser_bindings=binding_cookie.bindings_of(request),
         )
     except services.LoginAsCustomerDenied as denial:
         status = 400 if denial.code == DenialCode.TOKEN_INVALID else 403
@@ -79,7 +97,11 @@ def redeem(request):
     messages.success(
         request, _("You are logged in as customer: %(name)s") % {"name": customer.full_name}
     )
-    return HttpResponseRedirect(store_reverse("customers:account", store_view=request.store_view))
+    response = HttpResponseRedirect(
+        store_reverse("customers:account", store_view=request.store_view)
+    )
+    binding_cookie.delete_binding_cookie(response, session=session)
+    return response
 
 
 @never_cache

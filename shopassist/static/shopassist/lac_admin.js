@@ -18,6 +18,12 @@
   document.addEventListener("submit", function (event) {
     var form = event.target.closest(".lac-confirm-form");
     var dialog = form && form.closest("dialog");
-    if (dialog) { setTimeout(function () { dialog.close(); }, 0); }
+    if (dialog) {
+      setTimeout(function () {
+        dialog.close();
+        // The re-entered password was sent; it does not stay in the page.
+        form.querySelectorAll("input[type=password]").forEach(function (input) { input.value = ""; });
+      }, 0);
+    }
   });
 })();

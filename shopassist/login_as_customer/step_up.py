@@ -1,0 +1,58 @@
+"""Step-up re-authentication: starting Login as Customer needs a recently entered password.
+
+An admin session left open (or taken over) must not be enough to enter a customer's account:
+when the administrator last entered their password longer ago than "Re-authenticate after"
+minutes (0: always), the confirmation asks for it again. The time is kept in the admin session:
+stamped at every admin login (``integrations/admin_password.py``) and at every successful
+re-entry here. Wrong passwords count toward the administrator's sign-in lockout.
+"""
+
+from django.utils import timezone
+
+from shopassist.core import signin_guard
+from shopassist.core.config import config
+from shopassist.login_as_customer import config as lac_config
+from shopassist.login_as_customer import services
+from shopassist.login_as_customer.errors import DenialCode
+
+VERIFIED_AT_SESSION_KEY = "_lac_password_verified_at"
+
+
+def record_password_entered(session, *, now=None) -> None:
+    """The administrator just proved they know their password (in this admin session)."""
+    session[VERIFIED_AT_SESSION_KEY] = int((now or timezone.now()).timestamp())
+
+
+def password_is_recent(session, *, now=None) -> bool:
+    minutes = config.get(lac_config.REAUTH_AFTER)
+    entered_at = session.get(VERIFIED_AT_SESSION_KEY)
+    if minutes <= 0 or not isinstance(entered_at, int):
+        return False
+    age = (now or timezone.now()).timestamp() - entered_at
+    # A stamp "from the future" (servers' clocks apart) counts as just now: only the server
+    # writes it, so it cannot be forged forward.
+    return age < minutes * 60
+
+
+def confirm_password(request, *, password: str, customer_id, origin) -> None:
+    """Check the re-entered password of the signed-in administrator.
+
+    Raises ``LoginAsCustomerDenied`` (recorded as a refused start) when the administrator is
+    locked out or the password is wrong; a wrong password counts toward the lockout.
+    """
+    staff = request.user
+    credentials = signin_guard.admin_credentials(staff.get_username())
+    if signin_guard.is_locked(request, credentials):
+        raise services.record_denial(
+            DenialCode.REAUTH_LOCKED, staff=staff, customer_id=customer_id, origin=origin
+        )
+    if not staff.check_password(password):
+        signin_guard.record_failure(request, credentials)
+        denial = services.record_denial(
+            DenialCode.REAUTH_FAILED, staff=staff, customer_id=customer_id, origin=origin
+        )
+        if signin_guard.is_locked(request, credentials):  # this failure reached the limit
+            raise services.LoginAsCustomerDenied(DenialCode.REAUTH_LOCKED) from denial
+        raise denial
+    signin_guard.record_success(request, credentials)
+    record_password_entered(request.session)
