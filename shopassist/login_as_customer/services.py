@@ -257,49 +257,23 @@ def _redeem(*, raw_token, store_view, origin: StartRequest, browser_bindings) ->
             DenialCode.TOKEN_INVALID, staff=None, customer_id=None, context=context, stage="redeem"
         )
     staff, customer = token.admin, token.customer
+
+    def refuse(code: DenialCode) -> LoginAsCustomerDenied:
+        return _deny(code, staff=staff, customer_id=customer.pk, context=context, stage="redeem")
+
     # First, before anything about the token is told: the wrong browser learns nothing more.
     if not _presented_by_its_browser(token, browser_bindings):
-        raise _deny(
-            DenialCode.TOKEN_WRONG_BROWSER,
-            staff=staff,
-            customer_id=customer.pk,
-            context=context,
-            stage="redeem",
-        )
+        raise refuse(DenialCode.TOKEN_WRONG_BROWSER)
     if token.used_at is not None:
-        raise _deny(
-            DenialCode.TOKEN_REPLAYED,
-            staff=staff,
-            customer_id=customer.pk,
-            context=context,
-            stage="redeem",
-        )
+        raise refuse(DenialCode.TOKEN_REPLAYED)
     if token.assisted_session.ended_at is not None:
         # Ended before its link was used (admin logout, password change…): the link dies too.
-        raise _deny(
-            DenialCode.TOKEN_EXPIRED,
-            staff=staff,
-            customer_id=customer.pk,
-            context=context,
-            stage="redeem",
-        )
+        raise refuse(DenialCode.TOKEN_EXPIRED)
     if token.expires_at <= now:
         _end(token.assisted_session, EndReason.NEVER_REDEEMED)
-        raise _deny(
-            DenialCode.TOKEN_EXPIRED,
-            staff=staff,
-            customer_id=customer.pk,
-            context=context,
-            stage="redeem",
-        )
+        raise refuse(DenialCode.TOKEN_EXPIRED)
     if store_view is None or token.store_view_id != store_view.pk:
-        raise _deny(
-            DenialCode.TOKEN_WRONG_STORE_VIEW,
-            staff=staff,
-            customer_id=customer.pk,
-            context=context,
-            stage="redeem",
-        )
+        raise refuse(DenialCode.TOKEN_WRONG_STORE_VIEW)
     decision = can_login_as(
         start_facts(
             staff=staff,
@@ -311,21 +285,13 @@ def _redeem(*, raw_token, store_view, origin: StartRequest, browser_bindings) ->
     )
     if not decision.allowed:
         _end(token.assisted_session, EndReason.NEVER_REDEEMED)
-        raise _deny(
-            decision.code, staff=staff, customer_id=customer.pk, context=context, stage="redeem"
-        )
+        raise refuse(decision.code)
 
     # The loser of a race refuses inside this block: its entry outlives the rollback.
     with atomic_keeping_refusals():
         consumed = LoginToken.objects.filter(pk=token.pk, used_at__isnull=True).update(used_at=now)
         if consumed != 1:
-            raise _deny(
-                DenialCode.TOKEN_REPLAYED,
-                staff=staff,
-                customer_id=customer.pk,
-                context=context,
-                stage="redeem",
-            )
+            raise refuse(DenialCode.TOKEN_REPLAYED)
         session = token.assisted_session
         session.started_at = now
         session.expires_at = now + timedelta(minutes=config.get(lac_config.MAX_DURATION))
