@@ -82,7 +82,7 @@ class Command(BaseCommand):
                     (id, chain, seq, prev_hash, entry_hash, created_at, action_group, action,
                      outcome, channel, admin_id, admin_username, customer_id, customer_email,
                      store_view_code, assisted_session_id, target_type, target_id, details,
-                     ip_address)
+                     ip_address, user_agent, session_hash)
                 SELECT e, e %% {CHAINS}, %s + e / {CHAINS}, repeat('0', 64),
                        encode(sha256(e::text::bytea), 'hex'),
                        now() - (%s - e) * interval '3 seconds', 'login_as_customer',
@@ -92,7 +92,8 @@ class Command(BaseCommand):
                        'customer' || ((%s + e / %s) %% %s) || '@example.com',
                        ({_array(VIEWS)})[1 + e %% {len(VIEWS)}], %s + (e - %s) / %s, '', '',
                        jsonb_build_object('sku', 'SA-BAG-' || (e %% 40), 'qty', 1 + e %% 3),
-                       '127.0.0.1'
+                       '127.0.0.1', 'Mozilla/5.0 (bench)',
+                       encode(sha256(('s' || (%s + (e - %s) / %s))::bytea), 'hex')
                 FROM generate_series(%s, %s) AS e
                 """,
                 [
@@ -103,6 +104,9 @@ class Command(BaseCommand):
                     first_session,
                     per_session,
                     customers,
+                    first_session,
+                    first_entry,
+                    per_session,
                     first_session,
                     first_entry,
                     per_session,
