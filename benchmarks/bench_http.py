@@ -121,6 +121,7 @@ DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/shopassist_httpbench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
 KEY_PREFIX = "httpbench"
 STORE_COOKIE = "sa_store_session"
+BINDING_COOKIE = "sa_lac_bind_"  # login-link binding cookies ("__Host-" prefixed in production)
 ADMIN_COOKIE = "sa_admin_session"
 STORE = "en"
 PRODUCT_SKU = catalog_data.PRODUCTS[0]["sku"]
@@ -422,7 +423,12 @@ class AdminSession:
         action = re.search(r'action="([^"]+)"', page.body)
         if page.status != 200 or token is None or action is None:
             raise BenchError(f"POST {start} as {self.username}: HTTP {page.status}, no token form")
-        jar: dict[str, str] = {}
+        # The start response bound the link to this browser with a cookie: a browser keeps one
+        # jar for both areas, so the storefront request carries it (and the redemption spends
+        # it, so the admin's jar does not pile them up).
+        jar: dict[str, str] = {
+            name: self.jar.pop(name) for name in list(self.jar) if BINDING_COOKIE in name
+        }
         landed = storefront.request("POST", action.group(1), cookies=jar, form={"token": token})
         if landed.status != 302 or STORE_COOKIE not in jar:
             raise BenchError(f"redemption failed: HTTP {landed.status}")
