@@ -1,6 +1,8 @@
 """Admin base classes: every permission of a model's pages comes from one ACL resource."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
 from shopassist.admin_panel.buttons import buttons_for
@@ -17,6 +19,18 @@ class ResourcePermissions:
     def _allowed(self, request, resource=None):
         return has_resource(request.user, resource or self.acl_resource)
 
+    def acl_resources_for_view(self, request, view_name: str) -> list[str | None]:
+        """The resources a view of this admin needs, for the refusal page to name the missing
+        one (``admin_panel.refusals``)."""
+        needed = [self.acl_resource]
+        if view_name == "add_view":
+            needed.append(self.acl_add_resource)
+        elif view_name == "delete_view" or (
+            view_name == "changelist_view" and request.POST.get("action") == "delete_selected"
+        ):
+            needed.append(self.acl_delete_resource)
+        return needed
+
     def has_module_permission(self, request):
         return self._allowed(request)
 
@@ -31,6 +45,27 @@ class ResourcePermissions:
 
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request, self.acl_delete_resource)
+
+
+class ObjectLookup:
+    """Django's model admin checks ``?_to_field=`` only when it is not empty, then looks an
+    empty one up as a field name (``FieldDoesNotExist``: a 500): empty means the primary key."""
+
+    def get_object(self, request, object_id, from_field=None):
+        return super().get_object(request, object_id, from_field or None)
+
+
+class DateDrillDownChangeList(ChangeList):
+    """Django's change list, whose date drill-down (``?created_at__year=``) refuses a date
+    past what Python's datetime holds as it refuses a malformed one (Django catches the
+    ``ValueError`` of ``datetime(...)`` only, not its ``OverflowError`` or the year after 9999):
+    the change list then redirects to ``?e=1``."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class AdminChangeLog:
@@ -50,8 +85,11 @@ class AdminChangeLog:
         return super().log_deletions(request, queryset)
 
 
-class ResourceModelAdmin(AdminChangeLog, ResourcePermissions, admin.ModelAdmin):
+class ResourceModelAdmin(ObjectLookup, AdminChangeLog, ResourcePermissions, admin.ModelAdmin):
     change_form_template = "admin_panel/change_form.html"
+
+    def get_changelist(self, request, **kwargs):
+        return DateDrillDownChangeList
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})

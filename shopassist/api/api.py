@@ -1,13 +1,17 @@
 """The headless API, version 1: one NinjaAPI, bearer tokens only (no session, no cookie)."""
 
+from functools import wraps
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from shopassist.api.errors import ApiError, ApiErrorCode, status_for
+from shopassist.api.parser import BoundedJsonParser
 from shopassist.core.errors import DomainError
 
 api = NinjaAPI(
@@ -15,6 +19,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     description="Headless storefront API with Login as Customer token exchange (SPEC §9).",
+    parser=BoundedJsonParser(),  # JSON bodies nested 32 levels at most
     # Bearer tokens only: no cookie or session authentication, so no CSRF surface (ninja
     # checks CSRF only for cookie-based auth, which this API never declares).
 )
@@ -60,12 +65,41 @@ def unauthenticated(request, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, ApiError):  # ninja wraps what the body parser refused
+        return api_error(request, exc.__cause__)
     return _error(request, exc.status_code, ApiErrorCode.INVALID_REQUEST, exc.message)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc: Http404):
     return _error(request, 404, ApiErrorCode.NOT_FOUND, _("Not found."))
+
+
+def _method_not_allowed_as_json(view):
+    """ninja answers a method no operation of the path takes with a bare text 405: the API's
+    error body instead (the ``Allow`` header kept)."""
+
+    @wraps(view)  # keeps csrf_exempt
+    def json_405(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        message = _("This endpoint does not accept %(method)s.") % {"method": request.method}
+        answer = _error(request, 405, ApiErrorCode.METHOD_NOT_ALLOWED, message)
+        answer["Allow"] = response["Allow"]
+        return answer
+
+    return json_405
+
+
+def urls():
+    """The API's URL patterns (``api.urls``), every error answered with the API's body."""
+    patterns, app_name, namespace = api.urls
+    patterns = [
+        URLPattern(p.pattern, _method_not_allowed_as_json(p.callback), p.default_args, p.name)
+        for p in patterns
+    ]
+    return patterns, app_name, namespace
 
 
 def _register_routers():

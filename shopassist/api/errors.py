@@ -12,6 +12,9 @@ class ApiErrorCode(StrEnum):
     RATE_LIMITED = "auth.rate_limited"
     INVALID_REQUEST = "request.invalid"
     NOT_FOUND = "request.not_found"
+    METHOD_NOT_ALLOWED = "request.method_not_allowed"
+    FORBIDDEN = "request.forbidden"
+    SERVER_ERROR = "server.error"
     UNKNOWN_STORE_VIEW = "request.unknown_store_view"
 
 
@@ -45,6 +48,7 @@ STATUS_BY_CODE = {
     "checkout.empty_cart": 409,
     "checkout.out_of_stock": 409,
     "checkout.product_unavailable": 409,
+    "checkout.idempotency_key_reused": 422,
 }
 
 

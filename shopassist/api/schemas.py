@@ -172,12 +172,12 @@ class OrderOut(OrderSummaryOut):
 
 
 class ShippingAddressIn(Input):
-    first_name: str = Field(max_length=150)
-    last_name: str = Field(max_length=150)
-    street: str = Field(max_length=255)
-    city: str = Field(max_length=120)
-    postcode: str = Field(max_length=20)
-    country: str = Field(max_length=2)
+    first_name: str = Field(min_length=1, max_length=150)
+    last_name: str = Field(min_length=1, max_length=150)
+    street: str = Field(min_length=1, max_length=255)
+    city: str = Field(min_length=1, max_length=120)
+    postcode: str = Field(min_length=1, max_length=20)
+    country: str = Field(min_length=1, max_length=2)
     telephone: str = Field(default="", max_length=40)
 
 

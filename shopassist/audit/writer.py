@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from shopassist.audit import request_context
 from shopassist.audit.models import CHAINS, ActionLogEntry, ChainHead, Channel, Outcome
+from shopassist.core.transactions import real_transaction_open
 
 HASHED_FIELDS = (
     "chain",
@@ -184,13 +185,6 @@ def atomic_keeping_refusals():
             yield
     finally:
         flush_refusals()
-
-
-def real_transaction_open() -> bool:
-    """True inside ``transaction.atomic()``. The atomic blocks a test case wraps each test in
-    (marked ``_from_testcase``, as Django's own durable check reads them) stand in for the
-    autocommit of production and do not count."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
 def _pending_refusals() -> list[dict]:

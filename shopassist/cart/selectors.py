@@ -31,6 +31,14 @@ def guest_cart(session, store_view, *, create: bool = False) -> Cart | None:
     return cart
 
 
+def ordered_or_active_guest_cart(session) -> Cart | None:
+    """The guest cart the session refers to, also once it was ordered (no longer active)."""
+    cart_id = session.get(GUEST_CART_SESSION_KEY)
+    if cart_id is None:
+        return None
+    return Cart.objects.filter(pk=cart_id, customer__isnull=True).first()
+
+
 def cart_for_request(request, *, create: bool = False) -> Cart | None:
     if request.customer:
         return customer_cart(request.customer, request.store_view, create=create)

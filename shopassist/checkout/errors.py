@@ -8,3 +8,4 @@ class CheckoutErrorCode(StrEnum):
     UNKNOWN_METHOD = "checkout.unknown_method"
     PRODUCT_UNAVAILABLE = "checkout.product_unavailable"
     OUT_OF_STOCK = "checkout.out_of_stock"
+    KEY_REUSED = "checkout.idempotency_key_reused"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +15,7 @@ from shopassist.cart.models import Cart
 from shopassist.catalog import stock
 from shopassist.catalog.models import Product
 from shopassist.catalog.selectors import product_view
+from shopassist.checkout import idempotency
 from shopassist.checkout.config import (
     CHECKMO_TITLE,
     FLATRATE_PRICE,
@@ -70,20 +71,40 @@ def shipping_price(store_view) -> Decimal:
 
 def place_order(
     *,
-    cart: Cart,
+    cart: Cart | None,
     email: str,
     address: ShippingAddress,
     actor,
     shipping_method: str = SHIPPING_FLATRATE,
     payment_method: str = PAYMENT_CHECKMO,
+    idempotency_key: str = "",
 ) -> Order:
     """Turn the cart into an order. Stock never goes negative: of two buyers racing for the
-    last unit, exactly one gets it and the other a clear error."""
+    last unit, exactly one gets it and the other a clear error.
+
+    With ``idempotency_key``, a request that repeats a fresh key of the same customer (a
+    guest: of the same cart) gets the order placed with it — also while that first request is
+    still running — instead of a second one (`checkout.idempotency`); ``cart`` may then be
+    gone (None, or no longer active).
+    """
+    email = (email or "").strip().lower()
+    keyed = idempotency.keyed_request(
+        key=idempotency_key,
+        cart=cart,
+        actor=actor,
+        email=email,
+        address=address,
+        shipping_method=shipping_method,
+        payment_method=payment_method,
+    )
+    if keyed is not None and (earlier := keyed.earlier_order()) is not None:
+        return earlier
+    if cart is None:
+        raise DomainError(CheckoutErrorCode.EMPTY_CART, _("Your shopping cart is empty."))
     if shipping_method != SHIPPING_FLATRATE or payment_method != PAYMENT_CHECKMO:
         raise DomainError(
             CheckoutErrorCode.UNKNOWN_METHOD, _("Choose a shipping and payment method.")
         )
-    email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
@@ -91,10 +112,32 @@ def place_order(
             CheckoutErrorCode.INVALID_EMAIL, _("Enter a valid e-mail address.")
         ) from None
     address.validate()
-    store_view = cart.store_view
+    try:
+        return _place(
+            cart=cart,
+            email=email,
+            address=address,
+            actor=actor,
+            shipping_method=shipping_method,
+            payment_method=payment_method,
+            keyed=keyed,
+        )
+    except IntegrityError:
+        # The same key sent twice at once and not serialised by one cart lock (two carts):
+        # the loser's transaction rolled back whole, and it answers with the winner's order.
+        earlier = keyed.earlier_order() if keyed is not None else None
+        if earlier is None:
+            raise
+        return earlier
 
+
+def _place(*, cart, email, address, actor, shipping_method, payment_method, keyed) -> Order:
+    store_view = cart.store_view
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        # A repeat that waited here for the first request's cart lock sees its order now.
+        if keyed is not None and (earlier := keyed.earlier_order()) is not None:
+            return earlier
         items = list(cart.items.select_related("product").order_by("product_id"))
         if not cart.is_active or not items:
             raise DomainError(CheckoutErrorCode.EMPTY_CART, _("Your shopping cart is empty."))
@@ -161,6 +204,8 @@ def place_order(
             )
             for product, name, qty in lines
         )
+        if keyed is not None:
+            keyed.remember(order)
         cart.is_active = False
         cart.save(update_fields=["is_active"])
         order_placed.send(sender=Order, order=order, actor=actor)

@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from shopassist.core import acl_grants, acl_sync, checks  # noqa: F401  (registration)
+        # Registration: ACL grants, checks, and (cache_tags, sessions) every kind of
+        # invalidation a Redis outage may leave recorded (core/invalidations.py).
+        from shopassist.core import acl_grants, acl_sync, cache_tags, checks, sessions  # noqa: F401
 
         post_migrate.connect(acl_sync.sync_permissions, dispatch_uid="acl_sync_permissions")

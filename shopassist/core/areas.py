@@ -51,6 +51,11 @@ def area_session_store(base_class, area: str):
             # The engine's own salt, so Django's Session.get_decoded() can read our sessions.
             return "django.contrib.sessions." + base_class.__qualname__
 
+        def _validate_session_key(self, key):
+            # Django makes keys of ASCII letters and digits: any other key (one with a NUL
+            # character, which PostgreSQL refuses in a query) is no session at all.
+            return super()._validate_session_key(key) and key.isascii() and key.isalnum()
+
         def load(self):
             data = super().load()
             if data and data.get(AREA_SESSION_KEY) != area:

@@ -14,6 +14,10 @@ Two rules keep a copy from ever being stored with newer versions than its data:
   versions afterwards (``versions_for_store``). A change that commits while the copy is being built
   either leaves the old tag versions in the copy (stale at once) or moves the generation (the
   copy is not stored).
+
+With the cache unreachable, reads raise ``CacheUnavailable`` (the page cache then serves pages
+uncached) and a bump is recorded in the database to be applied before the cache is trusted
+again (``core/invalidations.py``): a change committed during an outage is never lost.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import secrets
 
 from django.core.cache import caches
 from django.db import transaction
+
+from shopassist.core import invalidations
 
 GENERATION = "generation"
 _PREFIX = "tagv:"
@@ -86,14 +92,20 @@ def is_current(recorded: dict[str, str]) -> bool:
 
 
 def bump(*tags: str) -> None:
-    """Give the tags new versions once the current transaction commits (at once outside one)."""
+    """Give the tags new versions once the current transaction commits (at once outside one);
+    recorded for later if the cache cannot be reached then."""
     if tags:
-        # robust: a cache error is logged and does not undo the committed change nor skip the
-        # other callbacks of the transaction.
-        transaction.on_commit(lambda: _bump_now(tags), robust=True)
+        # robust: an unexpected error is logged and does not undo the committed change nor skip
+        # the other callbacks of the transaction.
+        transaction.on_commit(
+            lambda: invalidations.apply_or_record(invalidations.TAGS, tags), robust=True
+        )
 
 
 def _bump_now(tags) -> None:
     cache = _cache()
     cache.set(_PREFIX + GENERATION, _token(), timeout=None)  # first: see versions_for_store
     cache.set_many({_PREFIX + tag: _token() for tag in set(tags)}, timeout=None)
+
+
+invalidations.register(invalidations.TAGS, _bump_now)

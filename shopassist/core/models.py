@@ -33,3 +33,18 @@ class AclResource(models.Model):
 
     def __str__(self):
         return "ACL resource"
+
+
+class PendingInvalidation(models.Model):
+    """An invalidation the shared cache could not take because it was unreachable: applied
+    before the cache is trusted again (``core/invalidations.py``)."""
+
+    kind = models.CharField(max_length=16)  # "tags", "config" or "sessions"
+    keys = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending cache invalidation")
+
+    def __str__(self):
+        return f"{self.kind} ({len(self.keys)})"  # session keys are secrets: never shown

@@ -1,20 +1,21 @@
 """E-mails to the customer about remote shopping assistance given on their account by staff."""
 
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
 from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
+from shopassist.outbox.services import queue_mail
 
 
 def mail_consent_granted_by_staff(consent) -> None:
     """Tell the customer, in their store view's language, that a store administrator allowed
     remote shopping assistance on their account, until when, and how to withdraw it.
 
-    Sent after the change commits; the administrator is named only where the store shows
-    administrator names to customers (*Show administrator names to customers*).
+    Queued in the transaction of the change, sent after it commits; the administrator is
+    named only where the store shows administrator names to customers (*Show administrator
+    names to customers*).
     """
     customer = consent.customer
     store_view = customer.created_in
@@ -27,13 +28,10 @@ def mail_consent_granted_by_staff(consent) -> None:
             "website": customer.website.name,
             "opt_in_title": gettext(config.get(lac_config.OPT_IN_TITLE, store_view=store_view)),
         }
-        send_mail(
+        queue_mail(
+            to=customer.email,
             subject=gettext("Remote shopping assistance was allowed on your account"),
-            message=render_to_string(
-                "login_as_customer/email/consent_granted_by_staff.txt", context
-            ),
-            from_email=None,
-            recipient_list=[customer.email],
+            body=render_to_string("login_as_customer/email/consent_granted_by_staff.txt", context),
         )
 
 

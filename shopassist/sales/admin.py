@@ -1,7 +1,8 @@
 """Sales › Orders, Invoices, Shipments, Credit Memos."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -39,6 +40,18 @@ class ReadOnlyDocumentAdmin(ResourceModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def document_or_404(self, object_id, *related):
+        """The document a change page names; an id that is no id (``abc``) is as unknown as
+        a missing one: 404, like a document that does not exist."""
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
+        document = self.model.objects.filter(pk=pk).select_related(*related).first()
+        if document is None:
+            raise Http404
+        return document
 
 
 @admin.register(Order, site=admin_site)
@@ -94,9 +107,7 @@ class OrderAdmin(ReadOnlyDocumentAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        order = Order.objects.filter(pk=object_id).select_related("customer", "store_view").first()
-        if order is None:
-            raise Http404
+        order = self.document_or_404(object_id, "customer", "store_view")
         user = request.user
         context = {
             **self.admin_site.each_context(request),
@@ -215,9 +226,7 @@ class DocumentAdmin(ReadOnlyDocumentAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        document = self.model.objects.filter(pk=object_id).select_related("order").first()
-        if document is None:
-            raise Http404
+        document = self.document_or_404(object_id, "order")
         context = {
             **self.admin_site.each_context(request),
             "title": f"{self.model._meta.verbose_name.title()} #{document.increment_id}",

@@ -137,6 +137,47 @@ class OrderComment(models.Model):
         return self.comment[:50]
 
 
+class OrderPlacementKey(models.Model):
+    """The key a client sent with the request that placed an order: the API's
+    ``Idempotency-Key`` header, or the one-time key of the storefront's checkout page. While it
+    is fresh (checkout.idempotency.KEY_LIFETIME) a request with the same key from the same
+    customer — a guest: for the same cart — gets this order back instead of placing another."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="placement_key")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    guest_cart = models.ForeignKey(
+        "cart.Cart", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=255)
+    # What was asked (e-mail, address, methods): the same key with other details is refused.
+    request_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "order placement key"  # no page shows it
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "key"],
+                condition=models.Q(customer__isnull=False),
+                name="order_key_unique_per_customer",
+            ),
+            models.UniqueConstraint(
+                fields=["guest_cart", "key"],
+                condition=models.Q(customer__isnull=True),
+                name="order_key_unique_per_guest_cart",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(customer__isnull=False) | models.Q(guest_cart__isnull=False),
+                name="order_key_has_an_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
 class SalesDocument(models.Model):
     increment_id = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)

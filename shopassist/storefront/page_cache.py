@@ -17,6 +17,10 @@ With Redis, each process also keeps the pages it served lately (``PAGE_CACHE_LOC
 and checks them exactly like shared copies: the tag check is what makes a copy current, so a
 local copy saves fetching the page from Redis, never the check.
 
+With the cache unreachable (``core.resilient_cache.CacheUnavailable``) pages are served as the
+view renders them for the visitor, neither read nor stored (``bypass``); a missing *page* store
+(``PAGE_CACHE_REDIS_URL`` down, the version store up) only stops copies being shared.
+
 Modes are decided by the request and by *policies* other apps register (Login as Customer's
 "Disable Page Cache for Admin User"): ``bypass`` neither reads nor writes, ``read_only`` reads
 and renders a miss for the visitor without storing it.
@@ -30,6 +34,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import suppress
 from functools import cache, wraps
 from pathlib import Path
 
@@ -42,6 +47,7 @@ from django.http.request import split_domain_port
 from shopassist.core import cache_tags, signals
 from shopassist.core.areas import STOREFRONT
 from shopassist.core.config import config
+from shopassist.core.resilient_cache import CacheUnavailable
 from shopassist.customers.models import NOT_LOGGED_IN
 from shopassist.storefront import visitor_parts
 
@@ -231,7 +237,10 @@ def _current_copy(key: str) -> dict | None:
     entry = _local.get(key)
     if entry is not None and cache_tags.is_current(entry["tags"]):
         return entry
-    entry = caches[ALIAS].get(key)
+    try:
+        entry = caches[ALIAS].get(key)
+    except CacheUnavailable:
+        return None  # the page store is down: render it (and keep a local copy)
     if entry is not None and cache_tags.is_current(entry["tags"]):
         _local.put(key, entry)
         return entry
@@ -252,7 +261,9 @@ def _store(key: str, body: str, content_type: str, versions: dict, timeout: int 
         "tags": versions,
         "expires": time.time() + timeout,
     }
-    caches[ALIAS].set(key, entry, timeout)
+    # The page store down: not shared, but this process's copy is still checked like any.
+    with suppress(CacheUnavailable):
+        caches[ALIAS].set(key, entry, timeout)
     _local.put(key, entry)
 
 
@@ -280,15 +291,22 @@ def cached_page(*, params: dict | None = None, timeout: int | None = None):
             mode = _mode(request, known)
             if mode in (OFF, BYPASS):
                 return _served(view(request, *args, **kwargs), mode)
-            key = page_key(request)
-            entry = _current_copy(key)
+            try:
+                if not config.version_is_shared():
+                    raise CacheUnavailable("configuration version")
+                key = page_key(request)
+                entry = _current_copy(key)
+                if entry is None and mode == FULL:
+                    generation = cache_tags.generation()  # before the view reads anything
+            except CacheUnavailable:
+                # No cache to check a copy against: the page as it is now, for this visitor.
+                return _served(view(request, *args, **kwargs), BYPASS)
             if entry is not None:
                 body = visitor_parts.fill(request, entry["body"])
                 return _served(HttpResponse(body, content_type=entry["content_type"]), HIT)
             if mode == READ_ONLY:
                 return _served(view(request, *args, **kwargs), MISS)
 
-            generation = cache_tags.generation()  # before the view reads anything
             public = public_request(request)
             response = view(public, *args, **kwargs)
             if response.streaming or not response.get("Content-Type", "").startswith("text/"):
@@ -296,7 +314,10 @@ def cached_page(*, params: dict | None = None, timeout: int | None = None):
             body = response.content.decode(response.charset)
             if _storable(response) and public.cache_tags_read:
                 deps = {ALL_PAGES, *public.cache_tags_read}
-                versions = cache_tags.versions_for_store(deps, generation)
+                try:
+                    versions = cache_tags.versions_for_store(deps, generation)
+                except CacheUnavailable:
+                    versions = None  # gone while the page was rendered: served, not stored
                 if versions is not None:
                     _store(key, body, response["Content-Type"], versions, timeout)
             response.content = visitor_parts.fill(request, body)

@@ -20,6 +20,7 @@ from shopassist.api.schemas import (
     TokenOut,
 )
 from shopassist.core.client_address import client_network
+from shopassist.core.resilient_cache import CacheUnavailable
 from shopassist.login_as_customer.models import EndReason
 from shopassist.login_as_customer.services import end_assisted_session
 from shopassist.stores.selectors import store_view_by_code
@@ -39,6 +40,14 @@ class TokenRequestThrottle(AnonRateThrottle):
 
     def get_ident(self, request):
         return client_network(request)
+
+    def allow_request(self, request):
+        try:
+            return super().allow_request(request)
+        except CacheUnavailable:
+            # Uncounted while the cache is down, like the storefront's sign-in
+            # (core/throttles.py): the per-account lockout, in the database, still counts.
+            return True
 
 
 def _token_out(token, raw) -> dict:

@@ -1,7 +1,7 @@
 """The customer's orders, and placing one from the cart (the storefront's checkout service)."""
 
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Header, Path, Router
 
 from shopassist.api.auth import CustomerToken
 from shopassist.api.endpoints import AUTH_ERRORS
@@ -9,9 +9,8 @@ from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.recording import recorded_write
 from shopassist.api.schemas import Error, OrderOut, OrderSummaryOut, PlaceOrderIn
 from shopassist.cart.selectors import customer_cart
-from shopassist.checkout.errors import CheckoutErrorCode
+from shopassist.checkout.idempotency import KEY_LIFETIME, MAX_KEY_LENGTH
 from shopassist.checkout.services import ShippingAddress, place_order
-from shopassist.core.errors import DomainError
 from shopassist.sales.selectors import customer_orders
 
 router = Router(tags=["orders"], auth=CustomerToken())
@@ -63,16 +62,34 @@ def get_order(request, increment_id: str = Path(..., pattern=r"^[0-9A-Za-z-]{1,3
     return _order_out(order)
 
 
-@router.post("", response={200: OrderOut, 400: Error, 409: Error, **AUTH_ERRORS})
-def create_order(request, body: PlaceOrderIn):
+@router.post("", response={200: OrderOut, 400: Error, 409: Error, 422: Error, **AUTH_ERRORS})
+def create_order(
+    request,
+    body: PlaceOrderIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        # 1 to 255 visible ASCII characters, e.g. a UUID the client makes for this order.
+        pattern=rf"^[!-~]{{1,{MAX_KEY_LENGTH}}}$",
+        description=(
+            "Makes a retry safe: the same key from the same customer within "
+            f"{KEY_LIFETIME.total_seconds() / 3600:.0f} hours answers 200 with "
+            "the order the first request placed instead of placing another (also while that "
+            "request is still running); the same key with another body answers 422 "
+            "`checkout.idempotency_key_reused`."
+        ),
+    ),
+):
     """Place an order from the cart (flat rate shipping, check / money order)."""
     caller = request.auth
     address = ShippingAddress(**body.shipping_address.dict())
     with recorded_write(request, operation="orders.place"):
-        cart = customer_cart(caller.customer, caller.store_view)
-        if cart is None:
-            raise DomainError(CheckoutErrorCode.EMPTY_CART, _("Your shopping cart is empty."))
         order = place_order(
-            cart=cart, email=caller.customer.email, address=address, actor=caller.actor
+            # No cart (it was ordered): empty-cart error, unless the key placed an order.
+            cart=customer_cart(caller.customer, caller.store_view),
+            email=caller.customer.email,
+            address=address,
+            actor=caller.actor,
+            idempotency_key=idempotency_key or "",
         )
     return _order_out(order)

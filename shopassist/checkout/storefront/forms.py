@@ -1,7 +1,16 @@
+import re
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 NEW_ADDRESS = "new"
+# The one-time key of the page (checkout.idempotency): made when the page renders.
+PLACEMENT_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def new_placement_key() -> str:
+    return secrets.token_urlsafe(24)  # 32 characters
 
 
 class CheckoutForm(forms.Form):
@@ -16,6 +25,9 @@ class CheckoutForm(forms.Form):
     postcode = forms.CharField(label=_("Zip/Postal Code"), max_length=20, required=False)
     country = forms.CharField(label=_("Country"), max_length=2, min_length=2, required=False)
     telephone = forms.CharField(label=_("Phone Number"), max_length=40, required=False)
+    # A second submit of the same page (double click, a retry after a lost answer) gets the
+    # order the first placed. Missing: placed without a key, as before.
+    placement_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, customer=None, addresses=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,6 +44,12 @@ class CheckoutForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        key = data.get("placement_key", "")
+        if key and not PLACEMENT_KEY.fullmatch(key):
+            self.add_error(None, _("This page has expired. Reload it and place your order again."))
+            # The page shown again carries a good key instead.
+            self.data = self.data.copy()
+            self.data["placement_key"] = new_placement_key()
         choice = data.get("address_choice", NEW_ADDRESS) or NEW_ADDRESS
         if choice != NEW_ADDRESS:
             return data

@@ -3,6 +3,10 @@
 Each process keeps all stored values in memory, tagged with a version held in the shared
 cache. Every request starts by comparing the two (one cache read); a save writes a new version
 after commit, so every process reloads on its next request.
+
+With the cache unreachable, every request reads the values from the database (nobody could
+tell this process about a save), and a save records its new version to be published when the
+cache is back (``core/invalidations.py``).
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from typing import Any
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 
+from shopassist.core import invalidations
 from shopassist.core.config.registry import Scope, get_field
+from shopassist.core.resilient_cache import CacheUnavailable
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "config:version"
+UNSHARED = "unshared-"  # a version of one request, while the cache is unreachable
 _in_request = contextvars.ContextVar("config_in_request", default=False)
 
 
@@ -49,13 +56,43 @@ class ConfigResolver:
         return self._version
 
     def refresh(self) -> None:
-        version = self.current_version()
+        try:
+            version = self.current_version()
+        except CacheUnavailable:
+            # No shared version to compare with: read the database, under a version of this
+            # request alone (memos keyed by the version — store views, role grants — reload too).
+            self._load()
+            self._version = UNSHARED + uuid.uuid4().hex
+            return
         if version != self._version:
             self._load()
             self._version = version
 
+    def refresh_for_request(self) -> None:
+        """``refresh``, after applying what was recorded during an outage of the cache if this
+        process may not have seen it (``core/invalidations.py``)."""
+        invalidations.before_cache_read()
+        known = self._version
+        self.refresh()
+        changed = known is not None and self._version != known and not self._unshared()
+        # Somebody saved, or the cache is back: look at what was recorded (cheap next to the
+        # reload just made), and take the version it publishes, if any.
+        if changed and invalidations.look_again():
+            self.refresh()
+
+    def _unshared(self) -> bool:
+        return self._version is not None and self._version.startswith(UNSHARED)
+
+    def version_is_shared(self) -> bool:
+        """False when this request's version is its own: the cache could not be read."""
+        return not self._unshared()
+
     def invalidate(self) -> None:
-        """Publish a new version: every process reloads on its next request."""
+        """Publish a new version: every process reloads on its next request (recorded for
+        later if the cache cannot be reached)."""
+        invalidations.apply_or_record(invalidations.CONFIG)
+
+    def _publish(self, _keys=()) -> None:
         self.cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
     def _load(self) -> None:
@@ -73,7 +110,7 @@ class ConfigResolver:
     @contextmanager
     def request_scope(self):
         """Refresh once, then serve every read of this request from memory."""
-        self.refresh()
+        self.refresh_for_request()
         token = _in_request.set(True)
         try:
             yield
@@ -117,3 +154,4 @@ class ConfigResolver:
 
 
 config = ConfigResolver()
+invalidations.register(invalidations.CONFIG, config._publish)
