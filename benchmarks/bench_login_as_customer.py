@@ -50,6 +50,11 @@ def _start_and_redeem(admin, customer_id):
     page = admin.post(f"/admin/login_as_customer/{customer_id}/start/")
     token = page.content.decode().split('name="token" value="', 1)[1].split('"', 1)[0]
     action = page.content.decode().split('action="', 1)[1].split('"', 1)[0]
+    # One browser: the storefront tab holds the binding cookie the start response set.
+    prefix = settings.LOGIN_AS_CUSTOMER_BINDING_COOKIE_PREFIX
+    for name, morsel in page.cookies.items():
+        if name.startswith(prefix) and morsel.value:
+            storefront.cookies[name] = morsel.value
     landed = storefront.post(action, {"token": token})
     elapsed = time.perf_counter() - began
     assert landed.status_code == 302, landed.content[:300]

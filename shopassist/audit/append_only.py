@@ -24,6 +24,7 @@ FROZEN_SESSION_COLUMNS = (
     "started_at",
     "ended_at",
     "end_reason",
+    "last_seen_at",
     "ip_address",
     "user_agent",
 )
@@ -53,8 +54,20 @@ _POSTGRES = [
 ]
 
 
-def _session_sqlite():
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FROZEN_SESSION_COLUMNS)
+def _frozen_columns(schema_editor) -> list[str]:
+    """The frozen columns the table has at this point of its migrations (a migration that
+    installs the triggers runs before later ones add columns to the list)."""
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        present = {
+            column.name
+            for column in connection.introspection.get_table_description(cursor, SESSION_TABLE)
+        }
+    return [column for column in FROZEN_SESSION_COLUMNS if column in present]
+
+
+def _session_sqlite(columns):
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
     return [
         f"""CREATE TRIGGER IF NOT EXISTS lac_session_frozen BEFORE UPDATE ON {SESSION_TABLE}
             WHEN OLD.ended_at IS NOT NULL AND ({changed})
@@ -65,8 +78,8 @@ def _session_sqlite():
     ]
 
 
-def _session_postgres():
-    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in FROZEN_SESSION_COLUMNS)
+def _session_postgres(columns):
+    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in columns)
     return [
         f"""CREATE OR REPLACE FUNCTION lac_session_append_only() RETURNS trigger AS $$
         BEGIN
@@ -94,10 +107,11 @@ def install_log_triggers(schema_editor) -> None:
 
 
 def install_session_triggers(schema_editor) -> None:
+    columns = _frozen_columns(schema_editor)
     if schema_editor.connection.vendor == "postgresql":
-        statements = _session_postgres()
+        statements = _session_postgres(columns)
     else:
-        statements = _SQLITE[:2] + _session_sqlite()
+        statements = _SQLITE[:2] + _session_sqlite(columns)
     for sql in statements:
         schema_editor.execute(sql, params=None)  # no placeholders: "%" is plpgsql's own
 

@@ -20,18 +20,34 @@ def _skeleton(language: str) -> str:
         "name": "{name}",
         "website": "{website}",
     }
+    # Outside the f-string: xgettext does not look inside f-strings (makemessages would miss it).
+    time_left = escape(_("Time left:"))
+    close = escape(_("Close session"))
+    # Filled in by the script (%(name)s, %(other)s stay as they are here).
+    replaced = escape(
+        _("The assisted session as %(name)s was closed because you started one as %(other)s.")
+    )
+    ended = escape(_("You are no longer connected as %(name)s. You can close this tab."))
     return (
-        '<div class="lac-banner" role="alert" data-testid="lac-banner">'
-        '<div class="lac-banner-inner">'
-        f'<strong class="lac-banner-text">{text}</strong>'
-        f'<span class="lac-banner-time">{escape(_("Time left:"))} '
-        '<time class="lac-countdown" data-seconds-left="{seconds}">{clock}</time></span>'
+        # A labelled region, not a live one: the countdown changes every second and must not
+        # be announced; the start message is the page's live region (storefront messages).
+        '<section class="lac-banner" aria-labelledby="lac-banner-text" data-testid="lac-banner" '
+        # For lac_tabs.js: which session this page belongs to, and what to say in it once
+        # another tab of the browser started a newer one or closed this one.
+        'data-lac-session="{session_id}" data-lac-started="{started}" data-lac-name="{name}" '
+        f'data-lac-replaced="{replaced}" data-lac-ended="{ended}">'
+        '<div class="lac-banner-inner"><p class="lac-banner-status">'
+        f'<strong class="lac-banner-text" id="lac-banner-text">{text}</strong> '
+        f'<span class="lac-banner-time"><span class="lac-banner-time-label">{time_left}</span> '
+        '<time class="lac-countdown" role="timer" data-seconds-left="{seconds}">{clock}</time>'
+        "</span></p>"
         '<form method="post" action="{close_url}" class="lac-banner-form">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
-        f'<button type="submit" class="lac-banner-close">{escape(_("Close session"))}</button>'
-        "</form></div></div>"
+        f'<button type="submit" class="lac-banner-close">{close}</button>'
+        "</form></div></section>"
         f'<link rel="stylesheet" href="{static("shopassist/login_as_customer.css")}">'
         f'<script src="{static("shopassist/lac_banner.js")}" defer></script>'
+        f'<script src="{static("shopassist/lac_tabs.js")}" defer></script>'
     )
 
 
@@ -40,6 +56,8 @@ def banner_html(request, session) -> str:
     escaped (names are customer-controlled)."""
     seconds_left = session_state.seconds_left(session)
     return _skeleton(get_language()).format(
+        session_id=session.pk,
+        started=int(session.started_at.timestamp() * 1000),
         name=escape(session.customer_name),
         website=escape(session.website_name),
         seconds=seconds_left,

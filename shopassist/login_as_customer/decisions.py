@@ -82,6 +82,31 @@ class LiveFacts:
     idle_timeout: timedelta
 
 
+@dataclass(frozen=True)
+class LimitPassed:
+    """The absolute or idle limit of a session passed: which, and when."""
+
+    reason: EndReason
+    at: datetime
+
+
+def limit_passed(
+    *,
+    started_at: datetime,
+    last_seen_at: datetime | None,
+    max_duration: timedelta,
+    idle_timeout: timedelta,
+    now: datetime,
+) -> LimitPassed | None:
+    """The first of the two limits to pass, if one has passed by ``now``: the session ended at
+    that moment, whenever it is noticed (a later request, the sweep). Without a request since
+    the start, the idle clock runs from the start."""
+    absolute = LimitPassed(EndReason.MAX_DURATION, started_at + max_duration)
+    idle = LimitPassed(EndReason.IDLE_TIMEOUT, (last_seen_at or started_at) + idle_timeout)
+    first = absolute if absolute.at <= idle.at else idle
+    return first if first.at <= now else None
+
+
 def end_reason_for(facts: LiveFacts, *, now: datetime) -> EndReason | None:
     """None if the assisted session may go on, else why it ends now (SPEC §7)."""
     if facts.ended:
@@ -98,8 +123,11 @@ def end_reason_for(facts: LiveFacts, *, now: datetime) -> EndReason | None:
         return EndReason.ADMIN_DEACTIVATED
     if not facts.admin_allowed:
         return EndReason.PERMISSION_REVOKED
-    if now - facts.started_at >= facts.max_duration:
-        return EndReason.MAX_DURATION
-    if now - facts.last_seen_at >= facts.idle_timeout:
-        return EndReason.IDLE_TIMEOUT
-    return None
+    passed = limit_passed(
+        started_at=facts.started_at,
+        last_seen_at=facts.last_seen_at,
+        max_duration=facts.max_duration,
+        idle_timeout=facts.idle_timeout,
+        now=now,
+    )
+    return passed.reason if passed else None

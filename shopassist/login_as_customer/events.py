@@ -80,8 +80,12 @@ def redeemed(session, *, channel, ip_address):
     )
 
 
-def ended(session, *, reason):
-    _record_for_session(session, action="end", target=session, details={"reason": str(reason)})
+def ended(session, *, reason, details=None):
+    """The end of a session ("end"): its reason, and its time when that was earlier than
+    this entry (a limit noticed later), what replaced it."""
+    _record_for_session(
+        session, action="end", target=session, details={"reason": str(reason), **(details or {})}
+    )
 
 
 def terminated(session, *, by, ip_address):

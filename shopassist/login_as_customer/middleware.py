@@ -20,6 +20,15 @@ from shopassist.stores.urls import store_reverse
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 
 
+def _still_live(request, session) -> bool:
+    """The banner shows exactly while the session is live: not on the answer of the request
+    that ended it (Close session, Sign Out, a replacing redemption), which ended the record or
+    the storefront session that carried it."""
+    return session.ended_at is None and (
+        request.session.get(session_state.SESSION_ID_KEY) == session.pk
+    )
+
+
 class AssistedSessionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,14 +39,14 @@ class AssistedSessionMiddleware:
             return self.get_response(request)
 
         session = session_state.load_live_session(request.session[session_state.SESSION_ID_KEY])
-        reason = session_state.check(session, request.session.get(session_state.LAST_SEEN_KEY))
+        reason = session_state.check(session)
         if reason is not None:
             return self._end(request, session, reason)
 
         request.assisted_session = session
         # The check above loaded the customer: reuse it (hash and website still verified).
         request.customer = customer_from_session(request, loaded=session.customer)
-        session_state.touch(request)
+        session_state.touch(session)
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             response = self.get_response(request)
         else:
@@ -66,7 +75,9 @@ class AssistedSessionMiddleware:
 
     def _end(self, request, session, reason):
         if session is not None:
-            services.end_assisted_session(session=session, reason=reason)
+            services.end_assisted_session(
+                session=session, reason=reason, at=session_state.limit_passed_at(session, reason)
+            )
         end_storefront_session(request)  # destroyed on the server, a new CSRF secret
         messages.info(request, _("The assisted session has ended."))
         view = request.store_view or default_store_view()
@@ -75,6 +86,8 @@ class AssistedSessionMiddleware:
         return response
 
     def _add_banner(self, request, response, session):
+        if not _still_live(request, session):
+            return
         content_type = response.get("Content-Type", "")
         if response.streaming or not content_type.startswith("text/html"):
             return

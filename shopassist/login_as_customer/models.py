@@ -49,6 +49,7 @@ class EndReason(models.TextChoices):
     NEVER_REDEEMED = "never_redeemed", _("Login link never used")
     ADMIN_PASSWORD_CHANGED = "admin_password_changed", _("Administrator password changed")
     CUSTOMER_PASSWORD_CHANGED = "customer_password_changed", _("Customer password changed")
+    REPLACED = "replaced", _("Replaced by another assisted session in the same browser")
 
 
 class AssistedSession(models.Model):
@@ -76,6 +77,10 @@ class AssistedSession(models.Model):
         _("end reason"), max_length=32, choices=EndReason.choices, blank=True
     )
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # The idle clock: the last request of the session (web or API), written at most every
+    # session_state.LAST_SEEN_GRANULARITY seconds, so that the sweep can end an idle session
+    # without waiting for a request.
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
     # Hash of the admin-panel session that started it: logging out of it ends this session.

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from shopassist.core import acl
 from shopassist.customers.auth import customer_can_use_website
+from shopassist.login_as_customer import tokens
 from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession
 from shopassist.stores.models import StoreView
@@ -64,3 +65,15 @@ def auto_store_view(customer) -> StoreView | None:
 
 def live_sessions_of_customer(customer_id):
     return AssistedSession.objects.filter(customer_id=customer_id, ended_at__isnull=True)
+
+
+def sessions_started_from(admin_session_key: str | None):
+    """Live sessions started from this admin session. A login link opens only in the browser
+    that started it, and each redemption replaces the session that browser held: these are
+    the assisted sessions open in the administrator's browser (at most one, in practice)."""
+    session_hash = tokens.hash_session_key(admin_session_key)
+    if not session_hash:
+        return AssistedSession.objects.none()
+    return AssistedSession.objects.filter(
+        admin_session_hash=session_hash, started_at__isnull=False, ended_at__isnull=True
+    )

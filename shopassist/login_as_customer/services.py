@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from shopassist.audit.request_context import clean_user_agent
 from shopassist.audit.writer import atomic_keeping_refusals
 from shopassist.core.config import config
 from shopassist.core.errors import DomainError
+from shopassist.core.resilient_cache import CacheUnavailable
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events, notifications, selectors, tokens
@@ -32,9 +33,12 @@ from shopassist.login_as_customer.signals import (
     assisted_session_started,
     login_as_customer_denied,
 )
+from shopassist.outbox.services import queue_mail
 from shopassist.stores.models import StoreView
 
 MAX_REASON = 255
+UNUSED_LINK_GRACE = timedelta(minutes=1)
+LIMIT_REASONS = (EndReason.MAX_DURATION, EndReason.IDLE_TIMEOUT)
 CONSENT_DURATIONS = {
     "": None,
     "1": timedelta(days=1),
@@ -106,13 +110,22 @@ def malformed_token_refusal(*, values: list, origin: StartRequest):
 
 def _rate_limited(staff) -> bool:
     limit = config.get(lac_config.START_RATE_LIMIT)
-    key = f"lac:start-rate:{staff.pk}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, timeout=120)
+    minute = int(timezone.now().timestamp() // 60)
+    key = f"lac:start-rate:{staff.pk}:{minute}"
     try:
-        return cache.incr(key) > limit
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=120)
-        return False
+        cache.add(key, 0, timeout=120)
+        try:
+            return cache.incr(key) > limit
+        except ValueError:  # the key expired between add and incr
+            cache.set(key, 1, timeout=120)
+            return False
+    except CacheUnavailable:
+        # No counter while the cache is down: count this minute's starts in the database
+        # (every start records a session), so the limit holds without the cache.
+        started = AssistedSession.objects.filter(
+            admin=staff, created_at__gte=datetime.fromtimestamp(minute * 60, tz=UTC)
+        ).count()
+        return started + 1 > limit
 
 
 def choose_store_view(customer, store_view_id) -> StoreView | None:
@@ -183,12 +196,7 @@ def start_assisted_session(
     now = timezone.now()
     with transaction.atomic():
         # Links this admin never used are closed in the record, so the log has no loose ends.
-        end_live_sessions(
-            AssistedSession.objects.filter(
-                admin=staff, started_at__isnull=True, token__expires_at__lte=now
-            ),
-            EndReason.NEVER_REDEEMED,
-        )
+        end_unused_links(AssistedSession.objects.filter(admin=staff))
         session = AssistedSession.objects.create(
             admin=staff,
             admin_username=staff.get_username(),
@@ -270,7 +278,7 @@ def _redeem(*, raw_token, store_view, origin: StartRequest, browser_bindings) ->
         # Ended before its link was used (admin logout, password change…): the link dies too.
         raise refuse(DenialCode.TOKEN_EXPIRED)
     if token.expires_at <= now:
-        _end(token.assisted_session, EndReason.NEVER_REDEEMED)
+        _end(token.assisted_session, EndReason.NEVER_REDEEMED, at=token.expires_at)
         raise refuse(DenialCode.TOKEN_EXPIRED)
     if store_view is None or token.store_view_id != store_view.pk:
         raise refuse(DenialCode.TOKEN_WRONG_STORE_VIEW)
@@ -293,13 +301,14 @@ def _redeem(*, raw_token, store_view, origin: StartRequest, browser_bindings) ->
         if consumed != 1:
             raise refuse(DenialCode.TOKEN_REPLAYED)
         session = token.assisted_session
-        session.started_at = now
+        session.started_at = session.last_seen_at = now
         session.expires_at = now + timedelta(minutes=config.get(lac_config.MAX_DURATION))
-        session.save(update_fields=["started_at", "expires_at"])
+        session.save(update_fields=["started_at", "last_seen_at", "expires_at"])
         events.redeemed(session, channel=origin.channel, ip_address=origin.ip_address)
         assisted_session_started.send(sender=AssistedSession, session=session, context=context)
         if config.get(lac_config.NOTIFY_CUSTOMER, store_view=store_view):
-            transaction.on_commit(lambda: _notify_customer(session, customer, store_view))
+            # Queued with the redemption, sent after it commits and after the response.
+            _notify_customer(session, customer, store_view)
     return session
 
 
@@ -314,34 +323,75 @@ def start_api_session(*, session: AssistedSession, raw_token: str, origin: Start
 
 def _notify_customer(session, customer, store_view) -> None:
     with translation.override(store_view.locale):
-        send_mail(
+        queue_mail(
+            to=customer.email,
             subject=_("A store administrator is assisting you"),
-            message=render_to_string(
+            body=render_to_string(
                 "login_as_customer/email/session_started.txt",
                 {"session": session, "customer": customer, "store_view": store_view},
             ),
-            from_email=None,
-            recipient_list=[customer.email],
         )
 
 
-def _end(session: AssistedSession, reason: EndReason) -> bool:
-    """Record the end of a session once; True if this call ended it."""
-    now = timezone.now()
-    ended = AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
-        ended_at=now, end_reason=reason
-    )
+def _end(
+    session: AssistedSession, reason: EndReason, *, at=None, only_if=None, details=None
+) -> bool:
+    """Record the end of a session once; True if this call ended it.
+
+    ``at``: when it ended, if not now (a limit that passed earlier). ``only_if``: a condition
+    (Q) the row must still meet — what the caller decided on has not changed since it read it.
+    """
+    ended_at = at or timezone.now()
+    rows = AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True)
+    if only_if is not None:
+        rows = rows.filter(only_if)
+    ended = rows.update(ended_at=ended_at, end_reason=reason)
     if ended:
-        session.ended_at, session.end_reason = now, reason
-        events.ended(session, reason=reason)
+        session.ended_at, session.end_reason = ended_at, reason
+        extra = dict(details or {})
+        if at is not None and reason in LIMIT_REASONS:  # noticed after the limit passed
+            extra["ended_at"] = ended_at.isoformat()
+        events.ended(session, reason=reason, details=extra)
         assisted_session_ended.send(sender=AssistedSession, session=session, reason=reason)
     return bool(ended)
 
 
-def end_assisted_session(*, session: AssistedSession, reason: EndReason) -> bool:
-    """End a session (its storefront session is destroyed at its next request)."""
+def end_assisted_session(
+    *, session: AssistedSession, reason: EndReason, at=None, only_if=None, details=None
+) -> bool:
+    """End a session (its storefront session is destroyed at its next request). ``at``: the
+    time a limit passed, when the end is noticed later (the record says when it ended);
+    ``only_if``: see ``_end``."""
     with transaction.atomic():
-        return _end(session, reason)
+        return _end(session, reason, at=at, only_if=only_if, details=details)
+
+
+def end_unused_links(queryset) -> int:
+    """Login links not used within their lifetime: their sessions end, at the moment the
+    link expired. A link is left a minute past that, so that a redemption still running
+    when it expired is not cut off halfway."""
+    latest = timezone.now() - UNUSED_LINK_GRACE
+    count = 0
+    links = queryset.filter(
+        started_at__isnull=True, ended_at__isnull=True, token__expires_at__lte=latest
+    ).select_related("token")
+    with transaction.atomic():
+        for session in links:
+            count += _end(
+                session,
+                EndReason.NEVER_REDEEMED,
+                at=session.token.expires_at,
+                only_if=Q(started_at__isnull=True),
+            )
+    return count
+
+
+def replace_in_browser(*, replaced: AssistedSession, by: AssistedSession) -> bool:
+    """A redemption in a browser that held another assisted session closes that one: one
+    browser, one assisted session (a storefront session cannot be two customers)."""
+    return end_assisted_session(
+        session=replaced, reason=EndReason.REPLACED, details={"replaced_by": by.pk}
+    )
 
 
 def end_live_sessions(queryset, reason: EndReason) -> int:
@@ -396,7 +446,5 @@ def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> Assist
                 selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED
             )
         if staff is not None and allowed and notifications.consent_mail_wanted(customer):
-            transaction.on_commit(
-                lambda: notifications.mail_consent_granted_by_staff(consent), robust=True
-            )
+            notifications.mail_consent_granted_by_staff(consent)  # sent after the commit
     return consent

@@ -14,12 +14,12 @@ from shopassist.core.config import config
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
-from shopassist.login_as_customer.decisions import LiveFacts, end_reason_for
+from shopassist.login_as_customer.decisions import LiveFacts, end_reason_for, limit_passed
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 
 SESSION_ID_KEY = "_lac_session_id"
-LAST_SEEN_KEY = "_lac_last_seen"
-LAST_SEEN_GRANULARITY = 10  # seconds: write the session at most this often for the idle clock
+# seconds: AssistedSession.last_seen_at, the idle clock, is written at most this often
+LAST_SEEN_GRANULARITY = 10
 
 
 _live_sql: dict[str, str] = {}
@@ -118,19 +118,41 @@ def live_facts(session: AssistedSession, *, last_seen: datetime) -> LiveFacts:
     )
 
 
-def check(session: AssistedSession | None, last_seen_epoch) -> EndReason | None:
+def check(session: AssistedSession | None) -> EndReason | None:
+    """Why the session (as ``load_live_session`` read it) ends now, or None: the one live
+    check of web and API requests, on the idle clock both keep in the database."""
     if session is None or session.started_at is None:
         return EndReason.TERMINATED
-    last_seen = (
-        datetime.fromtimestamp(last_seen_epoch, tz=UTC) if last_seen_epoch else session.started_at
-    )
+    last_seen = session.last_seen_at or session.started_at
     return end_reason_for(live_facts(session, last_seen=last_seen), now=timezone.now())
 
 
-def touch(request) -> None:
-    now = timezone.now().timestamp()
-    if now - request.session.get(LAST_SEEN_KEY, 0) >= LAST_SEEN_GRANULARITY:
-        request.session[LAST_SEEN_KEY] = now
+def limit_passed_at(session: AssistedSession, reason: EndReason) -> datetime | None:
+    """When the absolute or idle limit that ends the session passed (its end time), or None
+    for any other reason (those end now)."""
+    if reason not in (EndReason.MAX_DURATION, EndReason.IDLE_TIMEOUT):
+        return None
+    passed = limit_passed(
+        started_at=session.started_at,
+        last_seen_at=session.last_seen_at,
+        max_duration=timedelta(minutes=config.get(lac_config.MAX_DURATION)),
+        idle_timeout=timedelta(minutes=config.get(lac_config.IDLE_TIMEOUT)),
+        now=timezone.now(),
+    )
+    return passed.at if passed is not None else None
+
+
+def touch(session: AssistedSession) -> None:
+    """A request of the session: move its idle clock, with at most one UPDATE every
+    ``LAST_SEEN_GRANULARITY`` seconds (the same cadence, and cost, as the storefront-session
+    write it replaces)."""
+    now = timezone.now()
+    seen = session.last_seen_at
+    if seen is None or (now - seen).total_seconds() >= LAST_SEEN_GRANULARITY:
+        AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+            last_seen_at=now
+        )
+        session.last_seen_at = now
 
 
 def seconds_left(session: AssistedSession) -> int:

@@ -23,6 +23,7 @@ from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.admin_ui.log_views import CSV_COLUMNS as LOG_COLUMNS
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
+from shopassist.login_as_customer.overdue import end_overdue_sessions
 from shopassist.login_as_customer.session_state import SESSION_ID_KEY
 from tests.audit.helpers import actions_of, csv_rows, log_snapshot, table
 from tests.conftest import login_admin_client, login_customer_client
@@ -87,9 +88,11 @@ def csrf_of(response) -> str:
 @pytest.fixture
 def sessions(support_client, administrator_client, jane, marie, kim):
     """Three sessions: support as Jane (a cart change, then closed), support as Marie in the
-    French store view (live), the administrator as Kim 10 days ago (live)."""
+    French store view (live), the administrator as Kim 10 days ago (left idle: ended by the
+    scheduled sweep when its idle limit passed)."""
     with time_machine.travel(timezone.now() - timedelta(days=10), tick=False):
         _kim_tab, kim_session = start_assisted(administrator_client, kim, reason="Old ticket")
+    end_overdue_sessions()  # what the scheduler did in those ten days
     jane_tab, jane_session = start_assisted(support_client, jane, reason="Ticket #4242")
     jane_tab.post("/en/checkout/cart/add/", {"sku": "SA-BAG-001", "qty": "2"})
     jane_tab.post("/en/login_as_customer/close/")
@@ -128,7 +131,7 @@ def test_the_log_shows_the_columns_of_the_spec_newest_first(auditor_client, sess
         "jane.doe@example.com",
         str(jane_session.admin_id),
         "support",
-        "en",
+        "English",  # store views show by name (issue 13, point 9)
         "Ticket #4242",
         shown(jane_session.ended_at),
         "Closed by the administrator",
@@ -137,7 +140,7 @@ def test_the_log_shows_the_columns_of_the_spec_newest_first(auditor_client, sess
     assert row[-1] == str(len(actions_of(jane_session)))
     assert {"start", "redeem", "cart.add", "request", "end"} <= set(actions_of(jane_session))
     live = next(r for r in rows if int(r[0]) == sessions["marie"].pk)
-    assert (live[6], live[8], live[9]) == ("fr", "", "")
+    assert (live[6], live[8], live[9]) == ("Français", "", "")
 
 
 @pytest.mark.parametrize(
@@ -434,8 +437,9 @@ def test_active_sessions_lists_the_live_sessions(administrator_client, sessions)
     response = administrator_client.get(ACTIVE)
 
     header, *rows = table(response, id="result_list")
-    assert [int(row[0]) for row in rows] == [sessions["marie"].pk, sessions["kim"].pk]
-    assert rows[0][2:6] == ["support", "marie.dupont@example.com", "fr", "Lost parcel"]
+    assert [int(row[0]) for row in rows] == [sessions["marie"].pk]  # Kim's passed its limit
+    assert sessions["kim"].end_reason == EndReason.IDLE_TIMEOUT
+    assert rows[0][2:6] == ["support", "marie.dupont@example.com", "Français", "Lost parcel"]
     assert f'action="{terminate_url(sessions["marie"])}"' in response.content.decode()
 
 
@@ -531,7 +535,7 @@ def test_the_customer_sees_their_sessions_and_what_was_done(sessions, jane):
 
     assert len(rows) == 1
     date, store_view, duration, by, reason, done = rows[0]
-    assert (store_view, by, reason) == ("en", "a store administrator", "Ticket #4242")
+    assert (store_view, by, reason) == ("English", "a store administrator", "Ticket #4242")
     assert duration != "in progress"
     assert done == "Added to the cart: SA-BAG-001 × 2"
     content = own.get(HISTORY).content.decode()
@@ -563,7 +567,7 @@ def test_marie_sees_only_her_live_session(sessions, marie):
     rows = history_rows(own.get("/fr/customer/assisted-sessions/"))
 
     assert len(rows) == 1
-    assert rows[0][1] == "fr" and rows[0][4] == "Lost parcel"
+    assert rows[0][1] == "Français" and rows[0][4] == "Lost parcel"
 
 
 def test_withdraw_permission_revokes_consent_and_ends_live_sessions(sessions, marie):

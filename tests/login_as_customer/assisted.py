@@ -135,7 +135,7 @@ def assert_ended(session: AssistedSession, reason) -> AssistedSession:
 
 def banner_of(response) -> str:
     match = re.search(
-        r'<strong class="lac-banner-text">(.*?)</strong>', response.content.decode(), re.S
+        r'<strong class="lac-banner-text"[^>]*>(.*?)</strong>', response.content.decode(), re.S
     )
     return match.group(1) if match else ""
 

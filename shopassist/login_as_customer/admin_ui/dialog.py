@@ -7,6 +7,7 @@ from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import selectors, services, step_up
 from shopassist.login_as_customer.decisions import can_login_as
 from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.overdue import end_overdue_sessions
 
 
 def dialog_context(request, customer) -> dict:
@@ -32,4 +33,15 @@ def dialog_context(request, customer) -> dict:
         "require_reason": config.get(lac_config.REQUIRE_REASON),
         # Step-up: the password field shows when the last password entry is too old.
         "reauth_required": not step_up.password_is_recent(request.session),
+        # Confirming replaces the assisted session open in this browser: say so.
+        "open_in_browser": sessions_open_in_browser(request),
     }
+
+
+def sessions_open_in_browser(request) -> list:
+    started_here = selectors.sessions_started_from(request.session.session_key)
+    open_here = list(started_here.order_by("started_at"))
+    # Past its limit a session is no longer open (the sweep records its end).
+    if open_here and end_overdue_sessions(started_here, unused_links=False):
+        open_here = list(started_here.order_by("started_at"))
+    return open_here

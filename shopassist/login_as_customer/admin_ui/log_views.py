@@ -22,6 +22,8 @@ from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events, services
 from shopassist.login_as_customer.acl import MANAGE_SESSIONS, VIEW_LOG
 from shopassist.login_as_customer.models import AssistedSession, EndReason
+from shopassist.login_as_customer.overdue import end_overdue_sessions
+from shopassist.stores.selectors import store_view_names
 
 PAGE_SIZE = 50
 CSV_COLUMNS = (
@@ -46,13 +48,20 @@ class SessionLogFilterForm(DateRangeForm):
     customer_email = forms.CharField(
         label=gettext_lazy("Customer e-mail"), required=False, max_length=254
     )
-    store_view = forms.CharField(label=gettext_lazy("Store View"), required=False, max_length=32)
+    store_view = forms.ChoiceField(label=gettext_lazy("Store View"), required=False)
     end_reason = forms.ChoiceField(
         label=gettext_lazy("End reason"),
         required=False,
         choices=[("", gettext_lazy("All"))] + list(EndReason.choices),
     )
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Store views by name; the log keeps their codes (lac_store_view_id).
+        self.fields["store_view"].choices = [("", gettext_lazy("All"))] + list(
+            store_view_names().items()
+        )
 
 
 def _require_enabled():
@@ -76,12 +85,13 @@ def filtered_sessions(form: SessionLogFilterForm):
     if not form.is_valid():
         return queryset.none()
     data = form.cleaned_data
-    if data["admin_username"]:
-        queryset = queryset.filter(admin_username=data["admin_username"].strip())
-    if data["customer_email"]:
-        queryset = queryset.filter(customer_email=data["customer_email"].strip().lower())
+    # As a person types: any part, any case (trigram indexes on PostgreSQL, migration 0004).
+    if data["admin_username"].strip():
+        queryset = queryset.filter(admin_username__icontains=data["admin_username"].strip())
+    if data["customer_email"].strip():
+        queryset = queryset.filter(customer_email__icontains=data["customer_email"].strip())
     if data["store_view"]:
-        queryset = queryset.filter(store_view_code=data["store_view"].strip())
+        queryset = queryset.filter(store_view_code=data["store_view"])
     if data["end_reason"]:
         queryset = queryset.filter(end_reason=data["end_reason"])
     if data["q"]:
@@ -98,6 +108,7 @@ def filtered_sessions(form: SessionLogFilterForm):
 @require_GET
 def session_log(request):
     _require_enabled()
+    end_overdue_sessions()
     form = SessionLogFilterForm(request.GET)
     sessions = filtered_sessions(form).annotate(action_count=_action_count())
     if request.GET.get("export") == "csv":
@@ -122,6 +133,7 @@ def session_log(request):
 @require_GET
 def session_detail(request, session_id):
     _require_enabled()
+    end_overdue_sessions(AssistedSession.objects.filter(pk=session_id))
     session = AssistedSession.objects.filter(pk=session_id).first()
     if session is None:
         raise Http404
@@ -138,6 +150,7 @@ def session_detail(request, session_id):
 @require_GET
 def active_sessions(request):
     _require_enabled()
+    end_overdue_sessions()
     context = {
         **admin_site.each_context(request),
         "title": _("Active sessions"),

@@ -17,6 +17,7 @@ from shopassist.customers.storefront.views import customer_required
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import selectors, services
 from shopassist.login_as_customer.models import AssistedSession
+from shopassist.login_as_customer.overdue import end_overdue_sessions
 from shopassist.stores.urls import store_reverse
 
 SHOWN_SESSIONS = 50
@@ -50,6 +51,7 @@ def _describe(entry) -> str:
 @customer_required
 def assisted_sessions(request):
     customer = request.customer
+    end_overdue_sessions(AssistedSession.objects.filter(customer=customer))
     sessions = list(
         AssistedSession.objects.filter(customer=customer, started_at__isnull=False).order_by(
             "-started_at"

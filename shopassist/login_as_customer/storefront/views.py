@@ -22,6 +22,13 @@ from shopassist.stores.urls import store_reverse
 SESSION_EXPIRY_GRACE = 3600  # seconds
 
 
+def replaced_message(name: str, other: str) -> str:
+    """Why an assisted session ended in this browser when another one started in it (the
+    banner's script shows it in the tabs that were still showing the old one)."""
+    text = _("The assisted session as %(name)s was closed because you started one as %(other)s.")
+    return text % {"name": name, "other": other}
+
+
 def _origin(request) -> services.StartRequest:
     return services.StartRequest(
         ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
@@ -84,19 +91,19 @@ def redeem(request):
     cart = guest_cart(request.session, request.store_view)
     if cart is not None:
         abandon_guest_cart(cart=cart, actor=Actor.system())
-    if request.assisted_session is not None:  # replaced: its record must not stay live
-        services.end_assisted_session(
-            session=request.assisted_session, reason=EndReason.CLOSED_BY_ADMIN
-        )
+    replaced = request.assisted_session
+    if replaced is not None:  # its record must not stay live, and the browser is told why
+        services.replace_in_browser(replaced=replaced, by=session)
     request.session.flush()
     customer = session.customer
     start_customer_session(request, customer)
     request.session[session_state.SESSION_ID_KEY] = session.pk
-    session_state.touch(request)
     request.session.set_expiry(session_state.seconds_left(session) + SESSION_EXPIRY_GRACE)
     messages.success(
         request, _("You are logged in as customer: %(name)s") % {"name": customer.full_name}
     )
+    if replaced is not None:
+        messages.info(request, replaced_message(replaced.customer_name, customer.full_name))
     response = HttpResponseRedirect(
         store_reverse("customers:account", store_view=request.store_view)
     )
