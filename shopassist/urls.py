@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import include, path
 
 from shopassist.admin_panel.site import admin_site
-from shopassist.api.api import api
+from shopassist.api.api import urls as api_urls
+from shopassist.storefront.media_views import media_file
 
 
 def healthz(request):
@@ -12,6 +14,14 @@ def healthz(request):
 urlpatterns = [
     path("admin/", admin_site.urls),
     path("healthz", healthz, name="healthz"),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
+    # Before the store views: "media" is no store view code.
+    path(settings.MEDIA_URL.strip("/") + "/<path:path>", media_file, name="media"),
     path("<slug:store_code>/", include("shopassist.storefront.urls")),
 ]
+
+# Each area's own error pages (shopassist/error_handlers.py).
+handler400 = "shopassist.error_handlers.bad_request"
+handler403 = "shopassist.error_handlers.forbidden"
+handler404 = "shopassist.error_handlers.not_found"
+handler500 = "shopassist.error_handlers.server_error"

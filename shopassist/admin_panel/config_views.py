@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from shopassist.admin_panel.site import admin_site
-from shopassist.core.acl import has_resource, require_resource
+from shopassist.core.acl import ResourceRefused, has_resource, require_resource
 from shopassist.core.actor import Actor
 from shopassist.core.config import Scope, config, sections
 from shopassist.core.config.registry import get_section
@@ -95,7 +95,7 @@ def config_edit(request, section_id: str):
     except KeyError as exc:
         raise Http404 from exc
     if not has_resource(request.user, section.resource):
-        raise PermissionDenied
+        raise ResourceRefused(section.resource)
     scope_raw = request.GET.get("scope", "default")
     scope, target = _parse_scope(scope_raw)
     scope_id = target.pk if target is not None else 0

@@ -60,13 +60,16 @@ def filtered_entries(form: ReportFilterForm):
     for field, lookup in (
         ("action_group", "action_group"),
         ("action", "action"),
-        ("admin_username", "admin_username"),
-        ("customer_email", "customer_email"),
+        # As a person types: any part, any case (trigram indexes on PostgreSQL, migration 0005).
+        ("admin_username", "admin_username__icontains"),
+        ("customer_email", "customer_email__icontains"),
         ("outcome", "outcome"),
         ("assisted_session", "assisted_session_id"),
     ):
-        if data.get(field):
-            value = data[field].strip().lower() if field == "customer_email" else data[field]
+        value = data.get(field)
+        if isinstance(value, str):
+            value = value.strip()
+        if value:
             queryset = queryset.filter(**{lookup: value})
     return apply_date_range(queryset, "created_at", form.date_bounds())
 

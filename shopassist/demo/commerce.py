@@ -1,14 +1,20 @@
 """Demo catalog and orders, loaded through the same services the storefront uses."""
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
 from shopassist.cart import services as cart_services
 from shopassist.cart.models import Cart
 from shopassist.catalog.models import Category, CategoryText, Product, ProductText
 from shopassist.checkout.services import ShippingAddress, place_order
 from shopassist.core.actor import Actor
 from shopassist.customers.models import Customer
+from shopassist.demo import product_images
 from shopassist.demo.catalog_data import CATEGORIES, PRODUCTS
 from shopassist.sales import services as sales
 from shopassist.sales.models import Order
+
+DEMO_IMAGES_PREFIX = "catalog/product/demo/"
 
 # e-mail (None: a guest) → list of orders: (SKUs with quantities, what happens after invoicing)
 DEMO_ORDERS = [
@@ -35,6 +41,25 @@ def load_catalog(store_views: dict) -> None:
         if created:
             product.categories.add(Category.objects.get(code=data["category"]))
             _texts(ProductText, "product", product, data["texts"], store_views)
+        if not product.image:
+            _attach_image(product)
+
+
+def _attach_image(product) -> None:
+    """The product's picture (shopassist/demo/images/), stored under a fixed name in the
+    default storage (media): loading again, or from several processes, writes no copy."""
+    name = f"{DEMO_IMAGES_PREFIX}{product.sku}.svg"
+    content = product_images.image_path(product.sku).read_bytes()
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as stored:
+            if stored.read() != content:  # drawn again since: replace it
+                default_storage.delete(name)
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(content))
+        if saved != name:  # another process stored it meanwhile: keep theirs, drop ours
+            default_storage.delete(saved)
+    product.image.name = name
+    product.save(update_fields=["image"])
 
 
 def _texts(model, owner_field, owner, texts: dict, store_views: dict) -> None:

@@ -19,6 +19,12 @@ ROLES = {
         "customers.login_as_customer.view_log",
         "customers.manage.actions.assistance_opt_in",
         "system.action_log.report",
+        # The agents help with orders: they read the sales documents (and start Login as
+        # Customer from them) but create no invoice, shipment, credit memo or comment.
+        "sales.operations.orders",
+        "sales.operations.invoices",
+        "sales.operations.shipments",
+        "sales.operations.creditmemos",
     ],
     # SPEC §3: View Login as Customer Log "may see the session log and the action report".
     "Auditor": ["customers.login_as_customer.view_log", "system.action_log.report"],

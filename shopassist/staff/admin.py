@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from shopassist.admin_panel.menu import MenuEntry, add_entry
 from shopassist.admin_panel.resource_admin import (
     AdminChangeLog,
+    ObjectLookup,
     ResourceModelAdmin,
     ResourcePermissions,
 )
@@ -25,6 +26,10 @@ READ_ONLY_ROLE_NOTICE = _(
 )
 READ_ONLY_USER_NOTICE = _(
     "This user holds resources you do not hold: you may view the account, not change it."
+)
+# The reason the refusal page gives (admin_panel.refusals) when an edit would escalate.
+ESCALATION_REFUSED = _(
+    "You can grant, change or take away only roles and resources you hold yourself."
 )
 
 
@@ -102,25 +107,25 @@ class RoleAdmin(ResourceModelAdmin):
         if change and not roles.can_manage_role(request.user, obj):
             # The role as stored (its permissions are not saved yet): a second line behind
             # has_change_permission.
-            raise PermissionDenied
+            raise PermissionDenied(ESCALATION_REFUSED)
         if not roles.can_grant_resources(
             request.user,
             access=form.cleaned_data["resource_access"],
             resource_ids=form.cleaned_data["resources"],
         ):
             # A role granting more than its editor holds would be an escalation path.
-            raise PermissionDenied
+            raise PermissionDenied(ESCALATION_REFUSED)
         super().save_model(request, obj, form, change)
         form.save_resources(obj)
 
     def delete_model(self, request, obj):
         if not roles.can_manage_role(request.user, obj):
-            raise PermissionDenied
+            raise PermissionDenied(ESCALATION_REFUSED)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         if any(not roles.can_manage_role(request.user, role) for role in queryset):
-            raise PermissionDenied
+            raise PermissionDenied(ESCALATION_REFUSED)
         super().delete_queryset(request, queryset)
 
 
@@ -140,7 +145,7 @@ class StaffUserChangeForm(UserChangeForm):
 
 
 @admin.register(StaffUser, site=admin_site)
-class StaffUserAdmin(AdminChangeLog, ResourcePermissions, UserAdmin):
+class StaffUserAdmin(ObjectLookup, AdminChangeLog, ResourcePermissions, UserAdmin):
     acl_resource = ALL_USERS
     form = StaffUserChangeForm
     add_form = StaffUserCreationForm
@@ -206,9 +211,9 @@ class StaffUserAdmin(AdminChangeLog, ResourcePermissions, UserAdmin):
         before = set(form.instance.groups.all()) if change else set()
         # Neither give a role beyond the editor (escalation) nor take one away (stripping).
         if not all(roles.can_grant(request.user, role) for role in after):
-            raise PermissionDenied
+            raise PermissionDenied(ESCALATION_REFUSED)
         if not roles.can_change_user_roles(request.user, before=before, after=after):
-            raise PermissionDenied
+            raise PermissionDenied(ESCALATION_REFUSED)
         super().save_related(request, form, formsets, change)
 
 

@@ -24,6 +24,11 @@ def _all_store_views() -> list[StoreView]:
     return _memo["views"]
 
 
+def store_view_names() -> dict[str, str]:
+    """Store view code → name, of every store view (inactive ones too: logs name them)."""
+    return {view.code: view.name for view in _all_store_views()}
+
+
 def active_store_views() -> list[StoreView]:
     return [view for view in _all_store_views() if view.is_active]
 

@@ -117,7 +117,7 @@ def test_the_customer_sees_the_session_in_my_account(site, context, browser):
         rows = table.locator("tbody tr")
         assert rows.count() == 1
         cells = rows.first.locator("td").all_inner_texts()
-        assert cells[1:4] == ["en", "in progress", "a store administrator"]
+        assert cells[1:4] == ["English", "in progress", "a store administrator"]
         assert cells[5] == "Added to the cart: SA-BAG-001 × 1"
         assert own_tab.locator(BANNER).count() == 0
     finally:

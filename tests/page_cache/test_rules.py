@@ -216,7 +216,8 @@ def test_not_found_pages_are_not_stored(demo, url):
     for _visitor in range(2):
         response = visit(url)
         assert response.status_code == 404
-        assert b"Not Found" in response.content
+        # The storefront's own 404 page (issue 13, point 9), not a stored copy of another page.
+        assert b'data-testid="error-page" data-status="404"' in response.content
         assert outcome(response) != HIT
 
     assert page_cache_keys() == keys
