@@ -2,9 +2,13 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+DEBUG ?= 0
 PYTEST_WORKERS ?= auto
+# axe-core for the browser tests (tests/browser/axe.py), from npm at the version pinned in
+# tests/browser/package-lock.json; node_modules is not committed.
+BROWSER_ASSETS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: run test lint install messages migrate demo serve bench bench-http bench-lac bench-audit clean
+.PHONY: run test browser-assets screenshots i18n-check test-faults lint install messages migrate demo serve bench bench-http bench-lac bench-audit clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,15 +27,44 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The demo as a shop shows it: DEBUG off, so a missing or failing page is the storefront's own
+# 404/500 page, not Django's debug page (DEBUG=1 make run for those).
 run: messages demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=$(DEBUG) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint messages
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+# The i18n gate (tests/i18n): regenerating the catalogues changes nothing, every msgid is
+# translated (none fuzzy) in fr, ko and zh_Hant, and the storefront and Login as Customer pages
+# rendered in those languages show no English outside names and product data. Run before the
+# suite, which then leaves tests/i18n out.
+i18n-check: messages
+	$(VENV)/bin/pytest -p no:xdist -q tests/i18n
+
+test: lint messages browser-assets i18n-check
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/i18n $(PYTEST_ARGS)
+
+$(BROWSER_ASSETS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-assets: $(BROWSER_ASSETS)
+
+# The README's screenshots of the guide's steps (docs/images/lac-*.png, English), saved by the
+# browser test that walks them (tests/browser/test_accessibility.py) when SCREENSHOTS_DIR is set.
+screenshots: messages browser-assets
+	SCREENSHOTS_DIR=docs/images $(VENV)/bin/pytest -p no:xdist -q \
+		tests/browser/test_accessibility.py::test_the_guide_pages_have_no_serious_axe_violations
+
+# Faults on servers of its own (tests/faults, about 3 minutes): a PostgreSQL cluster (initdb of
+# /usr/lib/postgresql/15/bin in a temporary directory), redis-server and gunicorn (production
+# settings) on free loopback ports, stopped, restarted and killed; never the shared 5432/6379.
+# At most 15 minutes: on SIGTERM the run stops its servers and removes its directory.
+test-faults: messages
+	env -u DATABASE_URL -u REDIS_URL -u PAGE_CACHE_REDIS_URL SHOPASSIST_FAULT_TESTS=1 \
+		timeout 900 $(VENV)/bin/pytest -p no:xdist -v tests/faults $(PYTEST_ARGS)
 
 # gunicorn on this machine: two workers with REDIS_URL; one without it, because local memory
 # (configuration and page cache versions) is per process (docs/deploy.md).

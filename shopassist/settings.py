@@ -34,6 +34,7 @@ else:
 
 INSTALLED_APPS = [
     "shopassist.core",
+    "shopassist.outbox",  # e-mail: written with the change, sent after the response
     "shopassist.stores",
     "shopassist.staff",
     "shopassist.customers",
@@ -73,6 +74,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shopassist.customers.middleware.CustomerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL characters refused (PostgreSQL cannot store them) before any view or log entry reads
+    # the request, after what the 400 page shows (store view, customer: all read lazily).
+    "shopassist.core.nul_characters.RefuseNulCharactersMiddleware",
     # After MessageMiddleware: ending an assisted session leaves a message for the next page.
     "shopassist.login_as_customer.middleware.AssistedSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -108,12 +112,25 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    # conn_health_checks: each connection is checked (an empty query) when taken from the pool;
+    # one that a database restart or a cut connection killed is replaced, and with it every
+    # other idle one (shopassist/core/postgresql: Django's backend, that one change).
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "shopassist.core.postgresql"
+        pool_timeout = float(os.environ.get("DB_POOL_TIMEOUT", "10"))
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": int(os.environ.get("DB_POOL_MIN", "1")),
             "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
-            "timeout": 10,
+            # How long a request waits for a connection: it rides through a quick restart.
+            "timeout": pool_timeout,
+            # While the database is down the pool retries with a growing delay (1, 2, 4 ... s,
+            # by default for 300 s), and a request waits only for those retries: after a long
+            # outage the next one could be a minute away. Giving up after as long as a request
+            # waits lets the next request start a new attempt at once (docs/deploy.md).
+            "reconnect_timeout": pool_timeout,
         }
 else:
     DATABASES = {
@@ -137,20 +154,31 @@ CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "") + os.environ.get(
 # The page cache holds rendered storefront pages: evictable, so production may give it a Redis
 # of its own with an LRU policy (PAGE_CACHE_REDIS_URL); versions and sessions stay in "default".
 PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", REDIS_URL)
+# With Redis unreachable the site keeps working without it (core/resilient_cache.py): short
+# timeouts (a Redis that accepts and never answers must not hold a request), one log line per
+# outage, another attempt every REDIS_RETRY_AFTER seconds; see docs/deploy.md › Redis outage.
+REDIS_OPTIONS = {
+    "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+    "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+    "retry_after": float(os.environ.get("REDIS_RETRY_AFTER", "2")),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shopassist.core.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": REDIS_OPTIONS,
         },
         "page_cache": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shopassist.core.resilient_cache.ResilientRedisCache",
             "LOCATION": PAGE_CACHE_REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX + "pages",
+            "OPTIONS": REDIS_OPTIONS,
         },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Django's cached_db, falling back to the database while Redis is unreachable.
+    SESSION_ENGINE = "shopassist.core.sessions"
 else:
     # Local memory is per process: the embedded default is one process (runserver). Several
     # processes (gunicorn workers) need the shared cache of REDIS_URL — see docs/deploy.md.
@@ -169,6 +197,12 @@ else:
         },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Invalidations the cache could not take during an outage are kept in the database and
+# applied before it is trusted again (core/invalidations.py): each process looks before its
+# first cache read after this many idle seconds, and at least this often.
+PENDING_CHECK_IDLE = 1.0
+PENDING_CHECK_INTERVAL = 60.0
 
 # Storefront page cache (shopassist.storefront.page_cache): on unless SHOPASSIST_PAGE_CACHE=0.
 PAGE_CACHE_ENABLED = os.environ.get("SHOPASSIST_PAGE_CACHE", "1") != "0"
@@ -196,7 +230,8 @@ STOREFRONT_CSRF_COOKIE_NAME = "__Host-sa_store_csrf" if PRODUCTION else "sa_stor
 # Login as Customer binds each login link to the browser that started it with a cookie
 # named PREFIX + assisted-session id (login_as_customer/binding_cookie.py); "__Host-" as above.
 LOGIN_AS_CUSTOMER_BINDING_COOKIE_PREFIX = "__Host-sa_lac_bind_" if PRODUCTION else "sa_lac_bind_"
-CSRF_FAILURE_VIEW = "shopassist.core.views.csrf_failure"
+# Each area answers a CSRF failure in its own look (shell, storefront page, JSON).
+CSRF_FAILURE_VIEW = "shopassist.error_handlers.csrf_failure"
 # security.W003 looks for Django's CsrfViewMiddleware by name; ours subclasses it, and
 # core.checks refuses to start without it.
 # axes.W006 wants the lockout keyed on the address too; we lock the account from any address
@@ -248,6 +283,8 @@ LANGUAGES = [
     ("zh-hant", _("Traditional Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "shopassist" / "locale"]
+# Date and time formats of our own where Django's read wrongly (Korean "5:40 오후").
+FORMAT_MODULE_PATH = ["shopassist.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -268,15 +305,25 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Outside production, static files are served from the apps' folders, without collectstatic,
+# with DEBUG off too (`make run` serves the demo so, see the Makefile).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- E-mail ---------------------------------------------------------------------------------
 if PRODUCTION:
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
     EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@example.com")
+# Mail goes through the outbox (shopassist/outbox/): an attempt blocks no visitor, but a mail
+# server that accepts and never answers would hold a worker without a timeout (seconds).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 # --- Production hardening -------------------------------------------------------------------
 if PRODUCTION:

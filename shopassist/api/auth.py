@@ -38,14 +38,16 @@ class Caller:
 def _live_assisted_session(token: ApiToken):
     """The token's assisted session if it may go on; else end it and refuse."""
     session = session_state.load_live_session(token.assisted_session_id)
-    last_seen = token.last_used_at.timestamp() if token.last_used_at else None
-    reason = session_state.check(session, last_seen)
+    reason = session_state.check(session)  # the idle clock of web and API alike
     if reason is None and token.expires_at <= timezone.now():
         reason = EndReason.MAX_DURATION
     if reason is not None:
         if session is not None:
-            end_assisted_session(session=session, reason=reason)
+            end_assisted_session(
+                session=session, reason=reason, at=session_state.limit_passed_at(session, reason)
+            )
         raise ApiError(401, SESSION_ENDED, _("The assisted session has ended."))
+    session_state.touch(session)
     return session
 
 
@@ -85,7 +87,8 @@ def caller_for(request, raw_token: str) -> Caller:
             store_view=token.store_view,
             assisted_session=session,
         )
-    _touch(token)
+    if token.kind != TokenKind.ASSISTED:  # an assisted token's last use is its session's clock
+        _touch(token)
     return caller
 
 

@@ -18,6 +18,14 @@ PERMISSION_APP_LABEL = "core"
 ALL_RESOURCES = "all"
 
 
+class ResourceRefused(PermissionDenied):
+    """A page refused because the user's roles lack one resource: the refusal page names it."""
+
+    def __init__(self, resource_id: str):
+        super().__init__(resource_id)
+        self.resource_id = resource_id
+
+
 @dataclass(frozen=True)
 class Resource:
     id: str
@@ -74,6 +82,11 @@ def ancestors(resource_id: str) -> list[str]:
     return chain
 
 
+def resource_path(resource_id: str) -> list[Resource]:
+    """The resource and its ancestors, root first (Sales › Operations › Orders)."""
+    return [get_resource(rid) for rid in reversed([resource_id, *ancestors(resource_id)])]
+
+
 def permission_name(resource_id: str) -> str:
     return f"{PERMISSION_APP_LABEL}.{resource_id}"
 
@@ -90,7 +103,7 @@ def has_resource(user, resource_id: str) -> bool:
 
 
 def require_resource(resource_id: str, *, on_refused=None):
-    """Decorate an admin view: 403 unless the user holds the resource.
+    """Decorate an admin view: 403 (:class:`ResourceRefused`) unless the user holds the resource.
 
     ``on_refused(request, *args, **kwargs)``, if given, runs before the 403 (to log it)."""
 
@@ -100,7 +113,7 @@ def require_resource(resource_id: str, *, on_refused=None):
             if not has_resource(request.user, resource_id):
                 if on_refused is not None:
                     on_refused(request, *args, **kwargs)
-                raise PermissionDenied
+                raise ResourceRefused(resource_id)
             return view(request, *args, **kwargs)
 
         wrapped.acl_resource = resource_id

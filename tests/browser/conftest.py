@@ -1,5 +1,8 @@
 """Browser tests drive the real pages in Debian's Chromium through Playwright."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from shopassist.demo.data import CUSTOMER_PASSWORD
@@ -48,6 +51,18 @@ def site(live_server, transactional_db):
 
     load_demo()
     return live_server.url
+
+
+def save_screenshot(target, name):
+    """Save what a test shows (a page or a locator) as docs/images/NAME.png for the README.
+
+    Only under `make screenshots`, which sets SCREENSHOTS_DIR; otherwise nothing happens."""
+    directory = os.environ.get("SCREENSHOTS_DIR")
+    if not directory:
+        return
+    path = Path(directory) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target.screenshot(path=str(path), animations="disabled", caret="hide")
 
 
 def admin_login(page, base_url, username):

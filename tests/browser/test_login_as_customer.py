@@ -1,9 +1,6 @@
 """Login as Customer in a real browser: the seed's flows, from the configuration page to the
 banner in a new tab and back."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from shopassist.cart.selectors import customer_cart
@@ -24,8 +21,6 @@ from tests.browser.conftest import admin_login, confirm_in_new_tab, open_dialog,
 pytestmark = pytest.mark.browser
 
 JANE = "jane.doe@example.com"
-SCREENSHOTS = os.environ.get("SHOPASSIST_SCREENSHOTS") == "1"
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 ENABLED_FIELD = "login_as_customer__general__enabled"
 BUTTON = "[data-testid=lac-button]"
 BANNER = "[data-testid=lac-banner]"
@@ -82,17 +77,12 @@ def test_the_seed_flow_from_configuration_to_close_session(site, context, browse
         admin_login(admin_tab, site, "support")
         dialog = open_dialog(admin_tab, site, jane)
         assert "You are about to Login as Customer." in dialog.inner_text()
-        if SCREENSHOTS:
-            IMAGES.mkdir(parents=True, exist_ok=True)
-            admin_tab.screenshot(path=str(IMAGES / "lac-dialog.png"))
         store_tab = confirm_in_new_tab(context, dialog, site)
         banner = store_tab.locator(BANNER)
         assert banner.locator(".lac-banner-text").inner_text() == (
             "You are connected as Jane Doe on Main Website"
         )
         assert "You are logged in as customer: Jane Doe" in store_tab.inner_text("body")
-        if SCREENSHOTS:
-            store_tab.screenshot(path=str(IMAGES / "lac-banner.png"))
 
         # 5. Add a product to the cart in the assisted tab.
         store_tab.goto(f"{site}/en/product/SA-BAG-001/")

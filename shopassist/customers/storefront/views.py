@@ -1,15 +1,17 @@
 """Storefront account pages: register, log in and out, password reset, My Account."""
 
+from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import (
     url_has_allowed_host_and_scheme,
@@ -33,6 +35,7 @@ from shopassist.customers.signin import (
     customer_sign_in_credentials,
 )
 from shopassist.customers.storefront import forms
+from shopassist.outbox.services import queue_mail
 from shopassist.stores.config import STORE_NAME
 from shopassist.stores.urls import store_reverse
 
@@ -71,7 +74,8 @@ def _apply_errors(form, exc: ValidationError):
 def login(request):
     if request.customer:
         return _redirect(request, "customers:account")
-    form = forms.LoginForm(request.POST or None)
+    # Bound on every POST, an empty one too: the throttle's error is added before validation.
+    form = forms.LoginForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and throttles.over_limit(request, throttles.SIGN_IN):
         # Too many attempts from this address: no password is checked.
@@ -220,7 +224,8 @@ def account_edit(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def forgot_password(request):
-    form = forms.PasswordResetRequestForm(request.POST or None)
+    # Bound on every POST, an empty one too: the throttle's error is added before validation.
+    form = forms.PasswordResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and _reset_requests_over_limit(request, form):
         # No e-mail is sent; the answer does not depend on whether the account exists.
         form.add_error(None, _("Too many requests. Try later."))
@@ -230,8 +235,9 @@ def forgot_password(request):
             email=form.cleaned_data["email"], website_id=request.store_view.store.website_id
         )
         if customer is not None and customer.is_active:
-            _send_reset_email(request, customer)
-        # Same answer whether or not the account exists: no e-mail enumeration.
+            _queue_reset_email(request, customer)
+        # Same answer whether or not the account exists: no e-mail enumeration. The mail is
+        # sent after the response, so neither the mail server nor its state shows in it.
         messages.success(
             request,
             _(
@@ -256,7 +262,7 @@ def _reset_requests_over_limit(request, form) -> bool:
     return throttles.over_limit(request, throttles.PASSWORD_RESET_PER_ACCOUNT, key=account)
 
 
-def _send_reset_email(request, customer):
+def _queue_reset_email(request, customer):
     path = store_reverse(
         "customers:reset_password",
         store_view=request.store_view,
@@ -270,11 +276,13 @@ def _send_reset_email(request, customer):
         "reset_url": request.build_absolute_uri(path),
         "store_name": config.get(STORE_NAME, store_view=request.store_view),
     }
-    send_mail(
+    queue_mail(
+        to=customer.email,
         subject=_("Reset your %(store)s password") % {"store": context["store_name"]},
-        message=render_to_string("customers/email/password_reset.txt", context),
-        from_email=None,
-        recipient_list=[customer.email],
+        body=render_to_string("customers/email/password_reset.txt", context),
+        # The link opens the account: erased from the outbox once sent, never sent expired.
+        contains_secret=True,
+        expires_at=timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
     )
 
 
