@@ -442,6 +442,8 @@ def test_bump_through_one_cache_client_is_seen_through_another(committed):
         assert not cache_tags.is_current(recorded)
 
 
+# A second server process: reads URLs on stdin, answers [status, X-Page-Cache, price] as JSON.
+# Arguments: database name, CACHES as JSON, optionally PAGE_CACHE_LOCAL_ENTRIES.
 SERVER_SCRIPT = textwrap.dedent(
     """
     import json
@@ -455,6 +457,8 @@ SERVER_SCRIPT = textwrap.dedent(
     settings.CACHES = json.loads(sys.argv[2])
     settings.PAGE_CACHE_ENABLED = True
     settings.PAGE_CACHE_HEADER = True
+    if len(sys.argv) > 3:  # pages each process keeps in front of Redis
+        settings.PAGE_CACHE_LOCAL_ENTRIES = int(sys.argv[3])
     django.setup()
 
     from django.test import Client

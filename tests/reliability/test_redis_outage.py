@@ -15,7 +15,6 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 from decimal import Decimal
 
@@ -41,7 +40,13 @@ from shopassist.login_as_customer.models import AssistedSession
 from shopassist.storefront import page_cache
 from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import start, start_assisted
-from tests.page_cache.test_invalidation import admin_save, card, product_change_url, product_page
+from tests.page_cache.test_invalidation import (
+    SERVER_SCRIPT,
+    admin_save,
+    card,
+    product_change_url,
+    product_page,
+)
 from tests.test_config import config_url, field_name, read_line
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -456,39 +461,6 @@ def test_invalidation_that_finds_redis_down_is_recorded_and_applied_once_it_is_b
     assert not PendingInvalidation.objects.exists()
 
 
-SERVER_SCRIPT = textwrap.dedent(
-    """
-    import json
-    import re
-    import sys
-
-    import django
-    from django.conf import settings
-
-    settings.DATABASES["default"]["NAME"] = sys.argv[1]
-    settings.CACHES = json.loads(sys.argv[2])
-    settings.PAGE_CACHE_ENABLED = True
-    settings.PAGE_CACHE_HEADER = True
-    settings.PAGE_CACHE_LOCAL_ENTRIES = 500
-    django.setup()
-
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    print("ready", flush=True)
-    for line in sys.stdin:
-        url = line.strip()
-        if not url:
-            break
-        response = Client().get(url)
-        price = re.search(r'sf-price-large">([^<]*)<', response.content.decode())
-        answer = [response.status_code, response.get("X-Page-Cache"), price and price[1]]
-        print(json.dumps(answer), flush=True)
-    """
-)
-
-
 def test_a_server_process_that_saw_no_outage_does_not_serve_the_old_price(
     own_redis, transactional_db, demo
 ):
@@ -503,6 +475,7 @@ def test_a_server_process_that_saw_no_outage_does_not_serve_the_old_price(
             SERVER_SCRIPT,
             connection.settings_dict["NAME"],
             json.dumps(django_settings.CACHES),
+            "500",
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
