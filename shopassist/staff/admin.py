@@ -33,9 +33,28 @@ ESCALATION_REFUSED = _(
 )
 
 
+class WithinEditorsPowers:
+    """Change and delete only what holds nothing beyond the editor (``can_manage``): editing a
+    role or a user more powerful than oneself would be a way to escalate or to strip. Django's
+    change view, delete view and bulk delete action all ask these two permissions."""
+
+    @staticmethod
+    def can_manage(editor, obj) -> bool:
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.can_manage(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.can_manage(request.user, obj))
+
+
 @admin.register(Role, site=admin_site)
-class RoleAdmin(ResourceModelAdmin):
+class RoleAdmin(WithinEditorsPowers, ResourceModelAdmin):
     acl_resource = USER_ROLES
+    can_manage = staticmethod(roles.can_manage_role)
     form = RoleForm
     list_display = ("name", "access", "user_count")
 
@@ -64,17 +83,6 @@ class RoleAdmin(ResourceModelAdmin):
     def resources(self, obj):
         _access, ids = roles.role_resources(obj)
         return "\n".join(str(r.title) for r, _parent in acl.all_resources() if r.id in ids)
-
-    def has_change_permission(self, request, obj=None):
-        # Changing a role that holds more than its editor (its name included) would be a way to
-        # strip it: such a role is read-only to them.
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or roles.can_manage_role(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        # Also what Django's bulk delete action asks of every selected role.
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or roles.can_manage_role(request.user, obj))
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -145,8 +153,11 @@ class StaffUserChangeForm(UserChangeForm):
 
 
 @admin.register(StaffUser, site=admin_site)
-class StaffUserAdmin(ObjectLookup, AdminChangeLog, ResourcePermissions, UserAdmin):
+class StaffUserAdmin(
+    WithinEditorsPowers, ObjectLookup, AdminChangeLog, ResourcePermissions, UserAdmin
+):
     acl_resource = ALL_USERS
+    can_manage = staticmethod(roles.can_manage_user)
     form = StaffUserChangeForm
     add_form = StaffUserCreationForm
     list_display = ("username", "first_name", "last_name", "email", "is_active", "role_names")
@@ -181,15 +192,6 @@ class StaffUserAdmin(ObjectLookup, AdminChangeLog, ResourcePermissions, UserAdmi
             widget.disabled_values = frozenset(str(pk) for pk in roles.roles_beyond(request.user))
             kwargs["widget"] = widget
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        # Editing someone more powerful (e.g. setting their password) would be an escalation path.
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or roles.can_manage_user(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or roles.can_manage_user(request.user, obj))
 
     def save_model(self, request, obj, form, change):
         obj.is_staff = True  # every user of this page is staff; customers live elsewhere
