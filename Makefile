@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= auto
 # tests/browser/package-lock.json; node_modules is not committed.
 BROWSER_ASSETS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: run test browser-assets screenshots i18n-check test-faults lint install messages migrate demo serve bench bench-http bench-lac bench-audit clean
+.PHONY: run test browser-assets screenshots i18n-check test-faults lint install messages migrate demo serve bench bench-http bench-lac bench-audit bench-peer clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -86,7 +86,20 @@ bench-lac: install
 bench-audit: install
 	$(PY) benchmarks/bench_audit.py
 
-bench: bench-http bench-lac bench-audit
+# django-hijack, the peer, in a throw-away virtualenv (var/bench/peer-venv) from PyPI, measured
+# with the same method and page weight as our assisted request, in the same run.
+bench-peer: install
+	$(PY) benchmarks/bench_peer.py
+
+# Every benchmark, then one PASS/FAIL table of all their targets (benchmarks/targets.py; exits 1
+# when a target failed or a benchmark recorded nothing).
+bench: install
+	$(PY) benchmarks/targets.py --clear
+	-$(MAKE) bench-http
+	-$(MAKE) bench-lac
+	-$(MAKE) bench-audit
+	-$(MAKE) bench-peer
+	$(PY) benchmarks/targets.py
 
 clean:
 	rm -rf var staticfiles
