@@ -191,7 +191,11 @@ def main():
     parser.add_argument("--actions", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--writes", type=int, default=300)
+    parser.add_argument(
+        "--only", choices=["pages", "export", "writes"], action="append", help="repeatable"
+    )
     args = parser.parse_args()
+    parts = set(args.only or ["pages", "export", "writes"])
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
@@ -207,9 +211,12 @@ def main():
         f"Audit benchmark on PostgreSQL: {AssistedSession.objects.count():,} sessions, "
         f"about {ActionLogEntry.objects.count():,} action log entries"
     )
-    bench_pages(args.repeat)
-    bench_export()
-    bench_writes(8, args.writes)
+    if "pages" in parts:
+        bench_pages(args.repeat)
+    if "export" in parts:
+        bench_export()
+    if "writes" in parts:
+        bench_writes(8, args.writes)
 
 
 if __name__ == "__main__":
