@@ -1,0 +1,184 @@
+"""The report of the HTTP benchmark: the table of rows (text and Markdown), the same-run target
+checks, the machine line, and the targets recorded for `make bench` (benchmarks/targets.py)."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import ConfigRun
+
+
+@dataclass(frozen=True)
+class RowTarget:
+    """A same-run target: ``attr`` of row ``numerator`` ÷ ``attr`` of row ``denominator``."""
+
+    label: str
+    numerator: str
+    denominator: str
+    attr: str  # "rps" or "p50"
+    how: str  # ">=" or "<="
+    goal: float
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def checks_of(
+    result: ConfigRun, targets: list[RowTarget]
+) -> list[tuple[str, float | None, str, float, bool | None]]:
+    r = result.results
+
+    def get(key, attr):
+        return getattr(r[key], attr) if key in r else None
+
+    checks = []
+    for t in targets:
+        value = ratio(get(t.numerator, t.attr), get(t.denominator, t.attr))
+        passed = None if value is None else (value >= t.goal if t.how == ">=" else value <= t.goal)
+        checks.append((t.label, value, t.how, t.goal, passed))
+    return checks
+
+
+def table_lines(results: list[ConfigRun], markdown=False) -> list[str]:
+    head = ("configuration", "row", "req/s", "× ceiling", "p50 ms", "p95 ms", "p99 ms")
+    rows = []
+    for result in results:
+        ceiling = result.results.get("ceiling")
+        for m in result.results.values():
+            times = ratio(m.rps, ceiling.rps if ceiling else None)
+            rows.append(
+                (
+                    result.label,
+                    m.label,
+                    f"{m.rps:,.1f}",
+                    f"{times:.3f}" if times is not None else "-",
+                    f"{m.p50:.2f}",
+                    f"{m.p95:.2f}",
+                    f"{m.p99:.2f}",
+                )
+            )
+    if not rows:
+        rows.append(("(no row measured)", "", "", "", "", "", ""))
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * 5]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return lines
+    widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
+    fmt = "  ".join(f"{{:{'<' if i < 2 else '>'}{w}}}" for i, w in enumerate(widths))
+    lines = [fmt.format(*head), "  ".join("-" * w for w in widths)]
+    lines += [fmt.format(*row) for row in rows]
+    return lines
+
+
+def check_lines(results: list[ConfigRun], targets: list[RowTarget]) -> list[str]:
+    lines = []
+    for result in results:
+        for label, value, how, goal, passed in checks_of(result, targets):
+            verdict = {True: "PASS", False: "FAIL", None: "n/a"}[passed]
+            shown = f"{value:.3f}" if value is not None else "-"
+            lines.append(f"{result.label:<22} {label:<62} {shown:>7}  ({how} {goal:g})  {verdict}")
+    return lines
+
+
+def record_targets(results: list[ConfigRun], targets: list[RowTarget]) -> None:
+    """Keep the checks for the PASS/FAIL table of `make bench`; a target whose rows were not
+    measured is recorded as NaN, so it fails instead of disappearing."""
+    from targets import Target, record  # benchmarks/targets.py (the script's own folder)
+
+    recorded = []
+    for result in results:
+        for label, value, how, goal, _passed in checks_of(result, targets):
+            shown = math.nan if value is None else value
+            recorded.append(Target(result.label, label, shown, f"{how} {goal:g}"))
+    record("bench-http", recorded)
+
+
+def machine_line(versions: dict[str, str]) -> str:
+    from importlib.metadata import version
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB RAM"
+    except OSError:
+        pass
+    wrk_version = subprocess.run(  # noqa: S603 - wrk, found at start
+        [shutil.which("wrk") or "/usr/bin/wrk", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split(" [")[0]
+    parts = [
+        cpu,
+        f"{os.cpu_count()} cores",
+        ram,
+        f"{platform.system()} {platform.release()}",
+        f"Python {platform.python_version()}",
+        f"Django {version('django')}",
+        f"gunicorn {version('gunicorn')}",
+        f"PostgreSQL {versions.get('postgresql', 'n/a')}",
+        f"Redis {versions.get('redis', 'n/a')}",
+        wrk_version.strip() or "wrk",
+    ]
+    return "Machine: " + ", ".join(parts)
+
+
+def settings_line(args, shape) -> str:
+    return (
+        f"gunicorn {args.workers} {args.worker_class} workers"
+        + (f" x {args.gthreads} threads" if args.worker_class == "gthread" else "")
+        + f"; wrk -t{shape.wrk_threads} -c{shape.connections}; row 8: {shape.flow_clients} "
+        f"Python clients; {args.duration:g} s per row after {args.warmup:g} s warm-up"
+    )
+
+
+def text_report(run, targets: list[RowTarget]) -> str:
+    """``run``: the finished run (results, notes, versions, args, shape, elapsed, error)."""
+    out = ["ShopAssist HTTP benchmark", settings_line(run.args, run.shape), ""]
+    out += table_lines(run.results)
+    out += ["", "Targets (same run):"]
+    out += check_lines(run.results, targets)
+    out += [""] + [f"Note: {n}" for n in run.notes]
+    out += [machine_line(run.versions), f"Run time: {run.elapsed:.0f} s"]
+    if run.error:
+        out += ["", f"INCOMPLETE RUN: {run.error}"]
+    return "\n".join(out)
+
+
+def markdown_report(run, targets: list[RowTarget]) -> str:
+    args, shape = run.args, run.shape
+    out = ["# ShopAssist HTTP benchmark", ""]
+    out += table_lines(run.results, markdown=True)
+    out += ["", "| configuration | target | value | goal | result |", "|---|---|---:|---|---|"]
+    for result in run.results:
+        for label, value, how, goal, passed in checks_of(result, targets):
+            verdict = {True: "PASS", False: "FAIL", None: "n/a"}[passed]
+            shown = f"{value:.3f}" if value is not None else "-"
+            out.append(f"| {result.label} | {label} | {shown} | {how} {goal:g} | {verdict} |")
+    out += [""] + [f"- {n}" for n in run.notes]
+    out += [
+        "",
+        machine_line(run.versions),
+        "",
+        f"gunicorn {args.workers} {args.worker_class} workers; wrk -t{shape.wrk_threads} "
+        f"-c{shape.connections}; {args.duration:g} s per row; run time {run.elapsed:.0f} s",
+    ]
+    if run.error:
+        out += ["", f"**Incomplete run:** {run.error}"]
+    return "\n".join(out) + "\n"
