@@ -44,10 +44,11 @@ def apply_date_range(queryset, field: str, bounds):
 
 
 def keyset_page(queryset, *, before_id: str | None, size: int):
-    """Newest first, paged by id (no COUNT over millions of rows)."""
+    """Newest first, paged by id (no COUNT over millions of rows). ``queryset`` is of
+    ``values()`` (rows as dicts, with their "id")."""
     if before_id and before_id.isdigit():
         queryset = queryset.filter(id__lt=int(before_id))
     rows = list(queryset.order_by("-id")[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
-    return rows, (rows[-1].id if has_more and rows else None)
+    return rows, (rows[-1]["id"] if has_more and rows else None)

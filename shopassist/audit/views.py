@@ -1,7 +1,5 @@
 """System › Action Log › Report: filter by Action Group, action, admin, customer, date; CSV."""
 
-import json
-
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +9,10 @@ from shopassist.admin_panel.site import admin_site
 from shopassist.audit.acl import ACTION_LOG_REPORT
 from shopassist.audit.exports import stream_csv
 from shopassist.audit.filters import DateRangeForm, apply_date_range, keyset_page
-from shopassist.audit.models import ActionGroup, ActionLogEntry, Outcome
+from shopassist.audit.list_rows import choice_labels, details_json, timestamp
+from shopassist.audit.models import ActionGroup, ActionLogEntry, Channel, Outcome
 from shopassist.core.acl import require_resource
+from shopassist.stores.selectors import store_view_names
 
 PAGE_SIZE = 50
 CSV_COLUMNS = (
@@ -35,6 +35,22 @@ CSV_COLUMNS = (
     "session_hash",
     "details",
 )
+# What a row of the page shows (the CSV has them all).
+PAGE_COLUMNS = (
+    "id",
+    "created_at",
+    "action_group",
+    "action",
+    "outcome",
+    "channel",
+    "admin_username",
+    "customer_email",
+    "store_view_code",
+    "target_type",
+    "target_id",
+    "ip_address",
+    "details",
+)
 
 
 class ReportFilterForm(DateRangeForm):
@@ -50,6 +66,31 @@ class ReportFilterForm(DateRangeForm):
         label=_("Outcome"), required=False, choices=[("", _("All"))] + list(Outcome.choices)
     )
     assisted_session = forms.IntegerField(label=_("Assisted session"), required=False, min_value=1)
+
+
+def page_rows(entries: list[dict]) -> list[dict]:
+    """The cells of each row, as shown (labels in the active language, store views by name)."""
+    groups = choice_labels(ActionGroup.choices)
+    outcomes = choice_labels(Outcome.choices)
+    channels = choice_labels(Channel.choices)
+    store_views = store_view_names()
+    return [
+        {
+            "created_at": timestamp(entry["created_at"]),
+            "action_group": groups.get(entry["action_group"], entry["action_group"]),
+            "action": entry["action"],
+            "outcome": outcomes.get(entry["outcome"], entry["outcome"]),
+            "admin_username": entry["admin_username"],
+            "customer_email": entry["customer_email"],
+            "store_view": store_views.get(entry["store_view_code"], entry["store_view_code"]),
+            "target_type": entry["target_type"],
+            "target_id": entry["target_id"],
+            "channel": channels.get(entry["channel"], entry["channel"]),
+            "ip_address": entry["ip_address"] or "",
+            "details": details_json(entry["details"]),
+        }
+        for entry in entries
+    ]
 
 
 def filtered_entries(form: ReportFilterForm):
@@ -82,11 +123,11 @@ def report(request):
     if request.GET.get("export") == "csv":
         rows = entries.order_by("-id").values_list(*CSV_COLUMNS).iterator(chunk_size=2000)
         # "details" (the last column) as JSON, not as a Python dict's repr.
-        rows = (
-            (*row[:-1], json.dumps(row[-1], sort_keys=True, ensure_ascii=False)) for row in rows
-        )
+        rows = ((*row[:-1], details_json(row[-1])) for row in rows)
         return stream_csv("action-log.csv", list(CSV_COLUMNS), rows)
-    rows, next_before = keyset_page(entries, before_id=request.GET.get("before"), size=PAGE_SIZE)
+    rows, next_before = keyset_page(
+        entries.values(*PAGE_COLUMNS), before_id=request.GET.get("before"), size=PAGE_SIZE
+    )
     query = request.GET.copy()
     query.pop("before", None)
     query.pop("export", None)
@@ -94,7 +135,7 @@ def report(request):
         **admin_site.each_context(request),
         "title": _("Action Log Report"),
         "form": form,
-        "entries": rows,
+        "entries": page_rows(rows),
         "next_before": next_before,
         "query": query.urlencode(),
     }

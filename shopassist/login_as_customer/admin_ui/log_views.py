@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shopassist.admin_panel.site import admin_site
 from shopassist.audit.exports import stream_csv
 from shopassist.audit.filters import DateRangeForm, apply_date_range, keyset_page
+from shopassist.audit.list_rows import choice_labels, timestamp
 from shopassist.audit.models import ActionLogEntry
 from shopassist.core.acl import require_resource
 from shopassist.core.actor import client_ip
@@ -40,6 +41,20 @@ CSV_COLUMNS = (
     "end_reason",
     "action_count",
     "ip_address",
+)
+# What a row of the page shows (the CSV has more).
+PAGE_COLUMNS = (
+    "id",
+    "created_at",
+    "customer_id",
+    "customer_email",
+    "admin_id",
+    "admin_username",
+    "store_view_code",
+    "reason",
+    "ended_at",
+    "end_reason",
+    "action_count",
 )
 
 
@@ -104,6 +119,32 @@ def filtered_sessions(form: SessionLogFilterForm):
     return apply_date_range(queryset, "created_at", form.date_bounds())
 
 
+def page_rows(sessions: list[dict]) -> list[dict]:
+    """The cells of each row, as shown (end reasons in the active language, store views by
+    name, the link to the session's actions)."""
+    end_reasons = choice_labels(EndReason.choices)
+    store_views = store_view_names()
+    # One reverse() per page: the rows' links differ only by the id at their end.
+    detail_prefix = reverse("admin:login_as_customer_log_detail", args=[0]).removesuffix("0/")
+    return [
+        {
+            "id": session["id"],
+            "url": f"{detail_prefix}{session['id']}/",
+            "created_at": timestamp(session["created_at"]),
+            "customer_id": "" if session["customer_id"] is None else session["customer_id"],
+            "customer_email": session["customer_email"],
+            "admin_id": "" if session["admin_id"] is None else session["admin_id"],
+            "admin_username": session["admin_username"],
+            "store_view": store_views.get(session["store_view_code"], session["store_view_code"]),
+            "reason": session["reason"],
+            "ended_at": timestamp(session["ended_at"]),
+            "end_reason": end_reasons.get(session["end_reason"], session["end_reason"]),
+            "action_count": session["action_count"],
+        }
+        for session in sessions
+    ]
+
+
 @require_resource(VIEW_LOG)
 @require_GET
 def session_log(request):
@@ -114,7 +155,9 @@ def session_log(request):
     if request.GET.get("export") == "csv":
         rows = sessions.order_by("-id").values_list(*CSV_COLUMNS).iterator(chunk_size=2000)
         return stream_csv("login-as-customer-log.csv", list(CSV_COLUMNS), rows)
-    rows, next_before = keyset_page(sessions, before_id=request.GET.get("before"), size=PAGE_SIZE)
+    rows, next_before = keyset_page(
+        sessions.values(*PAGE_COLUMNS), before_id=request.GET.get("before"), size=PAGE_SIZE
+    )
     query = request.GET.copy()
     query.pop("before", None)
     query.pop("export", None)
@@ -122,7 +165,7 @@ def session_log(request):
         **admin_site.each_context(request),
         "title": _("Login as Customer Log"),
         "form": form,
-        "sessions": rows,
+        "sessions": page_rows(rows),
         "next_before": next_before,
         "query": query.urlencode(),
     }
