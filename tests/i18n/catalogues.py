@@ -34,7 +34,8 @@ MAKEMESSAGES = [
     "--no-obsolete",
     "--no-location",
 ]
-_IGNORED_DIRS = {".venv", "tests", "benchmarks", "node_modules", "__pycache__"}
+# var: runtime state (database, collected static files, the benchmarks' throw-away virtualenvs).
+_IGNORED_DIRS = {".venv", "tests", "benchmarks", "node_modules", "__pycache__", "var"}
 _SCANNED_SUFFIXES = {".py", ".html", ".txt"}  # makemessages' defaults for the django domain
 
 # Entries whose translation is, reviewed, the English text itself: abbreviations every
