@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from hijack_site import views
 
+# The page links to the same places as ours (reversed by name, as our templates do); only the
+# account page is requested, so every name leads to it.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("hijack/", include("hijack.urls")),
