@@ -2,6 +2,7 @@
 
 from django import forms
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -68,27 +69,38 @@ class ReportFilterForm(DateRangeForm):
     assisted_session = forms.IntegerField(label=_("Assisted session"), required=False, min_value=1)
 
 
-def page_rows(entries: list[dict]) -> list[dict]:
-    """The cells of each row, as shown (labels in the active language, store views by name)."""
+# One row of the page. Rendered with format_html (every value escaped), as Django's own change
+# lists render theirs: one call per row instead of a dozen template variables and filters.
+ROW_HTML = (
+    '<tr data-action="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+    '<td class="sa-wrap">{}</td><td>{}</td><td class="sa-wrap">{}{}</td><td>{}</td>'
+    '<td class="sa-wrap">{}</td><td><code>{}</code></td></tr>'
+)
+
+
+def page_rows(entries: list[dict]) -> list[str]:
+    """The rows as shown: labels in the active language, store views by name."""
     groups = choice_labels(ActionGroup.choices)
     outcomes = choice_labels(Outcome.choices)
     channels = choice_labels(Channel.choices)
     store_views = store_view_names()
     return [
-        {
-            "created_at": timestamp(entry["created_at"]),
-            "action_group": groups.get(entry["action_group"], entry["action_group"]),
-            "action": entry["action"],
-            "outcome": outcomes.get(entry["outcome"], entry["outcome"]),
-            "admin_username": entry["admin_username"],
-            "customer_email": entry["customer_email"],
-            "store_view": store_views.get(entry["store_view_code"], entry["store_view_code"]),
-            "target_type": entry["target_type"],
-            "target_id": entry["target_id"],
-            "channel": channels.get(entry["channel"], entry["channel"]),
-            "ip_address": entry["ip_address"] or "",
-            "details": details_json(entry["details"]),
-        }
+        format_html(
+            ROW_HTML,
+            entry["action"],
+            timestamp(entry["created_at"]),
+            groups.get(entry["action_group"], entry["action_group"]),
+            entry["action"],
+            outcomes.get(entry["outcome"], entry["outcome"]),
+            entry["admin_username"],
+            entry["customer_email"],
+            store_views.get(entry["store_view_code"], entry["store_view_code"]),
+            entry["target_type"],
+            f" #{entry['target_id']}" if entry["target_id"] else "",
+            channels.get(entry["channel"], entry["channel"]),
+            entry["ip_address"] or "",
+            details_json(entry["details"]),
+        )
         for entry in entries
     ]
 

@@ -29,17 +29,25 @@ def _limits() -> tuple[timedelta, timedelta]:
     )
 
 
+def _past_a_limit(now) -> Q:
+    max_duration, idle_timeout = _limits()
+    idle_since = now - idle_timeout
+    return Q(started_at__isnull=False) & (
+        Q(started_at__lte=now - max_duration)
+        | Q(last_seen_at__lte=idle_since)
+        | Q(last_seen_at__isnull=True, started_at__lte=idle_since)
+    )
+
+
+def _link_unused(now) -> Q:
+    return Q(started_at__isnull=True, token__expires_at__lte=now - services.UNUSED_LINK_GRACE)
+
+
 def overdue_sessions(queryset=None, *, now=None):
     """Live sessions (of ``queryset``) whose absolute or idle limit has passed by ``now``."""
     now = now or timezone.now()
-    max_duration, idle_timeout = _limits()
-    idle_since = now - idle_timeout
     return (queryset if queryset is not None else AssistedSession.objects.all()).filter(
-        Q(started_at__lte=now - max_duration)
-        | Q(last_seen_at__lte=idle_since)
-        | Q(last_seen_at__isnull=True, started_at__lte=idle_since),
-        started_at__isnull=False,
-        ended_at__isnull=True,
+        _past_a_limit(now), ended_at__isnull=True
     )
 
 
@@ -56,6 +64,11 @@ def end_overdue_sessions(queryset=None, *, unused_links: bool = True) -> int:
     lifetime. Returns how many ended. A request that moved a session's idle clock meanwhile
     keeps it live."""
     now = timezone.now()
+    sessions = queryset if queryset is not None else AssistedSession.objects.all()
+    due = (_past_a_limit(now) | _link_unused(now)) if unused_links else _past_a_limit(now)
+    # Most sweeps find nothing: one query (on the index of live sessions) says so.
+    if not sessions.filter(due, ended_at__isnull=True).exists():
+        return 0
     max_duration, idle_timeout = _limits()
     ended = 0
     for session in overdue_sessions(queryset, now=now).order_by("pk"):
@@ -73,6 +86,5 @@ def end_overdue_sessions(queryset=None, *, unused_links: bool = True) -> int:
             session=session, reason=passed.reason, at=passed.at, only_if=only_if
         )
     if unused_links:
-        links = queryset if queryset is not None else AssistedSession.objects.all()
-        ended += services.end_unused_links(links)
+        ended += services.end_unused_links(sessions)
     return ended

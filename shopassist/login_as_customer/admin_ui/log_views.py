@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -119,28 +120,34 @@ def filtered_sessions(form: SessionLogFilterForm):
     return apply_date_range(queryset, "created_at", form.date_bounds())
 
 
-def page_rows(sessions: list[dict]) -> list[dict]:
-    """The cells of each row, as shown (end reasons in the active language, store views by
-    name, the link to the session's actions)."""
+# One row of the page. Rendered with format_html (every value escaped), as Django's own change
+# lists render theirs: one call per row instead of a dozen template variables and filters.
+ROW_HTML = '<tr><td><a href="{}">{}</a></td>' + "<td>{}</td>" * 10 + "</tr>"
+
+
+def page_rows(sessions: list[dict]) -> list[str]:
+    """The rows as shown: end reasons in the active language, store views by name, a link to
+    the session's actions."""
     end_reasons = choice_labels(EndReason.choices)
     store_views = store_view_names()
     # One reverse() per page: the rows' links differ only by the id at their end.
     detail_prefix = reverse("admin:login_as_customer_log_detail", args=[0]).removesuffix("0/")
     return [
-        {
-            "id": session["id"],
-            "url": f"{detail_prefix}{session['id']}/",
-            "created_at": timestamp(session["created_at"]),
-            "customer_id": "" if session["customer_id"] is None else session["customer_id"],
-            "customer_email": session["customer_email"],
-            "admin_id": "" if session["admin_id"] is None else session["admin_id"],
-            "admin_username": session["admin_username"],
-            "store_view": store_views.get(session["store_view_code"], session["store_view_code"]),
-            "reason": session["reason"],
-            "ended_at": timestamp(session["ended_at"]),
-            "end_reason": end_reasons.get(session["end_reason"], session["end_reason"]),
-            "action_count": session["action_count"],
-        }
+        format_html(
+            ROW_HTML,
+            f"{detail_prefix}{session['id']}/",
+            session["id"],
+            timestamp(session["created_at"]),
+            "" if session["customer_id"] is None else session["customer_id"],
+            session["customer_email"],
+            "" if session["admin_id"] is None else session["admin_id"],
+            session["admin_username"],
+            store_views.get(session["store_view_code"], session["store_view_code"]),
+            session["reason"],
+            timestamp(session["ended_at"]),
+            end_reasons.get(session["end_reason"], session["end_reason"]),
+            session["action_count"],
+        )
         for session in sessions
     ]
 
