@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 messages: install
-	$(PY) manage.py compilemessages --ignore '.venv' -v0
+	$(PY) manage.py compilemessages --ignore '.venv' --ignore var -v0
 
 migrate: install
 	$(PY) manage.py migrate --no-input -v0
