@@ -196,7 +196,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 3000},
         },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "shopassist.core.database_sessions"  # Django's, read without the ORM
 
 # Invalidations the cache could not take during an outage are kept in the database and
 # applied before it is trusted again (core/invalidations.py): each process looks before its

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from shopassist.cart.models import Cart
+from django.db import connections
+
+from shopassist.cart.models import Cart, CartItem
 from shopassist.catalog.selectors import product_view
 
 GUEST_CART_SESSION_KEY = "_guest_cart_id"
@@ -83,18 +86,35 @@ def cart_summary(cart: Cart | None, store_view) -> CartSummary:
 
 
 def item_count_for_request(request) -> int:
-    """The mini cart's number, in one query (a customer has one active cart at most)."""
-    from django.db.models import Sum
-
-    from shopassist.cart.models import CartItem
-
+    """The mini cart's number, in one statement written once per process (every page of a
+    visitor with a session shows it; a customer has one active cart at most)."""
     if request.customer:
-        items = CartItem.objects.filter(cart__customer=request.customer, cart__is_active=True)
-    else:
-        cart_id = request.session.get(GUEST_CART_SESSION_KEY)
-        if cart_id is None:
-            return 0
-        items = CartItem.objects.filter(
-            cart_id=cart_id, cart__customer__isnull=True, cart__is_active=True
-        )
-    return items.aggregate(total=Sum("qty"))["total"] or 0
+        return _item_count("customer", request.customer.pk)
+    cart_id = request.session.get(GUEST_CART_SESSION_KEY)
+    if cart_id is None:
+        return 0
+    return _item_count("guest", cart_id)
+
+
+@cache
+def _item_count_sql(alias: str, whose: str) -> str:
+    quote = connections[alias].ops.quote_name
+    cart, item = Cart._meta, CartItem._meta
+    owner = {
+        "customer": f"c.{quote(cart.get_field('customer').column)} = %s",
+        "guest": f"c.{quote(cart.pk.column)} = %s "
+        f"AND c.{quote(cart.get_field('customer').column)} IS NULL",
+    }[whose]
+    return (
+        f"SELECT COALESCE(SUM(i.{quote(item.get_field('qty').column)}), 0) "  # noqa: S608
+        f"FROM {quote(item.db_table)} i INNER JOIN {quote(cart.db_table)} c "
+        f"ON c.{quote(cart.pk.column)} = i.{quote(item.get_field('cart').column)} "
+        f"WHERE {owner} AND c.{quote(cart.get_field('is_active').column)} = %s"
+    )
+
+
+def _item_count(whose: str, owner_id) -> int:
+    alias = CartItem.objects.db
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_item_count_sql(alias, whose), [int(owner_id), True])
+        return int(cursor.fetchone()[0])

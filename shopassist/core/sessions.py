@@ -16,12 +16,13 @@ from contextlib import suppress
 from django.contrib.sessions.backends import cached_db
 
 from shopassist.core import invalidations
+from shopassist.core.database_sessions import PrecompiledRead
 from shopassist.core.resilient_cache import CacheUnavailable
 
 KEY_PREFIX = cached_db.KEY_PREFIX  # Django's: copies written before the switch stay readable
 
 
-class SessionStore(cached_db.SessionStore):
+class SessionStore(PrecompiledRead, cached_db.SessionStore):
     cache_key_prefix = KEY_PREFIX
 
     def load(self):

@@ -4,6 +4,7 @@ from django.middleware.csrf import rotate_token
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from shopassist.core import precompiled
 from shopassist.customers.signals import customer_logged_in, customer_logged_out
 
 SESSION_CUSTOMER_ID = "_customer_id"
@@ -56,11 +57,8 @@ def customer_from_session(request, *, loaded=None):
     if loaded is not None and loaded.pk == customer_id:
         customer = loaded if loaded.is_active else None
     else:
-        customer = (
-            Customer.objects.filter(pk=customer_id, is_active=True)
-            .select_related("website", "created_in")
-            .first()
-        )
+        # Every request of a logged-in customer reads this row: a statement written once.
+        customer = precompiled.first(Customer, pk=customer_id, is_active=True)
     if customer is None or not constant_time_compare(
         request.session.get(SESSION_CUSTOMER_HASH, ""), customer.get_session_auth_hash()
     ):

@@ -13,7 +13,9 @@ A part may read only that: the visitor (``request.customer``), the store view, t
 messages and the cart count. For a *blank* visitor — not logged in, an empty cart, no
 messages: most catalog traffic — the parts are the same for everyone in a store view and
 language, so they are rendered once per process from a stand-in request and reused
-(``_parts_of_blank_visitor``).
+(``_parts_of_blank_visitor``). A logged-in customer's parts are likewise rendered once per
+process for the account's columns and cart count and only then given the request's CSRF token
+(``_parts_of_customer``): the template engine cost more than the queries that read them.
 
 Markers carry a nonce derived from SECRET_KEY, so text a visitor controls (a search query, a
 name) can never imitate one; they are filled CSRF token first, parts second, so nothing a fill
@@ -41,13 +43,14 @@ TEMPLATE = "storefront/visitor/{}.html"
 
 def _part_context(request, token) -> dict:
     """All a part may use when it is filled in: its visitor and nothing of the page."""
-    from shopassist.cart.context_processors import mini_cart
+    from shopassist.cart.selectors import item_count_for_request
 
     return {
         "request": request,
         "csrf_token": token,
         "messages": get_messages(request),
-        **mini_cart(request),
+        # Read now: every fill needs it (to tell a blank visitor, to key a customer's parts).
+        "cart_count": item_count_for_request(request),
     }
 
 
@@ -105,16 +108,6 @@ def _render_parts(names, context: dict) -> list[str]:
     return rendered.split(_separator())
 
 
-def _is_blank(context: dict) -> bool:
-    """A visitor with nothing of their own to show: not logged in, no messages, nothing in a
-    cart. Read from the part context itself, so it is exactly what the parts would show."""
-    return (
-        not context["request"].customer
-        and not len(context["messages"])
-        and context["cart_count"] == 0
-    )
-
-
 _blank_parts: dict[tuple, list[str] | None] = {}
 
 
@@ -134,6 +127,62 @@ def _parts_of_blank_visitor(request, names) -> list[str] | None:
     return _blank_parts[key]
 
 
+_customer_parts: dict[tuple, list[str]] = {}
+CUSTOMER_PARTS_KEPT = 2048  # per process; the memo starts afresh when full
+
+
+def _customer_facts(customer) -> tuple:
+    """Everything of the account a part could show: every column but the password hash."""
+    return tuple(
+        getattr(customer, field.attname)
+        for field in customer._meta.concrete_fields
+        if field.attname != "password"
+    )
+
+
+def _parts_of_customer(request, names, customer, cart_count: int, token) -> list[str]:
+    """A logged-in customer's parts, rendered once per process for what they show — the
+    account's columns, the cart count, the store view, language and configuration version —
+    with a marker for the CSRF token, which is filled in per request. The key holds the
+    customer's own id and columns, so an entry is only ever another request of the same
+    account with the same facts; a change of name, group or cart count is a new key."""
+    key = (
+        names,
+        request.store_view.pk,
+        get_language(),
+        config.current_version_cached(),
+        _customer_facts(customer),
+        cart_count,
+    )
+    rendered = _customer_parts.get(key)
+    if rendered is None:
+        if len(_customer_parts) >= CUSTOMER_PARTS_KEPT:
+            _customer_parts.clear()
+        stand_in = SimpleNamespace(store_view=request.store_view, customer=customer)
+        context = {
+            "request": stand_in,
+            "csrf_token": csrf_marker(),
+            "messages": (),
+            "cart_count": cart_count,
+        }
+        rendered = _customer_parts[key] = _render_parts(names, context)
+    token_marker = csrf_marker()
+    return [html.replace(token_marker, str(token)) for html in rendered]
+
+
+def _remembered_parts(request, names, context: dict, token) -> list[str] | None:
+    """The parts from a per-process memo when the visitor has no messages (shown once): a
+    blank visitor's, or a logged-in customer's; None when they must be rendered now."""
+    if len(context["messages"]):
+        return None
+    customer = context["request"].customer
+    if customer:
+        return _parts_of_customer(request, names, customer, context["cart_count"], token)
+    if context["cart_count"] == 0:
+        return _parts_of_blank_visitor(request, names)
+    return None
+
+
 def fill(request, body: str) -> str:
     """Put the requesting visitor's CSRF token and parts in place of the markers."""
     token, token_marker = SimpleLazyObject(lambda: get_token(request)), csrf_marker()
@@ -143,7 +192,7 @@ def fill(request, body: str) -> str:
     if not names:
         return body
     context = _part_context(request, token)
-    rendered = _parts_of_blank_visitor(request, names) if _is_blank(context) else None
+    rendered = _remembered_parts(request, names, context, token)
     if rendered is None:
         rendered = _render_parts(names, context)
     for name, html in zip(names, rendered, strict=True):
