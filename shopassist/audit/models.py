@@ -104,6 +104,8 @@ class ChainHead(models.Model):
     chain = models.PositiveSmallIntegerField(primary_key=True)
     seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # The time of the last entry: the next one is never earlier (time and seq orders agree).
+    last_created_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"chain {self.chain} at {self.seq}"

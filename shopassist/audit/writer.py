@@ -1,8 +1,9 @@
 """Write action log entries: one small function per event kind calls ``record``.
 
-``record`` must run inside the transaction of the change it records (it opens a savepoint if
-there is one, a transaction if not): a rolled-back change leaves no entry, and a failed write
-fails the change. Each entry links to the previous entry of its chain by hash.
+``record`` must run inside the transaction of the change it records (its one INSERT is a
+transaction of its own when none is open): a rolled-back change leaves no entry, and a failed
+write fails the change. Each entry links to the previous entry of its chain by hash, in that
+same INSERT (shopassist.audit.chained_insert).
 
 A refusal is the opposite case: the refused work is rolled back, its entry must stay. Those
 go through ``record_refusal``, which no rollback can undo (see its docstring).
@@ -18,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shopassist.audit import request_context
+from shopassist.audit.chained_insert import insert_chained
 from shopassist.audit.models import CHAINS, ActionLogEntry, ChainHead, Channel, Outcome
 from shopassist.core.transactions import real_transaction_open
 
@@ -45,13 +47,45 @@ HASHED_FIELDS = (
 HASHED_IF_SET = ("user_agent", "session_hash")
 
 
+CANONICAL_JSON = {"sort_keys": True, "separators": (",", ":"), "default": str}
+# Known only under the chain head's lock: the database splices them into the canonical JSON.
+SPLICED = ("created_at", "seq")
+
+
 def entry_digest(prev_hash: str, values: dict) -> str:
     """SHA-256 over the previous link and a canonical JSON of the entry's fields."""
-    payload = {name: values[name] for name in HASHED_FIELDS}
-    payload.update({name: values[name] for name in HASHED_IF_SET if values.get(name)})
+    payload = _hashed_payload(values)
     payload["created_at"] = values["created_at"].isoformat()
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    payload["seq"] = values["seq"]
+    canonical = json.dumps(payload, **CANONICAL_JSON)
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def canonical_pieces(values: dict) -> tuple[str, str, str]:
+    """``entry_digest``'s canonical JSON of ``values`` without created_at and seq, cut where
+    their values go: canonical = before + created_at.isoformat() + between + str(seq) + after.
+    Written item by item as json.dumps writes a dict with sorted keys."""
+    payload = _hashed_payload(values)
+    pieces, piece = [], "{"
+    for index, name in enumerate(sorted([*payload, *SPLICED])):
+        piece += ("," if index else "") + json.dumps(name) + ":"
+        if name == "created_at":  # a JSON string: the quotes stay in the pieces
+            pieces.append(piece + '"')
+            piece = '"'
+        elif name == "seq":
+            pieces.append(piece)
+            piece = ""
+        else:
+            piece += json.dumps(payload[name], **CANONICAL_JSON)
+    pieces.append(piece + "}")
+    before, between, after = pieces
+    return before, between, after
+
+
+def _hashed_payload(values: dict) -> dict:
+    payload = {name: values[name] for name in HASHED_FIELDS if name not in SPLICED}
+    payload.update({name: values[name] for name in HASHED_IF_SET if values.get(name)})
+    return payload
 
 
 def chain_for(*, assisted_session_id=None, admin_id=None, customer_id=None) -> int:
@@ -111,32 +145,14 @@ def record(
         admin_id=admin_id,
         customer_id=values["customer_id"],
     )
-    with transaction.atomic():
-        seq, prev_hash = _advance_head(values["chain"])
-        # Timestamped under the chain's lock: time order and seq order agree in a chain.
-        values["created_at"] = timezone.now()
-        values["seq"] = seq
-        digest = entry_digest(prev_hash, values)
-        entry = ActionLogEntry(prev_hash=prev_hash, entry_hash=digest, **values)
-        entry.save()
-        ChainHead.objects.filter(chain=values["chain"]).update(last_hash=digest)
+    pieces = canonical_pieces(values)
+    linked = insert_chained(values, now=timezone.now(), pieces=pieces)
+    if linked is None:  # heads come with migrate; a flushed test database has none
+        ChainHead.objects.get_or_create(chain=values["chain"])
+        linked = insert_chained(values, now=timezone.now(), pieces=pieces)
+    entry = ActionLogEntry(**values, **linked)
+    entry._state.adding, entry._state.db = False, connection.alias
     return entry
-
-
-def _advance_head(chain: int) -> tuple[int, str]:
-    """Take the next seq of a chain and its last hash in one statement; the row stays locked
-    until the transaction ends, so one chain's writers queue while other chains go on."""
-    table = ChainHead._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET seq = seq + 1 WHERE chain = %s RETURNING seq, last_hash",  # noqa: S608
-            [chain],
-        )
-        row = cursor.fetchone()
-    if row is None:  # heads come with migrate; a flushed test database has none
-        ChainHead.objects.get_or_create(chain=chain)
-        return _advance_head(chain)
-    return row[0], row[1]
 
 
 # --- Refusals -----------------------------------------------------------------------------

@@ -1,0 +1,36 @@
+"""An entry is linked to its chain in its own INSERT (shopassist/audit/chained_insert.py): each
+chain head keeps the time of its last entry, and on SQLite a trigger moves the head."""
+
+from django.db import migrations, models
+
+from shopassist.audit.chained_insert import install_head_trigger
+
+
+def forward(apps, schema_editor):
+    ChainHead = apps.get_model("audit", "ChainHead")
+    ActionLogEntry = apps.get_model("audit", "ActionLogEntry")
+    heads = ChainHead._meta.db_table
+    log = ActionLogEntry._meta.db_table
+    schema_editor.execute(
+        f"UPDATE {heads} SET last_created_at = (SELECT created_at FROM {log} "  # noqa: S608
+        f"WHERE {log}.chain = {heads}.chain AND {log}.seq = {heads}.seq)",
+        params=None,
+    )
+    install_head_trigger(schema_editor)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("DROP TRIGGER IF EXISTS audit_chain_head_follows", params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0005_search_trigram_postgres")]
+    operations = [
+        migrations.AddField(
+            model_name="chainhead",
+            name="last_created_at",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.RunPython(forward, backward),
+    ]
