@@ -274,6 +274,14 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 # Counters of core/throttles.py (django-ratelimit) live in the shared default cache.
 RATELIMIT_USE_CACHE = "default"
 
+# --- Action log retention -------------------------------------------------------------------
+# Months of action log kept on PostgreSQL, where `manage.py audit_partitions` (daily) detaches
+# and drops the month partitions wholly older than this (12: the PCI DSS minimum; the longer of
+# this and the admin's "Keep action log entries for (days)" wins). See docs/deploy.md.
+SHOPASSIST_AUDIT_RETENTION_MONTHS = int(os.environ.get("SHOPASSIST_AUDIT_RETENTION_MONTHS", "12"))
+if SHOPASSIST_AUDIT_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("SHOPASSIST_AUDIT_RETENTION_MONTHS must be 1 or more.")
+
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [

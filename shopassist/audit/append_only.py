@@ -1,8 +1,11 @@
-"""Database triggers that refuse UPDATE and DELETE on the log tables.
+"""Database triggers that refuse UPDATE, DELETE and (PostgreSQL) TRUNCATE on the log tables.
 
 The one way to delete is ``retention.prune`` (documented in docs/security.md): on PostgreSQL it
 sets ``shopassist.audit_retention`` for its own transaction; on SQLite it opens the one-row
 ``audit_gate`` table (not a Django model, so ``flush`` never touches it) inside its transaction.
+On PostgreSQL the log is partitioned by month (``partitions.py``): the row trigger of the parent
+table is cloned by PostgreSQL onto every partition, present and future, but a TRUNCATE trigger
+is not, so ``install_truncate_guard`` puts one on each partition as it is created.
 """
 
 from contextlib import contextmanager
@@ -41,9 +44,11 @@ _SQLITE = [
 ]
 
 _POSTGRES = [
+    # OLD is NULL in the statement-level TRUNCATE trigger, whose result is ignored.
     """CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
     BEGIN
-        IF TG_OP = 'DELETE' AND current_setting('shopassist.audit_retention', true) = 'on' THEN
+        IF TG_OP IN ('DELETE', 'TRUNCATE')
+                AND current_setting('shopassist.audit_retention', true) = 'on' THEN
             RETURN OLD;
         END IF;
         RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
@@ -52,6 +57,7 @@ _POSTGRES = [
     f"""CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON {LOG_TABLE}
         FOR EACH ROW EXECUTE FUNCTION audit_append_only()""",
 ]
+TRUNCATE_TRIGGER = "audit_log_no_truncate"
 
 
 def _frozen_columns(schema_editor) -> list[str]:
@@ -101,9 +107,44 @@ def _session_postgres(columns):
 
 
 def install_log_triggers(schema_editor) -> None:
-    statements = _POSTGRES if schema_editor.connection.vendor == "postgresql" else _SQLITE
-    for sql in statements:
-        schema_editor.execute(sql, params=None)  # no placeholders: "%" is plpgsql's own
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            install_log_guards(cursor)
+        return
+    for sql in _SQLITE:
+        schema_editor.execute(sql, params=None)
+
+
+def install_log_guards(cursor) -> None:
+    """PostgreSQL: the row trigger on the log (cloned onto its partitions) and a TRUNCATE
+    trigger on the log and on each of its partitions."""
+    for sql in _POSTGRES:
+        cursor.execute(sql)  # no parameters: "%" is plpgsql's own
+    cursor.execute(
+        "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = to_regclass(%s)",
+        [LOG_TABLE],
+    )
+    for table in [LOG_TABLE, *(name for (name,) in cursor.fetchall())]:
+        install_truncate_guard(cursor, table)
+
+
+def install_row_guard(cursor, table: str) -> None:
+    """Refuse UPDATE and DELETE on a table that is no partition of the log any more (a month
+    kept detached by retention loses the row trigger it had as a partition)."""
+    cursor.execute(f"DROP TRIGGER IF EXISTS audit_log_append_only ON {table}")
+    cursor.execute(
+        f"CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION audit_append_only()"
+    )
+
+
+def install_truncate_guard(cursor, table: str) -> None:
+    """Refuse TRUNCATE of one table of the log (PostgreSQL), unless the gate is open."""
+    cursor.execute(f"DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {table}")
+    cursor.execute(
+        f"CREATE TRIGGER {TRUNCATE_TRIGGER} BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()"
+    )
 
 
 def install_session_triggers(schema_editor) -> None:
