@@ -1,17 +1,20 @@
 """Fill a PostgreSQL database with synthetic assisted sessions and action log entries, for the
 scale benchmarks (benchmarks/bench_audit.py). Never on a database that holds real data:
 
-    manage.py generate_audit_data --sessions 1000000 --actions 10000000
+    manage.py generate_audit_data --sessions 1000000 --actions 10000000 --days 365
 
-Rows are produced by generate_series inside PostgreSQL (minutes, not hours). Synthetic entries
-carry placeholder hashes, so `verify_audit_log` reports them as broken: that database is for
-measuring, not auditing.
+Sessions and entries are spread evenly over the last ``--days`` days (a year by default), so a
+partitioned log (shopassist/audit/partitions.py) has a dozen months to prune and to search; the
+month partitions they need are created first. Rows are produced by generate_series inside
+PostgreSQL (minutes, not hours). Synthetic entries carry placeholder hashes, so
+`verify_audit_log` reports them as broken: that database is for measuring, not auditing.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from shopassist.audit.models import CHAINS
+from shopassist.audit.partitions import ensure_partitions_for_span
 
 ADMINS = ["support", "admin", "agent1", "agent2", "agent3", "agent4", "agent5", "agent6"]
 VIEWS = ["en", "fr", "ko", "zh-hant"]
@@ -30,11 +33,14 @@ class Command(BaseCommand):
         parser.add_argument("--sessions", type=int, default=1_000_000)
         parser.add_argument("--actions", type=int, default=10_000_000)
         parser.add_argument("--customers", type=int, default=200_000)
+        parser.add_argument("--days", type=int, default=365, help="the span of the entries")
 
-    def handle(self, *args, sessions, actions, customers, **options):
+    def handle(self, *args, sessions, actions, customers, days, **options):
         if connection.vendor != "postgresql":
             raise CommandError("generate_audit_data runs on PostgreSQL only.")
+        span = days * 86400  # seconds
         with transaction.atomic(), connection.cursor() as cursor:
+            ensure_partitions_for_span(cursor, days=days)
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM login_as_customer_assistedsession")
             first_session = cursor.fetchone()[0] + 1
             self.stdout.write(f"Inserting {sessions:,} assisted sessions…")
@@ -49,9 +55,9 @@ class Command(BaseCommand):
                        'customer' || (s %% %s) || '@example.com', 'Customer ' || (s %% %s),
                        NULL, ({_array(VIEWS)})[1 + s %% {len(VIEWS)}], 'Main Website',
                        CASE WHEN s %% 5 = 0 THEN 'ticket ' || s ELSE '' END,
-                       now() - (%s - s) * interval '30 seconds',
-                       now() - (%s - s) * interval '30 seconds',
-                       now() - (%s - s) * interval '30 seconds' + interval '10 minutes',
+                       now() - (%s - s) * %s * interval '1 second',
+                       now() - (%s - s) * %s * interval '1 second',
+                       now() - (%s - s) * %s * interval '1 second' + interval '10 minutes',
                        ({_array(REASONS)})[1 + s %% {len(REASONS)}], NULL, '127.0.0.1',
                        'bench', ''
                 FROM generate_series(%s, %s) AS s
@@ -60,8 +66,11 @@ class Command(BaseCommand):
                     customers,
                     customers,
                     first_session + sessions,
+                    span / sessions,
                     first_session + sessions,
+                    span / sessions,
                     first_session + sessions,
+                    span / sessions,
                     first_session,
                     first_session + sessions - 1,
                 ],
@@ -85,7 +94,7 @@ class Command(BaseCommand):
                      ip_address, user_agent, session_hash)
                 SELECT e, e %% {CHAINS}, %s + e / {CHAINS}, repeat('0', 64),
                        encode(sha256(e::text::bytea), 'hex'),
-                       now() - (%s - e) * interval '3 seconds', 'login_as_customer',
+                       now() - (%s - e) * %s * interval '1 second', 'login_as_customer',
                        ({_array(ACTIONS)})[1 + e %% {len(ACTIONS)}],
                        CASE WHEN e %% 50 = 0 THEN 'denied' ELSE 'success' END, 'web', NULL,
                        ({_array(ADMINS)})[1 + (%s + e / %s) %% {len(ADMINS)}], NULL,
@@ -99,6 +108,7 @@ class Command(BaseCommand):
                 [
                     base_seq,
                     first_entry + actions,
+                    span / actions,
                     first_session,
                     per_session,
                     first_session,
@@ -119,8 +129,9 @@ class Command(BaseCommand):
                 " (SELECT MAX(id) FROM audit_actionlogentry))"
             )
             cursor.execute(
-                """UPDATE audit_chainhead h SET seq = m.seq, last_hash = m.hash
-                   FROM (SELECT DISTINCT ON (chain) chain, seq, entry_hash AS hash
+                """UPDATE audit_chainhead h
+                   SET seq = m.seq, last_hash = m.hash, last_created_at = m.created_at
+                   FROM (SELECT DISTINCT ON (chain) chain, seq, entry_hash AS hash, created_at
                          FROM audit_actionlogentry ORDER BY chain, seq DESC) m
                    WHERE h.chain = m.chain"""
             )
