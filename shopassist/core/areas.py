@@ -13,10 +13,11 @@ import time
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import get_random_string
 from django.utils.http import http_date
 
 ADMIN = "admin"
@@ -68,6 +69,11 @@ def area_session_store(base_class, area: str):
             self[AREA_SESSION_KEY] = area
             super().save(must_create=must_create)
 
+        def _get_new_session_key(self):
+            # create() saves a new key with must_create, which refuses a key in use (and
+            # draws another): looking it up first, as Django does, costs a query for nothing.
+            return get_random_string(32, VALID_KEY_CHARS)
+
         def is_empty(self):
             data = self._session_cache if hasattr(self, "_session_cache") else {}
             return not self.session_key and not (set(data) - {AREA_SESSION_KEY})
@@ -107,30 +113,41 @@ class AreaSessionMiddleware(SessionMiddleware):
                 cookie_name, path=cookie_path, samesite=settings.SESSION_COOKIE_SAMESITE
             )
             need_vary_cookie = True
-        elif (modified or settings.SESSION_SAVE_EVERY_REQUEST) and not empty:
-            if session.get_expire_at_browser_close():
-                max_age, expires = None, None
-            else:
-                max_age = session.get_expiry_age()
-                expires = http_date(time.time() + max_age)
-            if response.status_code < 500:
-                try:
-                    session.save()
-                except UpdateError as exc:
-                    raise SessionInterrupted(
-                        "The request's session was deleted before the request completed."
-                    ) from exc
-                response.set_cookie(
-                    cookie_name,
-                    session.session_key,
-                    max_age=max_age,
-                    expires=expires,
-                    path=cookie_path,
-                    secure=settings.SESSION_COOKIE_SECURE or None,
-                    httponly=True,
-                    samesite=settings.SESSION_COOKIE_SAMESITE,
-                )
-                need_vary_cookie = True
+        elif (
+            (modified or settings.SESSION_SAVE_EVERY_REQUEST)
+            and not empty
+            and response.status_code < 500
+        ):
+            try:
+                session.save()
+            except UpdateError as exc:
+                raise SessionInterrupted(
+                    "The request's session was deleted before the request completed."
+                ) from exc
+            set_session_cookie(request, response)
+            need_vary_cookie = True
         if need_vary_cookie:
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+def set_session_cookie(request, response) -> None:
+    """Give the browser the cookie of the request's session, once it is saved (by the
+    middleware, or by a view that saved it in its own transaction)."""
+    session = request.session
+    cookie_name, cookie_path = cookie_for_area(request.area)
+    if session.get_expire_at_browser_close():
+        max_age, expires = None, None
+    else:
+        max_age = session.get_expiry_age()
+        expires = http_date(time.time() + max_age)
+    response.set_cookie(
+        cookie_name,
+        session.session_key,
+        max_age=max_age,
+        expires=expires,
+        path=cookie_path,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+        httponly=True,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )

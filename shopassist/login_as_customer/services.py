@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -17,7 +17,6 @@ from shopassist.audit.writer import atomic_keeping_refusals
 from shopassist.core.config import config
 from shopassist.core.errors import DomainError
 from shopassist.core.resilient_cache import CacheUnavailable
-from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events, notifications, selectors, tokens
 from shopassist.login_as_customer.decisions import StartFacts, can_login_as
@@ -177,10 +176,9 @@ def start_assisted_session(
         customer_pk = int(customer_id)
     except (TypeError, ValueError):
         customer_pk = None
+    # One statement: the customer with the consent and staff e-mail the decision reads.
     customer = (
-        Customer.objects.select_related("website", "created_in").filter(pk=customer_pk).first()
-        if customer_pk
-        else None
+        selectors.customers_for_decision().filter(pk=customer_pk).first() if customer_pk else None
     )
     store_view = choose_store_view(customer, store_view_id) if customer else None
     decision = can_login_as(
@@ -227,7 +225,7 @@ def start_assisted_session(
 
 
 def redeem_login_token(
-    *, raw_token, store_view, origin: StartRequest, browser_bindings=()
+    *, raw_token, store_view, origin: StartRequest, browser_bindings=(), open_in_browser=None
 ) -> AssistedSession:
     """Consume a one-time token in a browser and return the session it starts; re-checks
     everything.
@@ -237,9 +235,16 @@ def redeem_login_token(
     started it. A refusal for that reason leaves the token unused: whoever holds a stolen link
     cannot burn it, and the administrator's own tab can still use it. Exactly one of any
     number of concurrent redemptions succeeds (conditional UPDATE).
+
+    ``open_in_browser(session)`` runs inside the redemption's transaction, after its log
+    entry: the storefront session it opens is committed with the redemption (one commit).
     """
     return _redeem(
-        raw_token=raw_token, store_view=store_view, origin=origin, browser_bindings=browser_bindings
+        raw_token=raw_token,
+        store_view=store_view,
+        origin=origin,
+        browser_bindings=browser_bindings,
+        open_in_browser=open_in_browser,
     )
 
 
@@ -249,17 +254,60 @@ def _presented_by_its_browser(token: LoginToken, browser_bindings) -> bool:
     return tokens.binding_matches(token.binding_hash, browser_bindings)
 
 
-def _redeem(*, raw_token, store_view, origin: StartRequest, browser_bindings) -> AssistedSession:
+def _token_with_its_facts(raw_token) -> LoginToken | None:
+    """The token of ``raw_token`` with its session, admin and customer, and what the decision
+    reads about the customer (consent, staff e-mail), in one statement."""
+    token = (
+        LoginToken.objects.select_related(
+            "assisted_session", "admin", "customer__website", "customer__assistance_consent"
+        )
+        .annotate(customer_has_staff_email=selectors.has_staff_email("customer__email"))
+        .filter(token_hash=tokens.hash_token(raw_token))
+        .first()
+    )
+    if token is not None:
+        token.customer.has_staff_email = token.customer_has_staff_email
+        if token.assisted_session.customer_id == token.customer_id:
+            token.assisted_session.customer = token.customer  # its log entries read it
+    return token
+
+
+def _consume(token: LoginToken, session: AssistedSession) -> bool:
+    """Mark the token used and its session started, unless another redemption did first."""
+    values = [session.started_at, session.last_seen_at, session.expires_at]
+    if connection.vendor == "postgresql":
+        # One statement: the session starts only if this UPDATE of the token consumed it.
+        quote = connection.ops.quote_name
+        token_table, session_table = LoginToken._meta.db_table, AssistedSession._meta.db_table
+        sql = (
+            f"WITH consumed AS (UPDATE {quote(token_table)} SET used_at = %s"  # noqa: S608
+            f" WHERE id = %s AND used_at IS NULL RETURNING assisted_session_id)"
+            f" UPDATE {quote(session_table)} SET started_at = %s, last_seen_at = %s,"
+            f" expires_at = %s WHERE id = (SELECT assisted_session_id FROM consumed)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [token.used_at, token.pk, *values])
+            return cursor.rowcount == 1
+    consumed = LoginToken.objects.filter(pk=token.pk, used_at__isnull=True)
+    if consumed.update(used_at=token.used_at) != 1:
+        return False
+    AssistedSession.objects.filter(pk=session.pk).update(
+        started_at=session.started_at,
+        last_seen_at=session.last_seen_at,
+        expires_at=session.expires_at,
+    )
+    return True
+
+
+def _redeem(
+    *, raw_token, store_view, origin: StartRequest, browser_bindings, open_in_browser=None
+) -> AssistedSession:
     """``browser_bindings`` None: a headless redemption, only of a token minted without one."""
     if not tokens.looks_like_token(raw_token):
         raise LoginAsCustomerDenied(DenialCode.TOKEN_INVALID)
     context = {"ip_address": origin.ip_address, "channel": origin.channel}
     now = timezone.now()
-    token = (
-        LoginToken.objects.select_related("assisted_session", "admin", "customer__website")
-        .filter(token_hash=tokens.hash_token(raw_token))
-        .first()
-    )
+    token = _token_with_its_facts(raw_token)
     if token is None:
         raise _deny(
             DenialCode.TOKEN_INVALID, staff=None, customer_id=None, context=context, stage="redeem"
@@ -295,20 +343,20 @@ def _redeem(*, raw_token, store_view, origin: StartRequest, browser_bindings) ->
         _end(token.assisted_session, EndReason.NEVER_REDEEMED)
         raise refuse(decision.code)
 
+    session = token.assisted_session
+    token.used_at = session.started_at = session.last_seen_at = now
+    session.expires_at = now + timedelta(minutes=config.get(lac_config.MAX_DURATION))
     # The loser of a race refuses inside this block: its entry outlives the rollback.
     with atomic_keeping_refusals():
-        consumed = LoginToken.objects.filter(pk=token.pk, used_at__isnull=True).update(used_at=now)
-        if consumed != 1:
+        if not _consume(token, session):
             raise refuse(DenialCode.TOKEN_REPLAYED)
-        session = token.assisted_session
-        session.started_at = session.last_seen_at = now
-        session.expires_at = now + timedelta(minutes=config.get(lac_config.MAX_DURATION))
-        session.save(update_fields=["started_at", "last_seen_at", "expires_at"])
         events.redeemed(session, channel=origin.channel, ip_address=origin.ip_address)
         assisted_session_started.send(sender=AssistedSession, session=session, context=context)
         if config.get(lac_config.NOTIFY_CUSTOMER, store_view=store_view):
             # Queued with the redemption, sent after it commits and after the response.
             _notify_customer(session, customer, store_view)
+        if open_in_browser is not None:
+            open_in_browser(session)
     return session
 
 
@@ -372,9 +420,13 @@ def end_unused_links(queryset) -> int:
     when it expired is not cut off halfway."""
     latest = timezone.now() - UNUSED_LINK_GRACE
     count = 0
-    links = queryset.filter(
-        started_at__isnull=True, ended_at__isnull=True, token__expires_at__lte=latest
-    ).select_related("token")
+    links = list(
+        queryset.filter(
+            started_at__isnull=True, ended_at__isnull=True, token__expires_at__lte=latest
+        ).select_related("token")
+    )
+    if not links:  # the usual case at a start: no transaction (savepoint) for nothing
+        return 0
     with transaction.atomic():
         for session in links:
             count += _end(

@@ -255,7 +255,12 @@ def another_redemption_wins_first():
     fired = []
 
     def winner_first(execute, sql, params, many, context):
-        if not fired and sql.startswith(f'UPDATE "{TOKEN_TABLE}"') and "used_at" in sql:
+        # The conditional UPDATE of the token: a statement of its own, or (PostgreSQL) the
+        # WITH clause of the statement that also starts the session.
+        consumes = sql.startswith(
+            (f'UPDATE "{TOKEN_TABLE}"', f'WITH consumed AS (UPDATE "{TOKEN_TABLE}"')
+        )
+        if not fired and consumes and "used_at" in sql:
             fired.append(sql)
             with connection.cursor() as cursor:
                 cursor.execute(f'UPDATE "{TOKEN_TABLE}" SET used_at = %s', [timezone.now()])  # noqa: S608

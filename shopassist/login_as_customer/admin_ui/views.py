@@ -90,9 +90,12 @@ def start(request, customer_id):
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         admin_session_key=request.session.session_key,
     )
-    customer = Customer.objects.filter(pk=customer_id).first()
+    # A recent password (the usual case) needs no customer read here: the service reads it.
     # No such customer: nothing to protect, the service refuses (and records it) below.
-    if customer is not None and not step_up.password_is_recent(request.session):
+    customer = None
+    if not step_up.password_is_recent(request.session):
+        customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is not None:
         password = request.POST.get("password", "")
         if not password:
             return _ask_for_password(request, customer)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from shopassist.cart.selectors import guest_cart
 from shopassist.cart.services import abandon_guest_cart
 from shopassist.core.actor import Actor, client_ip
+from shopassist.core.areas import set_session_cookie
 from shopassist.customers.auth import end_storefront_session, start_customer_session
 from shopassist.login_as_customer import binding_cookie, services, session_state
 from shopassist.login_as_customer.errors import DenialCode, message_for
@@ -76,29 +77,20 @@ def redeem(request):
     malformed = services.malformed_token_refusal(values=values, origin=_origin(request))
     if malformed is not None:
         return _refused(request, malformed.code, 400)
+    replaced = request.assisted_session
     try:
         session = services.redeem_login_token(
             raw_token=values[0],
             store_view=request.store_view,
             origin=_origin(request),
             browser_bindings=binding_cookie.bindings_of(request),
+            open_in_browser=lambda opened: _open_storefront_session(request, opened, replaced),
         )
     except services.LoginAsCustomerDenied as denial:
         status = 400 if denial.code == DenialCode.TOKEN_INVALID else 403
         return _refused(request, denial.code, status)
 
-    # Whatever this browser had on the storefront is discarded, never merged.
-    cart = guest_cart(request.session, request.store_view)
-    if cart is not None:
-        abandon_guest_cart(cart=cart, actor=Actor.system())
-    replaced = request.assisted_session
-    if replaced is not None:  # its record must not stay live, and the browser is told why
-        services.replace_in_browser(replaced=replaced, by=session)
-    request.session.flush()
     customer = session.customer
-    start_customer_session(request, customer)
-    request.session[session_state.SESSION_ID_KEY] = session.pk
-    request.session.set_expiry(session_state.seconds_left(session) + SESSION_EXPIRY_GRACE)
     messages.success(
         request, _("You are logged in as customer: %(name)s") % {"name": customer.full_name}
     )
@@ -107,8 +99,28 @@ def redeem(request):
     response = HttpResponseRedirect(
         store_reverse("customers:account", store_view=request.store_view)
     )
+    # Saved with the redemption: the session middleware only gives the browser its cookie
+    # (and saves again if the messages above had to go into the session).
+    request.session.modified = False
+    set_session_cookie(request, response)
     binding_cookie.delete_binding_cookie(response, session=session)
     return response
+
+
+def _open_storefront_session(request, session, replaced) -> None:
+    """In the redemption's transaction: a new storefront session as the customer, saved there
+    so that the redemption, its log entry and the session are one commit. Whatever this
+    browser had on the storefront is discarded, never merged."""
+    cart = guest_cart(request.session, request.store_view)
+    if cart is not None:
+        abandon_guest_cart(cart=cart, actor=Actor.system())
+    if replaced is not None:  # its record must not stay live, and the browser is told why
+        services.replace_in_browser(replaced=replaced, by=session)
+    request.session.flush()
+    start_customer_session(request, session.customer)
+    request.session[session_state.SESSION_ID_KEY] = session.pk
+    request.session.set_expiry(session_state.seconds_left(session) + SESSION_EXPIRY_GRACE)
+    request.session.save()
 
 
 @never_cache
