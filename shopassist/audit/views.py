@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET
 from shopassist.admin_panel.site import admin_site
 from shopassist.audit.acl import ACTION_LOG_REPORT
 from shopassist.audit.exports import stream_csv
-from shopassist.audit.filters import DateRangeForm, apply_date_range, keyset_page
+from shopassist.audit.filters import DateRangeForm, apply_date_range
 from shopassist.audit.list_rows import choice_labels, details_json, timestamp
 from shopassist.audit.models import ActionGroup, ActionLogEntry, Channel, Outcome
+from shopassist.audit.substring_filter import Contains, filter_icontains, newest_page
 from shopassist.core.acl import require_resource
 from shopassist.stores.selectors import store_view_names
 
@@ -106,39 +107,45 @@ def page_rows(entries: list[dict]) -> list[str]:
 
 
 def filtered_entries(form: ReportFilterForm):
+    """(The entries the form's exact filters keep, its partial filters: admin and e-mail.)"""
     queryset = ActionLogEntry.objects.all()
     if not form.is_valid():
-        return queryset.none()
+        return queryset.none(), []
     data = form.cleaned_data
     for field, lookup in (
         ("action_group", "action_group"),
         ("action", "action"),
-        # As a person types: any part, any case (trigram indexes on PostgreSQL, migration 0005).
-        ("admin_username", "admin_username__icontains"),
-        ("customer_email", "customer_email__icontains"),
         ("outcome", "outcome"),
         ("assisted_session", "assisted_session_id"),
     ):
-        value = data.get(field)
-        if isinstance(value, str):
-            value = value.strip()
-        if value:
-            queryset = queryset.filter(**{lookup: value})
-    return apply_date_range(queryset, "created_at", form.date_bounds())
+        if data.get(field):
+            queryset = queryset.filter(**{lookup: data[field]})
+    # As a person types: any part, any case (see substring_filter).
+    partial = [
+        Contains(data[field], (field,))
+        for field in ("admin_username", "customer_email")
+        if data.get(field)  # stripped by the form
+    ]
+    return apply_date_range(queryset, "created_at", form.date_bounds()), partial
 
 
 @require_resource(ACTION_LOG_REPORT)
 @require_GET
 def report(request):
     form = ReportFilterForm(request.GET or None)
-    entries = filtered_entries(form) if request.GET else ActionLogEntry.objects.all()
+    entries, partial = filtered_entries(form) if request.GET else (ActionLogEntry.objects.all(), [])
     if request.GET.get("export") == "csv":
-        rows = entries.order_by("-id").values_list(*CSV_COLUMNS).iterator(chunk_size=2000)
+        rows = (
+            filter_icontains(entries, partial)
+            .order_by("-id")
+            .values_list(*CSV_COLUMNS)
+            .iterator(chunk_size=2000)
+        )
         # "details" (the last column) as JSON, not as a Python dict's repr.
         rows = ((*row[:-1], details_json(row[-1])) for row in rows)
         return stream_csv("action-log.csv", list(CSV_COLUMNS), rows)
-    rows, next_before = keyset_page(
-        entries.values(*PAGE_COLUMNS), before_id=request.GET.get("before"), size=PAGE_SIZE
+    rows, next_before = newest_page(
+        entries.values(*PAGE_COLUMNS), partial, before_id=request.GET.get("before"), size=PAGE_SIZE
     )
     query = request.GET.copy()
     query.pop("before", None)

@@ -3,7 +3,7 @@ Customers › Login as Customer › Active sessions (with Terminate)."""
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shopassist.admin_panel.site import admin_site
 from shopassist.audit.exports import stream_csv
-from shopassist.audit.filters import DateRangeForm, apply_date_range, keyset_page
+from shopassist.audit.filters import DateRangeForm, apply_date_range
 from shopassist.audit.list_rows import choice_labels, timestamp
 from shopassist.audit.models import ActionLogEntry
+from shopassist.audit.substring_filter import Contains, filter_icontains, newest_page
 from shopassist.core.acl import require_resource
 from shopassist.core.actor import client_ip
 from shopassist.login_as_customer import config as lac_config
@@ -97,27 +98,25 @@ def _action_count():
 
 
 def filtered_sessions(form: SessionLogFilterForm):
+    """(The sessions the form's exact filters keep, its partial filters: admin, e-mail and
+    search.)"""
     queryset = AssistedSession.objects.all()
     if not form.is_valid():
-        return queryset.none()
+        return queryset.none(), []
     data = form.cleaned_data
-    # As a person types: any part, any case (trigram indexes on PostgreSQL, migration 0004).
-    if data["admin_username"].strip():
-        queryset = queryset.filter(admin_username__icontains=data["admin_username"].strip())
-    if data["customer_email"].strip():
-        queryset = queryset.filter(customer_email__icontains=data["customer_email"].strip())
     if data["store_view"]:
         queryset = queryset.filter(store_view_code=data["store_view"])
     if data["end_reason"]:
         queryset = queryset.filter(end_reason=data["end_reason"])
+    # As a person types: any part, any case (see shopassist/audit/substring_filter.py).
+    partial = [
+        Contains(data[field], (field,))
+        for field in ("admin_username", "customer_email")
+        if data[field]  # stripped by the form
+    ]
     if data["q"]:
-        term = data["q"].strip()
-        queryset = queryset.filter(
-            Q(customer_email__icontains=term)
-            | Q(admin_username__icontains=term)
-            | Q(reason__icontains=term)
-        )
-    return apply_date_range(queryset, "created_at", form.date_bounds())
+        partial.append(Contains(data["q"], ("customer_email", "admin_username", "reason")))
+    return apply_date_range(queryset, "created_at", form.date_bounds()), partial
 
 
 # One row of the page. Rendered with format_html (every value escaped), as Django's own change
@@ -158,12 +157,18 @@ def session_log(request):
     _require_enabled()
     end_overdue_sessions()
     form = SessionLogFilterForm(request.GET)
-    sessions = filtered_sessions(form).annotate(action_count=_action_count())
+    sessions, partial = filtered_sessions(form)
+    sessions = sessions.annotate(action_count=_action_count())
     if request.GET.get("export") == "csv":
-        rows = sessions.order_by("-id").values_list(*CSV_COLUMNS).iterator(chunk_size=2000)
+        rows = (
+            filter_icontains(sessions, partial)
+            .order_by("-id")
+            .values_list(*CSV_COLUMNS)
+            .iterator(chunk_size=2000)
+        )
         return stream_csv("login-as-customer-log.csv", list(CSV_COLUMNS), rows)
-    rows, next_before = keyset_page(
-        sessions.values(*PAGE_COLUMNS), before_id=request.GET.get("before"), size=PAGE_SIZE
+    rows, next_before = newest_page(
+        sessions.values(*PAGE_COLUMNS), partial, before_id=request.GET.get("before"), size=PAGE_SIZE
     )
     query = request.GET.copy()
     query.pop("before", None)

@@ -1,0 +1,112 @@
+"""PostgreSQL: the distinct admins and customer e-mails named by the action log and the
+assisted sessions, kept by the database in ``audit_search_value`` (kind, value) for the log
+pages' partial filters (``substring_filter``). SQLite has no such table.
+
+A row trigger on each table adds a value the first time it is written (on the partitioned log
+it is created on the parent, so PostgreSQL clones it onto every partition, present and
+future, and it fires for the chained INSERT of ``chained_insert``). The table has no unique
+constraint on purpose: a unique one would make a writer wait for another's uncommitted first
+use of the same value (and two writers could deadlock on two values); without it, two
+concurrent first uses may leave a duplicate, which the readers ignore. Values are never
+removed with the rows that named them: a value whose rows are gone matches no row.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+VALUES_TABLE = "audit_search_value"
+# The columns whose distinct values the table keeps (its "kind"); both tables have them.
+KEPT_COLUMNS = ("admin_username", "customer_email")
+TRIGGER_FUNCTION = "audit_remember_search_values"
+
+
+def _trigger_name(table: str) -> str:
+    return f"{table}_search_values"
+
+
+def create_values_table(cursor) -> None:
+    """The table, its lookup index and the trigger function (the trigram indexes come after
+    the backfill: ``create_trigram_indexes``)."""
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    cursor.execute(
+        f"CREATE TABLE IF NOT EXISTS {VALUES_TABLE} (kind text NOT NULL, value text NOT NULL)"
+    )
+    # The trigger's look-up, by value only: no search by kind can be served by it.
+    cursor.execute(f"CREATE INDEX IF NOT EXISTS {VALUES_TABLE}_value ON {VALUES_TABLE} (value)")
+    # Statistics on the compared expression: the planner then reads a common part's first
+    # matches by a sequential scan that stops at the LIMIT instead of the whole trigram index.
+    cursor.execute(
+        f"CREATE STATISTICS IF NOT EXISTS {VALUES_TABLE}_upper "
+        f"ON (upper(value)) FROM {VALUES_TABLE}"
+    )
+    kept = ", ".join(f"('{column}', NEW.{column}::text)" for column in KEPT_COLUMNS)
+    cursor.execute(
+        f"""CREATE OR REPLACE FUNCTION {TRIGGER_FUNCTION}() RETURNS trigger AS $$
+        BEGIN
+            INSERT INTO {VALUES_TABLE} (kind, value)
+            SELECT kept.kind, kept.value FROM (VALUES {kept}) AS kept (kind, value)
+            WHERE kept.value <> '' AND NOT EXISTS (
+                SELECT 1 FROM {VALUES_TABLE} AS known
+                WHERE known.kind = kept.kind AND known.value = kept.value);
+            RETURN NULL;
+        END; $$ LANGUAGE plpgsql"""  # noqa: S608 - names from the code
+    )
+
+
+def create_trigram_indexes(cursor) -> None:
+    """One partial trigram index per kind, on the expression ``matching_values`` compares
+    (CONCURRENTLY: the log's writers keep adding values meanwhile), then the statistics."""
+    for column in KEPT_COLUMNS:
+        cursor.execute(
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {VALUES_TABLE}_{column}_trgm "
+            f"ON {VALUES_TABLE} USING gin (upper(value) gin_trgm_ops) WHERE kind = '{column}'"
+        )
+    cursor.execute(f"ANALYZE {VALUES_TABLE}")
+
+
+def drop_values_table(cursor) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {VALUES_TABLE}")
+    cursor.execute(f"DROP FUNCTION IF EXISTS {TRIGGER_FUNCTION}()")
+
+
+def remember_values_of(cursor, table: str) -> None:
+    """Install the trigger on ``table``, then add the values its rows already hold (in that
+    order, so that no value written meanwhile is missed). Run it outside a transaction, or
+    the trigger's lock holds the table's writers until the backfill ends."""
+    columns = ", ".join(KEPT_COLUMNS)
+    cursor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(table)} ON {table}")
+    cursor.execute(
+        f"CREATE TRIGGER {_trigger_name(table)} AFTER INSERT OR UPDATE OF {columns} "
+        f"ON {table} FOR EACH ROW EXECUTE FUNCTION {TRIGGER_FUNCTION}()"
+    )
+    for column in KEPT_COLUMNS:
+        cursor.execute(
+            f"INSERT INTO {VALUES_TABLE} (kind, value) "  # noqa: S608 - names from the code
+            f"SELECT DISTINCT '{column}', {column}::text FROM {table} AS rows "
+            f"WHERE {column} <> '' AND NOT EXISTS (SELECT 1 FROM {VALUES_TABLE} AS known "
+            f"WHERE known.kind = '{column}' AND known.value = rows.{column}::text)"
+        )
+
+
+def forget_values_of(cursor, table: str) -> None:
+    cursor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(table)} ON {table}")
+
+
+def matching_values(column: str, term: str, *, limit: int) -> tuple[list[str], bool]:
+    """The distinct values of ``column`` (one of KEPT_COLUMNS) that contain ``term`` in any
+    case, read through the trigram index: (at most ``limit`` of them, whether there are
+    more)."""
+    if column not in KEPT_COLUMNS:
+        raise ValueError(column)
+    pattern = f"%{connection.ops.prep_for_like_query(term)}%"
+    with connection.cursor() as cursor:
+        # The kind is written in the statement, not passed, so that the partial index applies.
+        cursor.execute(
+            f"SELECT value FROM {VALUES_TABLE} WHERE kind = '{column}' "  # noqa: S608 - a constant
+            "AND upper(value) LIKE upper(%s) LIMIT %s",
+            [pattern, limit + 1],
+        )
+        rows = [value for (value,) in cursor.fetchall()]
+    # Decided on rows read, not on distinct values: a duplicate must not hide a further value.
+    return list(dict.fromkeys(rows[:limit])), len(rows) > limit
