@@ -3,9 +3,11 @@
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
 from tests.conftest import login_customer_client
+from tests.page_cache.test_leaks import csrf_tokens
 from tests.pages import (
     ADMIN_COOKIE,
     STORE_COOKIE,
@@ -255,3 +257,18 @@ def test_storefront_logout_gives_the_browser_a_new_csrf_secret(jane):
 
     assert response.status_code == 302
     assert client.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value not in ("", before)
+
+
+def test_every_form_of_a_response_carries_one_masked_token_and_each_response_another(jane):
+    """One mask per response (``core.csrf.response_token``): the page's forms and its parts
+    share it, the next response has a new one, and each unmasks to the browser's secret."""
+    client = csrf_client_logged_in_as(jane)
+    url = "/en/product/SA-BAG-001/"
+    client.get(url)  # fills the page cache: the next two are hits, filled per request
+    first, second = (csrf_tokens(client.get(url).content.decode()) for _ in range(2))
+
+    assert len(first) == 1 and len(second) == 1 and first != second
+    secret = client.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value
+    assert {_unmask_cipher_token(token) for token in first | second} == {secret}
+    response = client.post(LOGOUT_URL, {"csrfmiddlewaretoken": first.pop()})
+    assert response.status_code == 302

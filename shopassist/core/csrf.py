@@ -22,6 +22,7 @@ from django.middleware.csrf import (
     CsrfViewMiddleware,
     _check_token_format,
     _unmask_cipher_token,
+    get_token,
 )
 from django.utils.cache import patch_vary_headers
 
@@ -60,3 +61,18 @@ class AreaCsrfViewMiddleware(CsrfViewMiddleware):
             samesite=settings.CSRF_COOKIE_SAMESITE,
         )
         patch_vary_headers(response, ("Cookie",))
+
+
+def response_token(request) -> str:
+    """The masked CSRF token of this response, the same for every form on it. ``get_token``
+    draws a new mask on each call (32 random characters: the dearest step of filling a cached
+    page, paid again by the assisted-session banner); masking exists so that no two responses
+    carry the same token (BREACH), which one mask per response keeps. A new secret (a login
+    rotates it) gets a new token."""
+    secret = request.META.get("CSRF_COOKIE")
+    known = getattr(request, "_response_csrf_token", None)
+    if secret is None or known is None or known[0] != secret:
+        token = get_token(request)
+        known = (request.META["CSRF_COOKIE"], token)
+        request._response_csrf_token = known
+    return known[1]

@@ -2,13 +2,15 @@
 the markup is assembled once per process and language; per request only values are escaped."""
 
 from functools import lru_cache
+from types import SimpleNamespace
 
-from django.middleware.csrf import get_token
 from django.templatetags.static import static
+from django.urls import get_script_prefix
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from shopassist.core.csrf import response_token
 from shopassist.login_as_customer import session_state
 from shopassist.stores.urls import store_reverse
 
@@ -51,6 +53,14 @@ def _skeleton(language: str) -> str:
     )
 
 
+@lru_cache(maxsize=64)
+def _close_url(store_code: str, script_prefix: str) -> str:
+    """Close session's address, escaped: the same on every page of a store view (keyed by
+    its code, which is all the URL holds, and by the script prefix reverse() reads)."""
+    store_view = SimpleNamespace(code=store_code)
+    return escape(store_reverse("login_as_customer:close", store_view=store_view))
+
+
 def banner_html(request, session) -> str:
     """ "You are connected as NAME on WEBSITE", time left and Close session. Every value is
     escaped (names are customer-controlled)."""
@@ -62,6 +72,6 @@ def banner_html(request, session) -> str:
         website=escape(session.website_name),
         seconds=seconds_left,
         clock=f"{seconds_left // 60}:{seconds_left % 60:02d}",
-        close_url=escape(store_reverse("login_as_customer:close", store_view=request.store_view)),
-        csrf=escape(get_token(request)),
+        close_url=_close_url(request.store_view.code, get_script_prefix()),
+        csrf=escape(response_token(request)),
     )

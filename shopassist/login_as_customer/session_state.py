@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import connections
 from django.db.models import F
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from shopassist.core.acl_grants import grants_resource
 from shopassist.core.config import config
@@ -22,19 +22,31 @@ SESSION_ID_KEY = "_lac_session_id"
 LAST_SEEN_GRANULARITY = 10
 
 
-_live_sql: dict[str, str] = {}
 _CUSTOMER_PREFIX = "customer_row__"
+
+
+@dataclass(frozen=True)
+class _LiveQuery:
+    sql: str
+    session_attnames: list[str]  # the first columns: the session's own
+    annotation_names: list[str]  # then the admin's flags, the consent, the customer's columns
+    converters: dict  # column index -> (converters, expression), as the ORM applies them
+
+
+_live_queries: dict[str, _LiveQuery] = {}
 
 
 def _customer_fields():
     return Customer._meta.concrete_fields
 
 
-def _live_session_sql(alias: str) -> str:
-    """The SQL of the per-request query, compiled once per process by the ORM: the session
-    with its admin's flags, its customer's consent and the customer row itself, fresh from the
-    database every request — one query, as many as a customer's own request makes."""
-    if alias not in _live_sql:
+def _live_query(alias: str) -> _LiveQuery:
+    """The per-request query, compiled once per process by the ORM: the session with its
+    admin's flags, its customer's consent and the customer row itself, fresh from the database
+    every request — one query, as many as a customer's own request makes — with the column
+    converters the ORM itself would apply (booleans and datetimes on SQLite, any field added
+    later)."""
+    if alias not in _live_queries:
         customer_row = {
             _CUSTOMER_PREFIX + field.attname: F(f"customer__{field.attname}")
             for field in _customer_fields()
@@ -47,37 +59,24 @@ def _live_session_sql(alias: str) -> str:
             consent_expires_at=F("customer__assistance_consent__expires_at"),
             **customer_row,
         )
-        sql, _params = queryset.filter(pk=0).query.sql_with_params()
-        _live_sql[alias] = sql
-    return _live_sql[alias]
-
-
-def _attach_customer(session: AssistedSession, alias: str) -> None:
-    """Build the customer from the columns the live query read. Annotated columns bypass the
-    ORM's converters, so each value goes through the converters the ORM would apply to that
-    field on this database (datetimes and booleans on SQLite, and any field added later)."""
-    if session.customer_id is None:
-        return
-    connection = connections[alias]
-    names, values = [], []
-    for field in _customer_fields():
-        value = getattr(session, _CUSTOMER_PREFIX + field.attname)
-        column = field.get_col(Customer._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
-            value = convert(value, column, connection)
-        names.append(field.attname)
-        values.append(value)
-    session.customer = Customer.from_db(alias, names, values)
-
-
-def _as_datetime(value):
-    """Annotated columns bypass field converters: SQLite gives naive UTC (or text)."""
-    if value is None:
-        return None
-    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
+        compiler = queryset.filter(pk=0).query.get_compiler(alias)
+        sql, _params = compiler.as_sql()
+        # The session's own columns first, then the annotations (as the ORM's iterable reads).
+        session_fields = [
+            compiler.select[i][0].target for i in compiler.klass_info["select_fields"]
+        ]
+        annotations = sorted(compiler.annotation_col_map.items(), key=lambda item: item[1])
+        columns = [*compiler.klass_info["select_fields"], *(index for _n, index in annotations)]
+        assert columns == list(range(len(compiler.select))), "unexpected column order"
+        _live_queries[alias] = _LiveQuery(
+            sql=sql,
+            session_attnames=[field.attname for field in session_fields],
+            annotation_names=[name for name, _index in annotations],
+            converters=compiler.get_converters(
+                [column for column, _sql, _alias in compiler.select]
+            ),
+        )
+    return _live_queries[alias]
 
 
 def load_live_session(session_id) -> AssistedSession | None:
@@ -88,10 +87,26 @@ def load_live_session(session_id) -> AssistedSession | None:
     except (TypeError, ValueError):
         return None
     alias = AssistedSession.objects.db
-    session = next(iter(AssistedSession.objects.raw(_live_session_sql(alias), [session_id])), None)
-    if session is not None:
-        session.consent_expires_at = _as_datetime(session.consent_expires_at)
-        _attach_customer(session, alias)
+    query = _live_query(alias)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, [session_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    row = list(row)
+    for index, (converters, expression) in query.converters.items():
+        for convert in converters:
+            row[index] = convert(row[index], expression, connection)
+    count = len(query.session_attnames)
+    session = AssistedSession.from_db(alias, query.session_attnames, row[:count])
+    values = dict(zip(query.annotation_names, row[count:], strict=True))
+    customer_values = [values.pop(_CUSTOMER_PREFIX + f.attname) for f in _customer_fields()]
+    for name, value in values.items():
+        setattr(session, name, value)
+    if session.customer_id is not None:
+        names = [field.attname for field in _customer_fields()]
+        session.customer = Customer.from_db(alias, names, customer_values)
     return session
 
 

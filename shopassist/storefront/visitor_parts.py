@@ -28,7 +28,6 @@ from functools import cache
 from types import SimpleNamespace
 
 from django.contrib.messages import get_messages
-from django.middleware.csrf import get_token
 from django.template import Context, engines
 from django.utils.crypto import salted_hmac
 from django.utils.functional import SimpleLazyObject
@@ -36,6 +35,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from shopassist.core.config import config
+from shopassist.core.csrf import response_token
 
 PARTS = ("account_links", "minicart", "messages")
 TEMPLATE = "storefront/visitor/{}.html"
@@ -185,7 +185,7 @@ def _remembered_parts(request, names, context: dict, token) -> list[str] | None:
 
 def fill(request, body: str) -> str:
     """Put the requesting visitor's CSRF token and parts in place of the markers."""
-    token, token_marker = SimpleLazyObject(lambda: get_token(request)), csrf_marker()
+    token, token_marker = SimpleLazyObject(lambda: response_token(request)), csrf_marker()
     if token_marker in body:
         body = body.replace(token_marker, str(token))
     names = tuple(name for name in PARTS if marker(name) in body)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -38,6 +39,7 @@ from tests.login_as_customer.assisted import (
     start_assisted,
     takeover_password_form,
 )
+from tests.page_cache.test_leaks import csrf_tokens
 from tests.pages import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -616,3 +618,23 @@ def test_the_customer_grid_has_the_consent_column_and_filter(support_client, jan
     assert chen.email in refusing and jane.email not in refusing
     assert "marie.dupont@example.com" in consenting
     assert "kim.minji@example.com" in consenting
+
+
+@pytest.mark.parametrize("page_cache_read", [True, False], ids=["cache-read", "cache-bypassed"])
+def test_the_banners_close_form_carries_its_store_views_address_and_a_token_of_the_browser(
+    support_client, jane, set_config, page_cache_read
+):
+    """Read from the page cache, the page and its banner share one masked token (rendered
+    afresh, the page's forms have the template's own mask); every token is the browser's."""
+    set_config({lac_config.DISABLE_PAGE_CACHE: "0" if page_cache_read else "1"})
+    login_customer_client(Client(), jane).get("/en/product/SA-BAG-001/")  # fills the cache
+    login_customer_client(Client(), jane).get("/fr/product/SA-BAG-001/")
+    browser = Client()
+    redeem(browser, start(support_client, jane))
+    secret = browser.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value
+    for store_code in ("en", "fr", "en"):
+        body = browser.get(f"/{store_code}/product/SA-BAG-001/").content.decode()
+        assert f'action="{close_url(store_code)}" class="lac-banner-form"' in body
+        tokens = csrf_tokens(body)
+        assert tokens and (len(tokens) == 1 or not page_cache_read)
+        assert {_unmask_cipher_token(token) for token in tokens} == {secret}
