@@ -48,6 +48,7 @@ HASHED_IF_SET = ("user_agent", "session_hash")
 
 
 CANONICAL_JSON = {"sort_keys": True, "separators": (",", ":"), "default": str}
+_CANONICAL_ENCODER = json.JSONEncoder(**CANONICAL_JSON)
 # Known only under the chain head's lock: the database splices them into the canonical JSON.
 SPLICED = ("created_at", "seq")
 
@@ -64,21 +65,15 @@ def entry_digest(prev_hash: str, values: dict) -> str:
 def canonical_pieces(values: dict) -> tuple[str, str, str]:
     """``entry_digest``'s canonical JSON of ``values`` without created_at and seq, cut where
     their values go: canonical = before + created_at.isoformat() + between + str(seq) + after.
-    Written item by item as json.dumps writes a dict with sorted keys."""
-    payload = _hashed_payload(values)
-    pieces, piece = [], "{"
-    for index, name in enumerate(sorted([*payload, *SPLICED])):
-        piece += ("," if index else "") + json.dumps(name) + ":"
-        if name == "created_at":  # a JSON string: the quotes stay in the pieces
-            pieces.append(piece + '"')
-            piece = '"'
-        elif name == "seq":
-            pieces.append(piece)
-            piece = ""
-        else:
-            piece += json.dumps(payload[name], **CANONICAL_JSON)
-    pieces.append(piece + "}")
-    before, between, after = pieces
+    A JSON object with sorted keys is its sorted items between braces, so the items before,
+    between and after the two are written as three objects and their braces taken off."""
+    parts: tuple[dict, dict, dict] = ({}, {}, {})
+    for name, value in _hashed_payload(values).items():
+        parts[(name > "created_at") + (name > "seq")][name] = value
+    first, middle, last = (_CANONICAL_ENCODER.encode(part)[1:-1] for part in parts)
+    before = "{" + (first + "," if first else "") + '"created_at":"'
+    between = '",' + (middle + "," if middle else "") + '"seq":'
+    after = ("," + last if last else "") + "}"
     return before, between, after
 
 

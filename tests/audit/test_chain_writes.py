@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from shopassist.audit.models import CHAINS, ActionGroup, ActionLogEntry, ChainHead
+from shopassist.audit.chained_insert import LINKED
+from shopassist.audit.models import CHAINS, ActionGroup, ActionLogEntry, ChainHead, Channel, Outcome
 from shopassist.audit.verify import verify_chains
 from shopassist.audit.writer import canonical_pieces, entry_digest, record
 
@@ -112,18 +113,34 @@ def test_the_pieces_with_the_time_and_seq_spliced_in_hash_as_entry_digest(
 # --- One statement per entry, as stored -----------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_an_entry_costs_one_statement_and_comes_back_as_stored():
+def test_an_entry_costs_one_statement_and_comes_back_as_stored(jane):
     ChainHead.objects.get_or_create(chain=3)
     seq, last_hash = head_of(3)
 
     with CaptureQueriesContext(connection) as queries:
-        entry = write(chain=3, ip_address="192.0.2.7", user_agent="Firefox", session_hash="c" * 64)
+        entry = record(  # every column a value of its own: none can land in another's place
+            action_group=ActionGroup.LOGIN_AS_CUSTOMER,
+            action="test.every_column",
+            outcome=Outcome.DENIED,
+            channel=Channel.API,
+            admin_id=5,
+            admin_username="support",
+            customer=jane,
+            store_view_code="fr",
+            assisted_session_id=3 + 100 * CHAINS,
+            target=jane,
+            details={"number": 1},
+            ip_address="192.0.2.7",
+            user_agent="Firefox",
+            session_hash="c" * 64,
+        )
 
     assert len(queries) == 1, [query["sql"] for query in queries]
     stored = ActionLogEntry.objects.filter(pk=entry.pk).values().get()
     assert not entry._state.adding
     assert {name: getattr(entry, name) for name in stored} == stored
+    given = [str(value) for name, value in stored.items() if name not in ("id", *LINKED)]
+    assert len(set(given)) == len(given) - 1  # only target_id and customer_id are alike (Jane)
     assert (entry.chain, entry.seq, entry.prev_hash) == (3, seq + 1, last_hash)
     assert entry.entry_hash == entry_digest(stored["prev_hash"], stored)
     assert head_of(3) == (entry.seq, entry.entry_hash)

@@ -1,9 +1,15 @@
-"""An entry is linked to its chain in its own INSERT (shopassist/audit/chained_insert.py): each
-chain head keeps the time of its last entry, and on SQLite a trigger moves the head."""
+"""An entry is linked to its chain in its own statement (shopassist/audit/chained_insert.py):
+each chain head keeps the time of its last entry; on PostgreSQL the PL/pgSQL function
+audit_append_entry links and inserts an entry, on SQLite a trigger moves the head."""
 
 from django.db import migrations, models
 
-from shopassist.audit.chained_insert import install_head_trigger
+from shopassist.audit.chained_insert import (
+    APPEND_FUNCTION,
+    HEAD_TRIGGER,
+    install_append_function,
+    install_head_trigger,
+)
 
 
 def forward(apps, schema_editor):
@@ -17,11 +23,14 @@ def forward(apps, schema_editor):
         params=None,
     )
     install_head_trigger(schema_editor)
+    install_append_function(schema_editor, ActionLogEntry, ChainHead)
 
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS audit_chain_head_follows", params=None)
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {HEAD_TRIGGER}", params=None)
+    else:
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {APPEND_FUNCTION}", params=None)
 
 
 class Migration(migrations.Migration):
