@@ -1,7 +1,9 @@
 """The one documented way to remove old action log entries: ``prune`` deletes the entries
 older than a number of days, row by row (SQLite, or a small log); on PostgreSQL
 ``detach_expired_partitions`` removes whole months of the partitioned log at once. Both record
-their run, with the anchors where each pruned chain now starts, as an entry of the log."""
+their run, with the anchors where each pruned chain now starts, as an entry of the log, and
+forget the search values (PostgreSQL) that only the removed entries, or deleted sessions, named:
+how many is in the run's entry (``search_values_removed``)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +29,7 @@ from shopassist.audit.partitions import (
     name_partition_indexes,
     suffix_of,
 )
+from shopassist.audit.search_values import forget_unused_values
 from shopassist.audit.verify import RETENTION_ACTION
 from shopassist.audit.writer import record
 from shopassist.core.config import config
@@ -53,6 +56,7 @@ def prune(*, older_than_days: int) -> int:
                 batch = ids[start : start + 500]
                 placeholders = ", ".join(["%s"] * len(batch))
                 cursor.execute(f"DELETE FROM {LOG_TABLE} WHERE id IN ({placeholders})", batch)  # noqa: S608
+            forgotten = forget_unused_values(cursor)
         record(
             action_group=ActionGroup.SYSTEM,
             action=RETENTION_ACTION,
@@ -61,6 +65,7 @@ def prune(*, older_than_days: int) -> int:
                 "older_than_days": older_than_days,
                 "cutoff": cutoff.isoformat(),
                 "removed": len(ids),
+                "search_values_removed": forgotten,
                 "anchors": anchors,
             },
         )
@@ -73,6 +78,7 @@ class DetachedMonths:
     partitions: list[str]
     removed: int
     kept_detached: bool
+    search_values_removed: int
 
 
 def detach_expired_partitions(
@@ -116,6 +122,7 @@ def detach_expired_partitions(
                 install_truncate_guard(cursor, kept)
             else:
                 cursor.execute(f"DROP TABLE {name}")
+        forgotten = forget_unused_values(cursor)  # also those of months kept detached
         record(
             action_group=ActionGroup.SYSTEM,
             action=RETENTION_ACTION,
@@ -127,7 +134,8 @@ def detach_expired_partitions(
                 "removed": removed,
                 "partitions": expired,
                 "kept_detached": keep_detached,
+                "search_values_removed": forgotten,
                 "anchors": anchors,
             },
         )
-    return DetachedMonths(bound, expired, removed, keep_detached)
+    return DetachedMonths(bound, expired, removed, keep_detached, forgotten)

@@ -7,13 +7,16 @@ it is created on the parent, so PostgreSQL clones it onto every partition, prese
 future, and it fires for the chained INSERT of ``chained_insert``). The table has no unique
 constraint on purpose: a unique one would make a writer wait for another's uncommitted first
 use of the same value (and two writers could deadlock on two values); without it, two
-concurrent first uses may leave a duplicate, which the readers ignore. Values are never
-removed with the rows that named them: a value whose rows are gone matches no row.
+concurrent first uses may leave a duplicate, which the readers ignore. A value outlives the
+rows that named them until the next retention run, which forgets the values no table names any
+more (``forget_unused_values``): personal data is not kept beyond the retention period.
 """
 
 from __future__ import annotations
 
 from django.db import connection
+
+from shopassist.audit.append_only import LOG_TABLE
 
 VALUES_TABLE = "audit_search_value"
 # The columns whose distinct values the table keeps (its "kind"); both tables have them.
@@ -91,6 +94,58 @@ def remember_values_of(cursor, table: str) -> None:
 
 def forget_values_of(cursor, table: str) -> None:
     cursor.execute(f"DROP TRIGGER IF EXISTS {_trigger_name(table)} ON {table}")
+
+
+def tables_remembering_values(cursor) -> list[str]:
+    """The tables whose rows' values are kept (the log and the assisted sessions): those with
+    the trigger, found in the catalogue, so that audit names no other app's table."""
+    cursor.execute(
+        "SELECT tgrelid::regclass::text FROM pg_trigger "
+        "WHERE tgfoid = to_regproc(%s) AND tgparentid = 0 ORDER BY 1",  # not the partitions' clones
+        [TRIGGER_FUNCTION],
+    )
+    return [table for (table,) in cursor.fetchall()]
+
+
+def forget_unused_values(cursor) -> int:
+    """Delete the values that no table remembering values names any more (after retention
+    removed old entries, or sessions were deleted); return how many distinct values went.
+    One statement per kind, whose NOT EXISTS probes each table's (column, -id) btree; every
+    copy of a duplicated value goes with it.
+
+    A writer naming a value at this moment must not lose it (its trigger sees the value still
+    here and adds nothing; this statement does not see its uncommitted row). So the log's
+    writers are held until the transaction ends (SHARE lock; run it inside the retention's
+    transaction, just before its entry): every writer that names a value writes a log entry
+    naming it (a session is created with its start entry, and its kept columns are never
+    updated), so the writers that came first have committed and are seen, and those that
+    come later wait at their log entry, whose trigger then reads the table anew (after this
+    transaction) and adds the value again."""
+    if connection.vendor != "postgresql":
+        return 0
+    if not connection.in_atomic_block:
+        raise RuntimeError("forget_unused_values runs inside the retention's transaction")
+    cursor.execute(f"LOCK TABLE {LOG_TABLE} IN SHARE MODE")
+    tables = tables_remembering_values(cursor)
+    forgotten = 0
+    for column in KEPT_COLUMNS:
+        cursor.execute(forget_statement(column, tables))
+        forgotten += cursor.fetchone()[0]
+    return forgotten
+
+
+def forget_statement(column: str, tables: list[str]) -> str:
+    """The DELETE of the values of one kind that none of ``tables`` names (the count of
+    distinct values it removed)."""
+    named = " ".join(
+        f"AND NOT EXISTS (SELECT 1 FROM {table} AS named WHERE named.{column} = known.value)"  # noqa: S608
+        for table in tables
+    )
+    return (
+        f"WITH gone AS (DELETE FROM {VALUES_TABLE} AS known "  # noqa: S608 - names from the code
+        f"WHERE known.kind = '{column}' {named} RETURNING known.value) "
+        "SELECT count(DISTINCT value) FROM gone"
+    )
 
 
 def matching_values(column: str, term: str, *, limit: int) -> tuple[list[str], bool]:
