@@ -92,14 +92,18 @@ def permission_name(resource_id: str) -> str:
 
 
 def has_resource(user, resource_id: str) -> bool:
-    """True if an active staff user's roles grant this resource."""
+    """True if an active staff user's roles (or own permissions) grant this resource.
+
+    The grants come from a per-process memo renewed with the configuration version
+    (``acl_grants``), as ModelBackend's ``has_perm`` would find them but without its two
+    queries per request: any change to roles or permissions publishes a new version."""
     if not (user and user.is_authenticated and user.is_active and user.is_staff):
         return False
     if user.is_superuser:
         return True
-    return user.has_perm(permission_name(ALL_RESOURCES)) or user.has_perm(
-        permission_name(resource_id)
-    )
+    from shopassist.core.acl_grants import grants_resource  # acl_grants imports this module
+
+    return grants_resource(user.pk, resource_id)
 
 
 def require_resource(resource_id: str, *, on_refused=None):

@@ -1,12 +1,15 @@
-"""What each staff user's roles grant, memoised per process.
+"""What each staff user's roles and own permissions grant, memoised per process.
 
-Checked on every request of an assisted session, so it must not cost queries: the grants are
-kept in memory per configuration version, and any change to roles, role resources or a user's
-roles publishes a new version (on commit), so every process recomputes on its next request.
+Checked on every admin request and on every request of an assisted session, so it must not
+cost queries: the grants are kept in memory per configuration version, and any change to
+roles, role resources, a user's roles or a user's own permissions publishes a new version (on
+commit), so every process recomputes on its next request; the process that makes the change
+forgets at once.
 """
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 
@@ -24,15 +27,21 @@ def _current_memo() -> dict:
 
 
 def role_grants(user_id: int) -> frozenset[str]:
-    _current_memo()
-    grants = _memo["grants"].get(user_id)
+    """The ACL resources the user's roles and own permissions grant (what Django's
+    ModelBackend would find for ``core.<resource>``), in one query per user and version."""
+    memo = _current_memo()
+    grants = memo["grants"].get(user_id)
     if grants is None:
-        codenames = Group.permissions.through.objects.filter(
-            group__user=user_id,
-            permission__content_type__app_label=acl.PERMISSION_APP_LABEL,
-            permission__content_type__model="aclresource",
-        ).values_list("permission__codename", flat=True)
-        grants = _memo["grants"][user_id] = frozenset(codenames)
+        codenames = (
+            Permission.objects.filter(
+                content_type__app_label=acl.PERMISSION_APP_LABEL,
+                content_type__model="aclresource",
+            )
+            .filter(Q(group__user=user_id) | Q(user=user_id))
+            .values_list("codename", flat=True)
+            .distinct()
+        )
+        grants = memo["grants"][user_id] = frozenset(codenames)
     return grants
 
 
@@ -45,6 +54,11 @@ def grants_resource(user_id: int, resource_id: str) -> bool:
 
 @receiver(m2m_changed, sender=Group.permissions.through)
 @receiver(m2m_changed, sender=User.groups.through)
+@receiver(m2m_changed, sender=User.user_permissions.through)
 @receiver(post_delete, sender=Group)
+@receiver(post_delete, sender=Permission)
 def publish_role_change(**kwargs):
+    # This process forgets at once (what its next check reads inside this transaction is the
+    # change); every process, this one included, forgets again when the change commits.
+    _memo["grants"] = {}
     transaction.on_commit(config.invalidate)

@@ -11,13 +11,19 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from shopassist.audit.models import CHAINS, ActionLogEntry, ChainHead
+from shopassist.core.config import config
+from shopassist.customers.acl import ALL_CUSTOMERS
+from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.models import AssistedSession, LoginToken
 from shopassist.login_as_customer.session_state import SESSION_ID_KEY
+from shopassist.staff import roles
+from shopassist.staff.models import Role
 from tests.conftest import login_admin_client
 from tests.login_as_customer.assisted import redeem, session_of, start
 
@@ -92,8 +98,8 @@ def test_a_start_is_the_listed_statements_and_one_commit(chain_heads, support_ag
         # The admin session (in Redis with PostgreSQL + Redis, read there).
         *([] if _sessions_in_redis() else ["SELECT django_session"]),
         "SELECT auth_user",  # the administrator (Django's authentication middleware)
-        "SELECT auth_permission",  # their own permissions …
-        "SELECT auth_permission",  # … and their roles' (Django's ModelBackend): Allow
+        # Their roles' Allow: from the process's memo of grants (core/acl_grants.py), no
+        # statement until a role or permission changes.
         # The customer, their website, consent and whether a staff account has the e-mail.
         "SELECT customers_customer",
         "BEGIN IMMEDIATE" if sqlite else "BEGIN",
@@ -121,8 +127,7 @@ def test_a_redemption_is_the_listed_statements_and_one_commit(chain_heads, suppo
     assert kinds == [
         # The token with its session, administrator, customer, consent and staff e-mail.
         "SELECT login_as_customer_logintoken",
-        "SELECT auth_permission",  # the administrator's permissions, checked again …
-        "SELECT auth_permission",  # … own and their roles'
+        # The administrator's Allow, checked again: from the memo of grants.
         "BEGIN IMMEDIATE" if sqlite else "BEGIN",
         # The token consumed (only if unused: one winner in a race) and the session started:
         # on PostgreSQL one statement (the token's UPDATE in its WITH clause), on SQLite two
@@ -151,3 +156,49 @@ def test_the_redeemed_browser_is_signed_in_as_the_customer_on_its_next_page(supp
 
     assert page.status_code == 200
     assert jane.email in page.content.decode()
+
+
+def _take_allow_from_support():
+    """The Customer Support role keeps Manage customers and loses Allow Login as Customer,
+    committed (this test runs outside a test transaction), as the role page saves it."""
+    role = Role.objects.get(name="Customer Support")
+    roles.set_role_resources(role, access=roles.ACCESS_CUSTOM, resource_ids=[ALL_CUSTOMERS])
+
+
+def test_allow_taken_from_the_role_refuses_the_next_start_and_redemption(
+    chain_heads, support_agent, jane
+):
+    """The Allow check reads no statement (the memo of grants), yet a role that loses it
+    refuses at once: the change publishes a new configuration version on commit."""
+    support_client = login_admin_client(Client(), support_agent)
+    _start_and_redeem(support_client, jane)  # the memo holds Customer Support's grants
+    started = start(support_client, jane)  # a link minted while Allow was held
+    version = config.current_version()
+
+    _take_allow_from_support()
+
+    assert config.current_version() != version  # published for every process
+    browser = Client()
+    assert redeem(browser, started).status_code != 302
+    assert start(support_client, jane).status_code == 403
+    assert SESSION_ID_KEY not in session_of(browser)
+    unused = AssistedSession.objects.filter(admin=support_agent, started_at__isnull=True)
+    assert unused.count() == 1 and unused.get().ended_at is not None  # the link died too
+
+
+def test_allow_as_a_user_permission_counts_and_taking_it_away_refuses(
+    chain_heads, desk_agent, jane
+):
+    """Allow held as the user's own permission (not through a role) is honoured as Django's
+    ModelBackend honours it, and taking it away refuses the next start at once."""
+    allow = Permission.objects.get(codename=ALLOW)
+    desk_agent.user_permissions.add(allow)
+    desk_client = login_admin_client(Client(), desk_agent)
+    browser = _start_and_redeem(desk_client, jane)
+    assert SESSION_ID_KEY in session_of(browser)
+
+    desk_agent.user_permissions.remove(allow)
+
+    sessions = AssistedSession.objects.count()
+    assert start(desk_client, jane).status_code == 403
+    assert AssistedSession.objects.count() == sessions
