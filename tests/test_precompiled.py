@@ -14,6 +14,8 @@ from django.utils import timezone
 from shopassist.core import precompiled
 from shopassist.core.areas import STOREFRONT, area_session_store
 from shopassist.customers.models import Customer
+from shopassist.login_as_customer.models import AssistanceConsent
+from shopassist.login_as_customer.selectors import has_staff_email
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,63 @@ def test_an_expired_or_unknown_session_loads_empty_and_forgets_its_key(demo):
         loaded = storefront_store()(key)
         assert "_customer_id" not in loaded
         assert loaded.session_key is None
+
+
+# --- first_of: a queryset with joins and annotations, compiled once ---------------------------
+
+
+def _customers_with_consent():
+    return Customer.objects.select_related("website", "assistance_consent").annotate(
+        has_staff_email=has_staff_email()
+    )
+
+
+def test_first_of_reads_the_row_its_relations_and_annotations_as_the_orm_does(jane, marie):
+    AssistanceConsent.objects.update_or_create(customer=jane, defaults={"allowed": True})
+    AssistanceConsent.objects.filter(customer=marie).delete()
+
+    for customer in (jane, marie):
+        got = precompiled.first_of("test.customer", _customers_with_consent, pk=customer.pk)
+        want = _customers_with_consent().get(pk=customer.pk)
+
+        assert_read_as_the_orm_does(got, want)
+        assert_read_as_the_orm_does(got.website, want.website)
+        assert got.has_staff_email is want.has_staff_email is False
+        assert Customer.assistance_consent.is_cached(got)  # no second query for it
+        consent = getattr(want, "assistance_consent", None)
+        if consent is not None:
+            assert_read_as_the_orm_does(got.assistance_consent, consent)
+        else:  # no consent row: known to be missing, as the ORM's select_related leaves it
+            assert getattr(got, "assistance_consent", None) is None
+
+
+def test_first_of_reads_an_annotation_that_changes(jane, support_agent):
+    assert precompiled.first_of("test.customer", _customers_with_consent, pk=jane.pk)
+    type(support_agent).objects.filter(pk=support_agent.pk).update(email=jane.email.upper())
+
+    got = precompiled.first_of("test.customer", _customers_with_consent, pk=jane.pk)
+
+    assert got.has_staff_email is True
+
+
+def test_first_of_finds_nothing_and_asks_nothing_for_a_number_no_column_holds(jane):
+    assert precompiled.first_of("test.customer", _customers_with_consent, pk=-1) is None
+    with CaptureQueriesContext(connection) as queries:
+        found = precompiled.first_of("test.customer", _customers_with_consent, pk=2**70)
+
+    assert found is None and len(queries) == 0
+
+
+def test_first_of_is_one_statement_built_once(jane):
+    precompiled.first_of("test.customer", _customers_with_consent, pk=jane.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            precompiled.first_of("test.customer", _customers_with_consent, pk=jane.pk)
+
+    assert len(queries) == 3 and len({query["sql"] for query in queries}) == 1
+
+
+def test_first_of_refuses_a_queryset_that_filters_on_its_own(demo):
+    with pytest.raises(ValueError, match="no filter"):
+        precompiled.first_of("test.active", lambda: Customer.objects.filter(is_active=True), pk=1)

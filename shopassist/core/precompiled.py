@@ -6,13 +6,18 @@ compiling, not the database, was most of what such a page cost. These reads are 
 row by a few columns; ``first`` writes the SELECT once per model, conditions and database and
 builds the instance exactly as the ORM would (the same column converters, ``Model.from_db``),
 so callers get the object ``Model.objects.filter(...).first()`` would give them.
+
+``first_of`` does the same for a queryset with joins and annotations (``select_related``,
+``annotate``): compiled once by the ORM, its rows built by the ORM's own populators.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections, models
+from django.db.models.query import get_related_populators
 
 _OPERATORS = {"exact": "=", "gt": ">"}
 
@@ -86,3 +91,103 @@ def first(model: type[models.Model], **conditions) -> models.Model | None:
             value = convert(value, column, connection)
         values.append(value)
     return model.from_db(alias, statement.attnames, values)
+
+
+@dataclass(frozen=True)
+class _Query:
+    sql: str
+    params: tuple  # the queryset's own (annotations'), before the conditions'
+    where: list  # (field, operator) per condition
+    model: type[models.Model]
+    alias: str
+    converters: dict  # column index -> (converters, expression), as the ORM applies them
+    init_list: list[str]
+    model_columns: slice
+    populators: list
+    annotations: dict[str, int]
+
+
+_queries: dict[tuple, _Query] = {}
+
+
+def _query(name: str, build: Callable[[], models.QuerySet], conditions) -> _Query:
+    key = (name, conditions)
+    query = _queries.get(key)
+    if query is None:
+        queryset = build().order_by()  # no ordering: the conditions match one row
+        if queryset.query.where or queryset.query.is_sliced:
+            raise ValueError("precompiled.first_of: the conditions are its own, no filter")
+        model, alias = queryset.model, queryset.db
+        connection = connections[alias]
+        compiler = queryset.query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        table = connection.ops.quote_name(model._meta.db_table)
+        where = []
+        for condition in conditions:
+            name_, _sep, lookup = condition.partition("__")
+            where.append((_field(model, name_), _OPERATORS[lookup or "exact"]))
+        quote = connection.ops.quote_name
+        sql += " WHERE {} LIMIT 1".format(
+            " AND ".join(f"{table}.{quote(field.column)} {op} %s" for field, op in where)
+        )
+        klass_info, select = compiler.klass_info, compiler.select
+        fields = klass_info["select_fields"]
+        query = _Query(
+            sql=sql,
+            params=tuple(params),
+            where=where,
+            model=model,
+            alias=alias,
+            converters=compiler.get_converters([column[0] for column in select]),
+            init_list=[column[0].target.attname for column in select[fields[0] : fields[-1] + 1]],
+            model_columns=slice(fields[0], fields[-1] + 1),
+            populators=get_related_populators(klass_info, select, alias),
+            annotations=dict(compiler.annotation_col_map),
+        )
+        _queries[key] = query
+    return query
+
+
+def _in_range(field: models.Field, value, connection) -> bool:
+    if not isinstance(field, models.IntegerField) or not isinstance(value, int):
+        return True
+    low, high = connection.ops.integer_field_range(field.get_internal_type())
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def first_of(name: str, build: Callable[[], models.QuerySet], **conditions):
+    """``build().filter(**conditions).first()`` without the ordering, ``build()`` (its joins,
+    ``select_related`` and annotations, no filter) built and compiled once per process under
+    ``name``: the object, its related objects and annotations as the ORM gives them. The
+    conditions are those of ``first``, on the queryset's own model."""
+    if any(value is None for value in conditions.values()):
+        raise ValueError("precompiled.first_of compares with =, never IS NULL: no None values")
+    query = _query(name, build, tuple(conditions))
+    connection = connections[query.alias]  # this thread's
+    if not all(
+        operator != "=" or _in_range(field, value, connection)
+        for (field, operator), value in zip(query.where, conditions.values(), strict=True)
+    ):
+        return None  # as the ORM: a number no column can hold matches nothing, unasked
+    params = [
+        *query.params,
+        *(
+            field.get_db_prep_value(value, connection)
+            for (field, _operator), value in zip(query.where, conditions.values(), strict=True)
+        ),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    row = list(row)
+    for index, (converters, expression) in query.converters.items():  # the ORM's, in its order
+        for convert in converters:
+            row[index] = convert(row[index], expression, connection)
+    obj = query.model.from_db(query.alias, query.init_list, row[query.model_columns])
+    for populator in query.populators:
+        populator.populate(row, obj)
+    for attribute, index in query.annotations.items():
+        setattr(obj, attribute, row[index])
+    return obj

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shopassist.audit.request_context import clean_user_agent
 from shopassist.audit.writer import atomic_keeping_refusals
+from shopassist.core import precompiled
 from shopassist.core.config import config
 from shopassist.core.errors import DomainError
 from shopassist.core.resilient_cache import CacheUnavailable
@@ -176,9 +177,16 @@ def start_assisted_session(
         customer_pk = int(customer_id)
     except (TypeError, ValueError):
         customer_pk = None
-    # One statement: the customer with the consent and staff e-mail the decision reads.
+    # One statement (written once per process): the customer with the consent and staff
+    # e-mail the decision reads.
     customer = (
-        selectors.customers_for_decision().filter(pk=customer_pk).first() if customer_pk else None
+        precompiled.first_of(
+            "login_as_customer.customer_for_decision",
+            selectors.customers_for_decision,
+            pk=customer_pk,
+        )
+        if customer_pk
+        else None
     )
     store_view = choose_store_view(customer, store_view_id) if customer else None
     decision = can_login_as(
@@ -254,16 +262,19 @@ def _presented_by_its_browser(token: LoginToken, browser_bindings) -> bool:
     return tokens.binding_matches(token.binding_hash, browser_bindings)
 
 
+def _tokens_with_their_facts():
+    return LoginToken.objects.select_related(
+        "assisted_session", "admin", "customer__website", "customer__assistance_consent"
+    ).annotate(customer_has_staff_email=selectors.has_staff_email("customer__email"))
+
+
 def _token_with_its_facts(raw_token) -> LoginToken | None:
     """The token of ``raw_token`` with its session, admin and customer, and what the decision
     reads about the customer (consent, staff e-mail), in one statement."""
-    token = (
-        LoginToken.objects.select_related(
-            "assisted_session", "admin", "customer__website", "customer__assistance_consent"
-        )
-        .annotate(customer_has_staff_email=selectors.has_staff_email("customer__email"))
-        .filter(token_hash=tokens.hash_token(raw_token))
-        .first()
+    token = precompiled.first_of(
+        "login_as_customer.token_with_its_facts",
+        _tokens_with_their_facts,
+        token_hash=tokens.hash_token(raw_token),
     )
     if token is not None:
         token.customer.has_staff_email = token.customer_has_staff_email
