@@ -29,6 +29,9 @@ def main() -> None:
     # Sets up Django on a throw-away SQLite database (SHOPASSIST_VAR_DIR in a temporary folder).
     import bench_login_as_customer as lac_bench
     import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopassist.settings")
+    lac_bench._setup_django("sqlite")
     from django.core.management import call_command
     from django.test import Client
 

@@ -51,13 +51,18 @@ def _live_query(alias: str) -> _LiveQuery:
             _CUSTOMER_PREFIX + field.attname: F(f"customer__{field.attname}")
             for field in _customer_fields()
         }
-        queryset = AssistedSession.objects.using(alias).annotate(
-            admin_is_active=F("admin__is_active"),
-            admin_is_staff=F("admin__is_staff"),
-            admin_is_superuser=F("admin__is_superuser"),
-            consent_allowed=F("customer__assistance_consent__allowed"),
-            consent_expires_at=F("customer__assistance_consent__expires_at"),
-            **customer_row,
+        # No ORDER BY (the model's ordering): the primary key matches one row.
+        queryset = (
+            AssistedSession.objects.using(alias)
+            .order_by()
+            .annotate(
+                admin_is_active=F("admin__is_active"),
+                admin_is_staff=F("admin__is_staff"),
+                admin_is_superuser=F("admin__is_superuser"),
+                consent_allowed=F("customer__assistance_consent__allowed"),
+                consent_expires_at=F("customer__assistance_consent__expires_at"),
+                **customer_row,
+            )
         )
         compiler = queryset.filter(pk=0).query.get_compiler(alias)
         sql, _params = compiler.as_sql()
