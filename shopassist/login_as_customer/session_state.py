@@ -95,9 +95,29 @@ def _preparing_cursor_class(postgresql_base):
         never)."""
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+            result = super().execute(query, params, prepare=True, binary=binary)
+            # psycopg records the query it sent (read by Django's query log, the debug
+            # toolbar and CaptureQueriesContext) only when it did not run a prepared one.
+            self._query = _SentQuery(self, query, params)
+            return result
 
     return PreparingCursor
+
+
+class _SentQuery:
+    """What Django's ``last_executed_query`` reads (``.query``, bytes), with the parameters
+    put in only when something reads it."""
+
+    __slots__ = ("cursor", "sql", "params")
+
+    def __init__(self, cursor, sql, params):
+        self.cursor, self.sql, self.params = cursor, sql, params
+
+    @property
+    def query(self) -> bytes:
+        import psycopg
+
+        return psycopg.ClientCursor(self.cursor.connection).mogrify(self.sql, self.params).encode()
 
 
 def _kept_plan_cursor(connection):

@@ -25,6 +25,10 @@ def test_live_session_is_the_row_the_orm_reads_and_one_counted_query(
         with CaptureQueriesContext(connection) as captured:
             live = session_state.load_live_session(session.pk)
         assert len(captured) == 1
+        # Logged as sent, with the session's id in it (a prepared run included).
+        logged = captured.captured_queries[0]["sql"]
+        assert logged.startswith('SELECT "login_as_customer_assistedsession"."id"')
+        assert str(session.pk) in logged
 
         expected = AssistedSession.objects.get(pk=session.pk)
         assert model_to_dict(live) == model_to_dict(expected)
