@@ -78,6 +78,7 @@ def bench_pages(repeat):
         ("log: no filter", log),
         ("log: admin", f"{log}?admin_username=agent3"),
         ("log: customer e-mail", f"{log}?customer_email=customer12345@example.com"),
+        ("log: e-mail part (111 match)", f"{log}?customer_email=customer1234"),
         ("log: store view", f"{log}?store_view=ko"),
         ("log: end reason", f"{log}?end_reason=idle_timeout"),
         ("log: date range", f"{log}?date_from={today}&date_to={today}"),
@@ -87,6 +88,9 @@ def bench_pages(repeat):
         ("report: action", f"{report}?action=order.placed"),
         ("report: admin", f"{report}?admin_username=agent5"),
         ("report: customer e-mail", f"{report}?customer_email=customer777@example.com"),
+        # A part many e-mails share (111 of them), and one every e-mail has.
+        ("report: e-mail part (111 match)", f"{report}?customer_email=customer1234"),
+        ("report: e-mail part (all match)", f"{report}?customer_email=example.com"),
         ("report: outcome", f"{report}?outcome=denied"),
         ("report: assisted session", f"{report}?assisted_session={some_session}"),
         ("report: date range", f"{report}?date_from={today}&date_to={today}"),
@@ -109,13 +113,7 @@ def bench_pages(repeat):
         targets.Target(
             "PostgreSQL", "worst first-page p95 of the log pages", worst, "<= 50", " ms"
         ),
-        targets.Target(
-            "PostgreSQL",
-            "worst first-page p95 ÷ admin dashboard p95",
-            worst / baseline,
-            "<= 4",
-        ),
-    ]
+    ]  # the ratio to the dashboard is printed above for reading, the issue's goal is in ms
 
 
 EXPORT_CHILD = """
@@ -224,7 +222,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=1_000_000)
     parser.add_argument("--actions", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--writes", type=int, default=300, help="entries per writer and round")
     parser.add_argument("--write-rounds", type=int, default=5)
     parser.add_argument(
