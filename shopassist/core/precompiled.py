@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.db import connections, models
 from django.db.models.query import get_related_populators
 
+from shopassist.core.prepared import kept_plan_cursor
+
 _OPERATORS = {"exact": "=", "gt": ">"}
 
 
@@ -80,7 +82,7 @@ def first(model: type[models.Model], **conditions) -> models.Model | None:
         field.get_db_prep_value(value, connection)
         for (field, _operator), value in zip(statement.where, conditions.values(), strict=True)
     ]
-    with connection.cursor() as cursor:
+    with kept_plan_cursor(connection) as cursor:
         cursor.execute(statement.sql, params)
         row = cursor.fetchone()
     if row is None:
@@ -176,7 +178,7 @@ def first_of(name: str, build: Callable[[], models.QuerySet], **conditions):
             for (field, _operator), value in zip(query.where, conditions.values(), strict=True)
         ),
     ]
-    with connection.cursor() as cursor:
+    with kept_plan_cursor(connection) as cursor:
         cursor.execute(query.sql, params)
         row = cursor.fetchone()
     if row is None:

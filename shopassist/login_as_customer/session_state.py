@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from shopassist.core.acl_grants import grants_resource
 from shopassist.core.config import config
+from shopassist.core.prepared import kept_plan_cursor
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
@@ -85,77 +85,6 @@ def _live_query(alias: str) -> _LiveQuery:
     return _live_queries[alias]
 
 
-_PREPARE_ONLY_WHEN_ASKED = 2**31 - 1  # runs of a statement before psycopg prepares it itself
-
-
-@functools.cache
-def _preparing_cursor_class(postgresql_base):
-    class PreparingCursor(postgresql_base.ServerBindingCursor):
-        """Prepares what it runs (Django leaves psycopg's ``prepare_threshold`` at None,
-        never)."""
-
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            result = super().execute(query, params, prepare=True, binary=binary)
-            # psycopg records the query it sent (read by Django's query log, the debug
-            # toolbar and CaptureQueriesContext) only when it did not run a prepared one.
-            self._query = _SentQuery(self, query, params)
-            return result
-
-    return PreparingCursor
-
-
-class _SentQuery:
-    """What Django's ``last_executed_query`` reads (``.query``, bytes), with the parameters
-    put in only when something reads it."""
-
-    __slots__ = ("cursor", "sql", "params")
-
-    def __init__(self, cursor, sql, params):
-        self.cursor, self.sql, self.params = cursor, sql, params
-
-    @property
-    def query(self) -> bytes:
-        import psycopg
-
-        return psycopg.ClientCursor(self.cursor.connection).mogrify(self.sql, self.params).encode()
-
-
-def _kept_plan_cursor(connection):
-    """A cursor whose statements PostgreSQL plans once per connection.
-
-    Django's psycopg cursors bind parameters on the client, so PostgreSQL plans the live
-    query's four-table join on every request — which cost more than running it (0.146 ms
-    against 0.027 ms for a customer's own row). A server-side binding cursor that prepares
-    what it runs has psycopg PREPARE the statement on its first run on a connection and
-    EXECUTE it afterwards, with the plan PostgreSQL keeps. psycopg tracks what each
-    connection prepared, so the pool's reuse of connections is safe. Still Django's cursor
-    wrapper: the query is logged and counted like any other. Elsewhere (SQLite) Django's own
-    cursor."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    # Imported here: the PostgreSQL backend's module needs psycopg, which SQLite sites lack.
-    from django.db.backends.postgresql import base as postgresql_base
-
-    if not postgresql_base.is_psycopg3:
-        return connection.cursor()
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        raw = connection.connection
-        if raw.prepare_threshold is None:
-            # Django's default, None, turns psycopg's preparing off, even when asked for. Only
-            # when asked, then: Django's own cursors bind on the client and never prepare.
-            raw.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
-        cursor = _preparing_cursor_class(postgresql_base)(raw)
-        # As Django's create_cursor: its time zone when the connection's differs.
-        loader = connection.connection.adapters.get_loader(
-            postgresql_base.TIMESTAMPTZ_OID, postgresql_base.Format.TEXT
-        )
-        if connection.timezone != loader.timezone:
-            postgresql_base.register_tzloader(connection.timezone, cursor)
-    return connection._prepare_cursor(cursor)
-
-
 def load_live_session(session_id) -> AssistedSession | None:
     """The session with everything the per-request check needs and its customer, in one
     query."""
@@ -166,7 +95,7 @@ def load_live_session(session_id) -> AssistedSession | None:
     alias = AssistedSession.objects.db
     query = _live_query(alias)
     connection = connections[alias]
-    with _kept_plan_cursor(connection) as cursor:
+    with kept_plan_cursor(connection) as cursor:
         cursor.execute(query.sql, [session_id])
         row = cursor.fetchone()
     if row is None:

@@ -43,7 +43,9 @@ def _plans_of_live_query() -> list[tuple[str, int]]:
         cursor.execute(
             "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
             " WHERE statement LIKE %s",
-            ["%login_as_customer_assistedsession%login_as_customer_assistanceconsent%"],
+            # The live check's statement (the redemption's token read, also prepared, starts
+            # from the token table).
+            ['SELECT "login_as_customer_assistedsession".%login_as_customer_assistanceconsent%'],
         )
         return cursor.fetchall()
 
