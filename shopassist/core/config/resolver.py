@@ -35,6 +35,9 @@ class ConfigResolver:
         self._cache = cache
         self._version: str | None = None
         self._values: dict[tuple[str, int, str], str] = {}
+        # The typed values handed out since the last load (parsing an integer through its form
+        # field costs more than the lookup): (path, store view id, website id) -> value.
+        self._resolved: dict[tuple[str, int | None, int | None], Any] = {}
         self._website_of_store_view: dict[int, int] = {}
 
     @property
@@ -106,6 +109,7 @@ class ConfigResolver:
             )
         }
         self._website_of_store_view = dict(StoreView.objects.values_list("id", "store__website_id"))
+        self._resolved = {}
 
     @contextmanager
     def request_scope(self):
@@ -125,9 +129,23 @@ class ConfigResolver:
 
     def get(self, path: str, *, store_view=None, website=None) -> Any:
         """The typed value of ``path`` for a store view (or website, or the default scope)."""
-        field = get_field(path)
         if not _in_request.get():
             self.refresh()
+        key = (
+            path,
+            store_view.pk if store_view is not None else None,
+            website.pk if website is not None else None,
+        )
+        resolved = self._resolved  # of this load, even if another thread reloads meanwhile
+        try:
+            return resolved[key]
+        except KeyError:
+            pass
+        value = resolved[key] = self._resolve(path, store_view, website)
+        return value
+
+    def _resolve(self, path: str, store_view, website) -> Any:
+        field = get_field(path)
         candidates: list[tuple[Scope, int]] = []
         if store_view is not None and Scope.STORE_VIEW in field.scopes:
             candidates.append((Scope.STORE_VIEW, store_view.pk))
