@@ -91,10 +91,12 @@ def render_in_place(context, name: str) -> str:
 
 
 def context_processor(request) -> dict:
-    """In a copy built for the cache, every ``{% csrf_token %}`` renders a marker."""
+    """In a copy built for the cache, every ``{% csrf_token %}`` renders a marker; elsewhere
+    the response's one masked token (``core.csrf.response_token``), shared with the parts and
+    the assisted-session banner, instead of Django's one mask per form."""
     if is_cache_render(request):
         return {"csrf_token": csrf_marker()}
-    return {}
+    return {"csrf_token": SimpleLazyObject(lambda: response_token(request))}
 
 
 @cache
