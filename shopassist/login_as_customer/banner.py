@@ -1,7 +1,9 @@
-"""The banner of an assisted session, built on every page — so kept cheap: no template, and
-the markup is assembled once per process and language; per request only values are escaped."""
+"""The banner of an assisted session, built on every page — so kept cheap: no template; the
+markup is assembled once per process and language, filled with a session's values once per
+session and store view, and per request only the time left and the CSRF token go in."""
 
 from functools import lru_cache
+from string import Formatter
 from types import SimpleNamespace
 
 from django.templatetags.static import static
@@ -61,17 +63,49 @@ def _close_url(store_code: str, script_prefix: str) -> str:
     return escape(store_reverse("login_as_customer:close", store_view=store_view))
 
 
+_PER_REQUEST = ("seconds", "clock", "csrf")
+
+
+@lru_cache(maxsize=256)
+def _session_banner(
+    language: str, session_id: int, started_at, name: str, website: str, close_url: str
+) -> tuple[str, ...]:
+    """The banner with one session's values in place: its pieces of markup, and between them
+    the names of the per-request slots (``_PER_REQUEST``), in order. Only the skeleton, our
+    own markup, is parsed for slots — never a customer's name, which may hold braces."""
+    values = {
+        "session_id": str(session_id),
+        "started": str(int(started_at.timestamp() * 1000)),
+        "name": escape(name),
+        "website": escape(website),
+        "close_url": close_url,
+    }
+    pieces: list[str] = [""]
+    for literal, slot, _spec, _conversion in Formatter().parse(_skeleton(language)):
+        pieces[-1] += literal
+        if slot in _PER_REQUEST:
+            pieces += [slot, ""]
+        elif slot is not None:
+            pieces[-1] += values[slot]
+    return tuple(pieces)
+
+
 def banner_html(request, session) -> str:
     """ "You are connected as NAME on WEBSITE", time left and Close session. Every value is
     escaped (names are customer-controlled)."""
-    seconds_left = session_state.seconds_left(session)
-    return _skeleton(get_language()).format(
-        session_id=session.pk,
-        started=int(session.started_at.timestamp() * 1000),
-        name=escape(session.customer_name),
-        website=escape(session.website_name),
-        seconds=seconds_left,
-        clock=f"{seconds_left // 60}:{seconds_left % 60:02d}",
-        close_url=_close_url(request.store_view.code, get_script_prefix()),
-        csrf=escape(response_token(request)),
+    pieces = _session_banner(
+        get_language(),
+        session.pk,
+        session.started_at,
+        session.customer_name,
+        session.website_name,
+        _close_url(request.store_view.code, get_script_prefix()),
     )
+    seconds_left = session_state.seconds_left(session)
+    slots = {
+        "seconds": str(seconds_left),
+        "clock": f"{seconds_left // 60}:{seconds_left % 60:02d}",
+        "csrf": escape(response_token(request)),
+    }
+    # Even positions are markup, odd ones name a slot.
+    return "".join(slots[piece] if index % 2 else piece for index, piece in enumerate(pieces))
