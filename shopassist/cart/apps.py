@@ -9,3 +9,7 @@ class CartConfig(AppConfig):
 
     def ready(self):
         from shopassist.cart import receivers  # noqa: F401  (guest cart merge on login)
+        from shopassist.cart.selectors import MINI_CART_COUNT, item_count_expression
+        from shopassist.customers.auth import read_along
+
+        read_along(MINI_CART_COUNT, item_count_expression)

@@ -7,9 +7,12 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import connections
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from shopassist.cart.models import Cart, CartItem
 from shopassist.catalog.selectors import product_view
+from shopassist.core.prepared import kept_plan_cursor
 
 GUEST_CART_SESSION_KEY = "_guest_cart_id"
 
@@ -85,10 +88,33 @@ def cart_summary(cart: Cart | None, store_view) -> CartSummary:
     )
 
 
+# The customer's attribute holding the mini cart's number when it was read with their row.
+MINI_CART_COUNT = "mini_cart_count"
+
+
+def item_count_expression(customer_ref: str):
+    """The mini cart's number as a scalar expression on a customer's row (``customer_ref``: the
+    path of the customer's key there), read with the customer on requests that change nothing
+    (``customers.auth.read_along``). Every cart change is a POST (views and API), so a GET or
+    HEAD request's count cannot go stale before its page is rendered."""
+    items = (
+        CartItem.objects.filter(cart__customer=OuterRef(customer_ref), cart__is_active=True)
+        .order_by()
+        .values("cart__customer")
+        .annotate(total=Sum("qty"))
+        .values("total")
+    )
+    return Coalesce(Subquery(items), 0)
+
+
 def item_count_for_request(request) -> int:
-    """The mini cart's number, in one statement written once per process (every page of a
-    visitor with a session shows it; a customer has one active cart at most)."""
+    """The mini cart's number: read with the customer's row on a request that changes nothing,
+    else in one statement written once per process (every page of a visitor with a session
+    shows it; a customer has one active cart at most)."""
     if request.customer:
+        count = getattr(request.customer, MINI_CART_COUNT, None)
+        if count is not None:
+            return int(count)
         return _item_count("customer", request.customer.pk)
     cart_id = request.session.get(GUEST_CART_SESSION_KEY)
     if cart_id is None:
@@ -115,6 +141,6 @@ def _item_count_sql(alias: str, whose: str) -> str:
 
 def _item_count(whose: str, owner_id) -> int:
     alias = CartItem.objects.db
-    with connections[alias].cursor() as cursor:
+    with kept_plan_cursor(connections[alias]) as cursor:
         cursor.execute(_item_count_sql(alias, whose), [int(owner_id), True])
         return int(cursor.fetchone()[0])

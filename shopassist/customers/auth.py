@@ -1,5 +1,7 @@
 """Storefront authentication of customers (separate from staff authentication)."""
 
+from collections.abc import Callable
+
 from django.middleware.csrf import rotate_token
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -9,6 +11,29 @@ from shopassist.customers.signals import customer_logged_in, customer_logged_out
 
 SESSION_CUSTOMER_ID = "_customer_id"
 SESSION_CUSTOMER_HASH = "_customer_hash"
+# Requests that change nothing: what other apps read with the customer's row may be read at once.
+READING_METHODS = frozenset({"GET", "HEAD"})
+
+# What other apps read with the customer on every page, in the customer's own statement on a
+# request that changes nothing (one round trip instead of two): attribute name -> a function
+# of the customer's primary key column's path (``"pk"``, or ``"customer_id"`` from a row that
+# refers to the customer) giving a scalar expression. Registered by the apps in ``ready()``
+# (the mini cart's count: ``cart/apps.py``); the customer object carries each under its name.
+_read_along: dict[str, Callable[[str], object]] = {}
+
+
+def read_along(name: str, expression: Callable[[str], object]) -> None:
+    _read_along[name] = expression
+
+
+def read_along_expressions(customer_ref: str) -> dict[str, object]:
+    return {name: expression(customer_ref) for name, expression in _read_along.items()}
+
+
+def _customer_with_read_along():
+    from shopassist.customers.models import Customer
+
+    return Customer.objects.annotate(**read_along_expressions("pk"))
 
 
 def start_customer_session(request, customer) -> None:
@@ -48,7 +73,8 @@ def end_storefront_session(request) -> None:
 def customer_from_session(request, *, loaded=None):
     """The customer of this storefront session, or None (also when the password changed).
 
-    ``loaded`` is the session's customer when a caller already read it (saves a query)."""
+    ``loaded`` is the session's customer when a caller already read it (saves a query). On a
+    request that changes nothing, the row comes with what other apps read along with it."""
     from shopassist.customers.models import Customer
 
     customer_id = request.session.get(SESSION_CUSTOMER_ID)
@@ -56,6 +82,10 @@ def customer_from_session(request, *, loaded=None):
         return None
     if loaded is not None and loaded.pk == customer_id:
         customer = loaded if loaded.is_active else None
+    elif _read_along and request.method in READING_METHODS:
+        customer = precompiled.first_of(
+            "customer_with_read_along", _customer_with_read_along, pk=customer_id, is_active=True
+        )
     else:
         # Every request of a logged-in customer reads this row: a statement written once.
         customer = precompiled.first(Customer, pk=customer_id, is_active=True)

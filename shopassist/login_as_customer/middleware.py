@@ -2,22 +2,36 @@
 response private, and put the banner on every HTML page (SPEC §6)."""
 
 import re
+from functools import lru_cache
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from shopassist.audit.writer import atomic_keeping_refusals
 from shopassist.core.actor import client_ip
 from shopassist.core.areas import STOREFRONT
-from shopassist.customers.auth import customer_from_session, end_storefront_session
+from shopassist.customers.auth import (
+    READING_METHODS,
+    customer_from_session,
+    end_storefront_session,
+)
 from shopassist.login_as_customer import events, services, session_state
 from shopassist.login_as_customer.banner import banner_html
 from shopassist.stores.selectors import default_store_view
 from shopassist.stores.urls import store_reverse
 
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _private_no_store(cache_control: str) -> str:
+    """The view's Cache-Control with ``private, no-store`` added (``patch_cache_control``),
+    worked out once per header value: views send a handful of them."""
+    response = HttpResponse(headers={"Cache-Control": cache_control} if cache_control else None)
+    patch_cache_control(response, private=True, no_store=True)
+    return response["Cache-Control"]
 
 
 def _still_live(request, session) -> bool:
@@ -38,7 +52,10 @@ class AssistedSessionMiddleware:
         if request.area != STOREFRONT or session_state.SESSION_ID_KEY not in request.session:
             return self.get_response(request)
 
-        session = session_state.load_live_session(request.session[session_state.SESSION_ID_KEY])
+        session = session_state.load_live_session(
+            request.session[session_state.SESSION_ID_KEY],
+            read_along=request.method in READING_METHODS,
+        )
         reason = session_state.check(session)
         if reason is not None:
             return self._end(request, session, reason)
@@ -52,7 +69,7 @@ class AssistedSessionMiddleware:
         else:
             response = self._recorded(request, session)
         # An assisted page is never stored by a browser, proxy or CDN.
-        patch_cache_control(response, private=True, no_store=True)
+        response.headers["Cache-Control"] = _private_no_store(response.get("Cache-Control", ""))
         response.headers.pop("Expires", None)
         self._add_banner(request, response, session)
         return response
@@ -91,11 +108,17 @@ class AssistedSessionMiddleware:
         content_type = response.get("Content-Type", "")
         if response.streaming or not content_type.startswith("text/html"):
             return
-        match = _BODY_OPEN.search(response.content)
-        if match is None:
-            return
+        content = response.content
+        # Our templates write <body …> in lower case: found without the pattern; any other
+        # spelling by the pattern.
+        start = content.find(b"<body")
+        end = content.find(b">", start) + 1 if start != -1 else 0
+        if not end:
+            match = _BODY_OPEN.search(content)
+            if match is None:
+                return
+            end = match.end()
         html = banner_html(request, session).encode(response.charset)
-        end = match.end()
-        response.content = response.content[:end] + html + response.content[end:]
+        response.content = b"".join((content[:end], html, content[end:]))
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from shopassist.core.acl_grants import grants_resource
 from shopassist.core.config import config
 from shopassist.core.prepared import kept_plan_cursor
+from shopassist.customers.auth import read_along_expressions
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
@@ -24,34 +25,43 @@ LAST_SEEN_GRANULARITY = 10
 
 
 _CUSTOMER_PREFIX = "customer_row__"
+_ALONG_PREFIX = "customer_along__"  # what other apps read with the customer (customers.auth)
 
 
 @dataclass(frozen=True)
 class _LiveQuery:
     sql: str
+    params: tuple  # the selected expressions' own, before the session's id
     session_attnames: list[str]  # the first columns: the session's own
     annotation_names: list[str]  # then the admin's flags, the consent, the customer's columns
     converters: dict  # column index -> (converters, expression), as the ORM applies them
 
 
-_live_queries: dict[str, _LiveQuery] = {}
+_live_queries: dict[tuple[str, bool], _LiveQuery] = {}
 
 
 def _customer_fields():
     return Customer._meta.concrete_fields
 
 
-def _live_query(alias: str) -> _LiveQuery:
+def _live_query(alias: str, read_along: bool) -> _LiveQuery:
     """The per-request query, compiled once per process by the ORM: the session with its
     admin's flags, its customer's consent and the customer row itself, fresh from the database
     every request — one query, as many as a customer's own request makes — with the column
     converters the ORM itself would apply (booleans and datetimes on SQLite, any field added
-    later)."""
-    if alias not in _live_queries:
+    later). ``read_along``: with what other apps read with the customer's row on a request
+    that changes nothing, as the customer's own request reads it (``customers.auth``)."""
+    key = (alias, read_along)
+    if key not in _live_queries:
         customer_row = {
             _CUSTOMER_PREFIX + field.attname: F(f"customer__{field.attname}")
             for field in _customer_fields()
         }
+        if read_along:
+            customer_row.update(
+                (_ALONG_PREFIX + name, expression)
+                for name, expression in read_along_expressions("customer_id").items()
+            )
         # No ORDER BY (the model's ordering): the primary key matches one row.
         queryset = (
             AssistedSession.objects.using(alias)
@@ -66,7 +76,8 @@ def _live_query(alias: str) -> _LiveQuery:
             )
         )
         compiler = queryset.filter(pk=0).query.get_compiler(alias)
-        sql, _params = compiler.as_sql()
+        sql, params = compiler.as_sql()
+        assert params[-1] == 0, "the session's id is the last parameter"
         # The session's own columns first, then the annotations (as the ORM's iterable reads).
         session_fields = [
             compiler.select[i][0].target for i in compiler.klass_info["select_fields"]
@@ -74,29 +85,31 @@ def _live_query(alias: str) -> _LiveQuery:
         annotations = sorted(compiler.annotation_col_map.items(), key=lambda item: item[1])
         columns = [*compiler.klass_info["select_fields"], *(index for _n, index in annotations)]
         assert columns == list(range(len(compiler.select))), "unexpected column order"
-        _live_queries[alias] = _LiveQuery(
+        _live_queries[key] = _LiveQuery(
             sql=sql,
+            params=tuple(params[:-1]),
             session_attnames=[field.attname for field in session_fields],
             annotation_names=[name for name, _index in annotations],
             converters=compiler.get_converters(
                 [column for column, _sql, _alias in compiler.select]
             ),
         )
-    return _live_queries[alias]
+    return _live_queries[key]
 
 
-def load_live_session(session_id) -> AssistedSession | None:
+def load_live_session(session_id, *, read_along: bool = False) -> AssistedSession | None:
     """The session with everything the per-request check needs and its customer, in one
-    query."""
+    query (``read_along``: and what the customer's own read of a request that changes nothing
+    brings)."""
     try:
         session_id = int(session_id)
     except (TypeError, ValueError):
         return None
     alias = AssistedSession.objects.db
-    query = _live_query(alias)
+    query = _live_query(alias, read_along)
     connection = connections[alias]
     with kept_plan_cursor(connection) as cursor:
-        cursor.execute(query.sql, [session_id])
+        cursor.execute(query.sql, [*query.params, session_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -108,11 +121,18 @@ def load_live_session(session_id) -> AssistedSession | None:
     session = AssistedSession.from_db(alias, query.session_attnames, row[:count])
     values = dict(zip(query.annotation_names, row[count:], strict=True))
     customer_values = [values.pop(_CUSTOMER_PREFIX + f.attname) for f in _customer_fields()]
+    along = {
+        name[len(_ALONG_PREFIX) :]: values.pop(name)
+        for name in list(values)
+        if name.startswith(_ALONG_PREFIX)
+    }
     for name, value in values.items():
         setattr(session, name, value)
     if session.customer_id is not None:
         names = [field.attname for field in _customer_fields()]
         session.customer = Customer.from_db(alias, names, customer_values)
+        for name, value in along.items():
+            setattr(session.customer, name, value)
     return session
 
 
