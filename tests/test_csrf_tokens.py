@@ -1,8 +1,11 @@
 """core.csrf.response_token masks the secret itself (a cheaper draw than Django's): the tokens
 must be exactly what Django's masking makes and checks."""
 
+import re
 from collections import Counter
 
+import pytest
+from django.conf import settings
 from django.middleware.csrf import (
     CSRF_ALLOWED_CHARS,
     CSRF_SECRET_LENGTH,
@@ -11,9 +14,12 @@ from django.middleware.csrf import (
     _get_new_csrf_string,
     _unmask_cipher_token,
 )
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from shopassist.core.csrf import _masked, response_token
+from tests.conftest import login_customer_client
+
+_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def test_a_masked_token_has_djangos_format_and_unmasks_to_the_secret():
@@ -57,3 +63,23 @@ def test_response_token_without_a_secret_makes_one_as_get_token_does():
     token = response_token(request)
     assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
     assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+
+
+@pytest.mark.django_db
+def test_a_pages_forms_share_the_responses_token_and_the_next_response_has_another(jane):
+    """An uncached page with several CSRF forms (the cart: Sign Out in the header, a quantity
+    and a remove form per line): one token for all of them, a new mask on the next response,
+    each unmasking to the browser's secret."""
+    browser = login_customer_client(Client(), jane)
+    added = browser.post("/en/checkout/cart/add/", {"sku": "SA-BAG-001", "qty": 1, "next": "/en/"})
+    assert added.status_code == 302
+    first = browser.get("/en/checkout/cart/")
+    second = browser.get("/en/checkout/cart/")
+    forms = [_TOKEN.findall(r.content.decode()) for r in (first, second)]
+    assert all(len(found) >= 2 for found in forms), "fewer than two forms: proves nothing"
+    tokens = [set(found) for found in forms]
+    secret = browser.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value
+
+    assert all(len(found) == 1 for found in tokens), tokens
+    assert tokens[0] != tokens[1]
+    assert {_unmask_cipher_token(t) for found in tokens for t in found} == {secret}
