@@ -33,8 +33,13 @@ class _LiveQuery:
     sql: str
     params: tuple  # the selected expressions' own, before the session's id
     session_attnames: list[str]  # the first columns: the session's own
-    annotation_names: list[str]  # then the admin's flags, the consent, the customer's columns
-    converters: dict  # column index -> (converters, expression), as the ORM applies them
+    # then, by column index: the admin's flags and the consent (set on the session), the
+    # customer's columns (in _customer_fields' order) and what is read along (on the customer)
+    flags: list[tuple[str, int]]
+    customer_attnames: list[str]
+    customer_columns: list[int]
+    along: list[tuple[str, int]]
+    converters: list  # (column index, converters, expression), as the ORM applies them
 
 
 _live_queries: dict[tuple[str, bool], _LiveQuery] = {}
@@ -85,14 +90,27 @@ def _live_query(alias: str, read_along: bool) -> _LiveQuery:
         annotations = sorted(compiler.annotation_col_map.items(), key=lambda item: item[1])
         columns = [*compiler.klass_info["select_fields"], *(index for _n, index in annotations)]
         assert columns == list(range(len(compiler.select))), "unexpected column order"
+        index_of = dict(annotations)
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
         _live_queries[key] = _LiveQuery(
             sql=sql,
             params=tuple(params[:-1]),
             session_attnames=[field.attname for field in session_fields],
-            annotation_names=[name for name, _index in annotations],
-            converters=compiler.get_converters(
-                [column for column, _sql, _alias in compiler.select]
-            ),
+            flags=[
+                (name, index)
+                for name, index in annotations
+                if not name.startswith((_CUSTOMER_PREFIX, _ALONG_PREFIX))
+            ],
+            customer_attnames=[field.attname for field in _customer_fields()],
+            customer_columns=[
+                index_of[_CUSTOMER_PREFIX + field.attname] for field in _customer_fields()
+            ],
+            along=[
+                (name[len(_ALONG_PREFIX) :], index)
+                for name, index in annotations
+                if name.startswith(_ALONG_PREFIX)
+            ],
+            converters=[(index, *converter) for index, converter in converters.items()],
         )
     return _live_queries[key]
 
@@ -114,25 +132,21 @@ def load_live_session(session_id, *, read_along: bool = False) -> AssistedSessio
     if row is None:
         return None
     row = list(row)
-    for index, (converters, expression) in query.converters.items():
+    for index, converters, expression in query.converters:
         for convert in converters:
             row[index] = convert(row[index], expression, connection)
-    count = len(query.session_attnames)
-    session = AssistedSession.from_db(alias, query.session_attnames, row[:count])
-    values = dict(zip(query.annotation_names, row[count:], strict=True))
-    customer_values = [values.pop(_CUSTOMER_PREFIX + f.attname) for f in _customer_fields()]
-    along = {
-        name[len(_ALONG_PREFIX) :]: values.pop(name)
-        for name in list(values)
-        if name.startswith(_ALONG_PREFIX)
-    }
-    for name, value in values.items():
-        setattr(session, name, value)
+    session = AssistedSession.from_db(
+        alias, query.session_attnames, row[: len(query.session_attnames)]
+    )
+    for name, index in query.flags:
+        setattr(session, name, row[index])
     if session.customer_id is not None:
-        names = [field.attname for field in _customer_fields()]
-        session.customer = Customer.from_db(alias, names, customer_values)
-        for name, value in along.items():
-            setattr(session.customer, name, value)
+        customer = Customer.from_db(
+            alias, query.customer_attnames, [row[index] for index in query.customer_columns]
+        )
+        for name, index in query.along:
+            setattr(customer, name, row[index])
+        session.customer = customer
     return session
 
 
