@@ -92,6 +92,7 @@ class AssistedSessionMiddleware:
 
     def _end(self, request, session, reason):
         if session is not None:
+            session_state.load_deferred(session)
             services.end_assisted_session(
                 session=session, reason=reason, at=session_state.limit_passed_at(session, reason)
             )

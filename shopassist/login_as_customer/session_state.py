@@ -49,13 +49,34 @@ def _customer_fields():
     return Customer._meta.concrete_fields
 
 
+# The session's columns a request that changes nothing uses: its check, the banner, the idle
+# clock, and what its log entries name. The others (the reason given, the administrator's
+# address and browser, the link's times) stay deferred: an ending loads them first
+# (``load_deferred``), anything else that reads one loads it then.
+_READING_COLUMNS = (
+    "id",
+    "admin_id",
+    "admin_username",
+    "customer_id",
+    "customer_email",
+    "customer_name",
+    "store_view_id",
+    "store_view_code",
+    "website_name",
+    "started_at",
+    "ended_at",
+    "last_seen_at",
+)
+
+
 def _live_query(alias: str, read_along: bool) -> _LiveQuery:
     """The per-request query, compiled once per process by the ORM: the session with its
     admin's flags, its customer's consent and the customer row itself, fresh from the database
     every request — one query, as many as a customer's own request makes — with the column
     converters the ORM itself would apply (booleans and datetimes on SQLite, any field added
-    later). ``read_along``: with what other apps read with the customer's row on a request
-    that changes nothing, as the customer's own request reads it (``customers.auth``)."""
+    later). ``read_along``, for a request that changes nothing: only the session's columns such
+    a request uses, and what other apps read with the customer's row, as the customer's own
+    request reads it (``customers.auth``)."""
     key = (alias, read_along)
     if key not in _live_queries:
         customer_row = {
@@ -68,17 +89,16 @@ def _live_query(alias: str, read_along: bool) -> _LiveQuery:
                 for name, expression in read_along_expressions("customer_id").items()
             )
         # No ORDER BY (the model's ordering): the primary key matches one row.
-        queryset = (
-            AssistedSession.objects.using(alias)
-            .order_by()
-            .annotate(
-                admin_is_active=F("admin__is_active"),
-                admin_is_staff=F("admin__is_staff"),
-                admin_is_superuser=F("admin__is_superuser"),
-                consent_allowed=F("customer__assistance_consent__allowed"),
-                consent_expires_at=F("customer__assistance_consent__expires_at"),
-                **customer_row,
-            )
+        sessions = AssistedSession.objects.using(alias)
+        if read_along:
+            sessions = sessions.only(*_READING_COLUMNS)
+        queryset = sessions.order_by().annotate(
+            admin_is_active=F("admin__is_active"),
+            admin_is_staff=F("admin__is_staff"),
+            admin_is_superuser=F("admin__is_superuser"),
+            consent_allowed=F("customer__assistance_consent__allowed"),
+            consent_expires_at=F("customer__assistance_consent__expires_at"),
+            **customer_row,
         )
         compiler = queryset.filter(pk=0).query.get_compiler(alias)
         sql, params = compiler.as_sql()
@@ -117,8 +137,8 @@ def _live_query(alias: str, read_along: bool) -> _LiveQuery:
 
 def load_live_session(session_id, *, read_along: bool = False) -> AssistedSession | None:
     """The session with everything the per-request check needs and its customer, in one
-    query (``read_along``: and what the customer's own read of a request that changes nothing
-    brings)."""
+    query (``read_along``, for a request that changes nothing: the columns such a request uses,
+    and what the customer's own read of such a request brings)."""
     try:
         session_id = int(session_id)
     except (TypeError, ValueError):
@@ -148,6 +168,14 @@ def load_live_session(session_id, *, read_along: bool = False) -> AssistedSessio
             setattr(customer, name, row[index])
         session.customer = customer
     return session
+
+
+def load_deferred(session: AssistedSession) -> None:
+    """The session's columns a reading request left in the database, in one query (before
+    something records the whole session: its ending)."""
+    deferred = session.get_deferred_fields()
+    if deferred:
+        session.refresh_from_db(fields=sorted(deferred))
 
 
 def live_facts(session: AssistedSession, *, last_seen: datetime) -> LiveFacts:

@@ -1,17 +1,21 @@
 """On a request that changes nothing (GET, HEAD), the mini cart's count comes with the
 customer's row — in the customer's own statement, and in an assisted session in the live
 check's — so the page reads no cart statement of its own; a request that may change the cart
-reads the count when its page is rendered. Either way the count is the cart's."""
+reads the count when its page is rendered. Either way the count is the cart's. Such a request
+also reads only the assisted session's columns it uses."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from shopassist.audit.models import ActionLogEntry
 from shopassist.cart.models import CartItem
-from shopassist.login_as_customer.models import AssistedSession
+from shopassist.login_as_customer.models import AssistedSession, EndReason
 from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import start_assisted
 from tests.page_cache.test_leaks import add_to_cart, minicart_count
@@ -84,3 +88,33 @@ def test_a_post_reads_the_customer_without_the_count(jane):
     assert customer_reads, "the POST read no customer: the test would prove nothing"
     assert not any(CART_ITEMS in sql and "SUM" in sql for sql in customer_reads)
     assert minicart_count(get(browser)[0]) == 4
+
+
+def test_a_reading_request_leaves_unused_columns_and_an_ending_records_them(support_client, jane):
+    """A GET reads only the session's columns it uses; when that GET finds the session past its
+    time, the ending loads the rest first, so the record and its log entry are whole."""
+    browser, session = start_assisted(support_client, jane, reason="Ticket 4711")
+    assert session.ip_address and session.user_agent
+
+    with CaptureQueriesContext(connection) as captured:
+        body, _captured = get(browser)
+    [live_read] = [sql for sql in statements_reading(captured, SESSIONS) if "SELECT" in sql]
+    assert '"user_agent"' not in live_read and '"reason"' not in live_read
+    assert "You are connected as Jane Doe" in body
+
+    AssistedSession.objects.filter(pk=session.pk).update(
+        started_at=timezone.now() - timedelta(days=1)
+    )
+    response = browser.get(PAGE)
+
+    assert response.status_code == 302
+    ended = AssistedSession.objects.get(pk=session.pk)
+    assert ended.end_reason == EndReason.MAX_DURATION
+    assert (ended.reason, ended.ip_address, ended.user_agent) == (
+        "Ticket 4711",
+        session.ip_address,
+        session.user_agent,
+    )
+    entry = ActionLogEntry.objects.filter(assisted_session_id=session.pk, action="end").get()
+    assert (entry.admin_username, entry.store_view_code) == ("support", "en")
+    assert entry.details["reason"] == EndReason.MAX_DURATION
