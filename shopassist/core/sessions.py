@@ -55,7 +55,9 @@ class SessionStore(PrecompiledRead, cached_db.SessionStore):
         return super(cached_db.SessionStore, self).exists(session_key)
 
     def save(self, must_create=False):
-        new_key = must_create or self.session_key is None  # no old copy to outlive it
+        if self.session_key is None:
+            return self.create()  # a new key, then this save with must_create: one copy written
+        new_key = must_create  # no old copy to outlive it
         super(cached_db.SessionStore, self).save(must_create)  # the database
         try:
             self._cache.set(self.cache_key, self._session, self.get_expiry_age())

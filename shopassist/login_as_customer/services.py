@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from shopassist.audit.request_context import clean_user_agent
 from shopassist.audit.writer import atomic_keeping_refusals
-from shopassist.core import precompiled
+from shopassist.core import precompiled, resilient_cache
 from shopassist.core.config import config
 from shopassist.core.errors import DomainError
 from shopassist.core.resilient_cache import CacheUnavailable
@@ -113,12 +113,7 @@ def _rate_limited(staff) -> bool:
     minute = int(timezone.now().timestamp() // 60)
     key = f"lac:start-rate:{staff.pk}:{minute}"
     try:
-        cache.add(key, 0, timeout=120)
-        try:
-            return cache.incr(key) > limit
-        except ValueError:  # the key expired between add and incr
-            cache.set(key, 1, timeout=120)
-            return False
+        return resilient_cache.count(cache, key, timeout=120) > limit
     except CacheUnavailable:
         # No counter while the cache is down: count this minute's starts in the database
         # (every start records a session), so the limit holds without the cache.
