@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 
 from shopassist.core import acl
+from shopassist.core.prepared import kept_plan_cursor
 from shopassist.customers.auth import customer_can_use_website
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import tokens
 from shopassist.login_as_customer.acl import ALLOW
-from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession
+from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, LoginToken
 from shopassist.stores.models import StoreView
 from shopassist.stores.selectors import active_store_views
 
@@ -101,3 +105,38 @@ def sessions_started_from(admin_session_key: str | None):
     return AssistedSession.objects.filter(
         admin_session_hash=session_hash, started_at__isnull=False, ended_at__isnull=True
     )
+
+
+@cache
+def _unused_link_probe(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    session, token = AssistedSession._meta, LoginToken._meta
+    column = {
+        "id": quote(session.pk.column),
+        "admin": quote(session.get_field("admin").column),
+        "started": quote(session.get_field("started_at").column),
+        "ended": quote(session.get_field("ended_at").column),
+        "session": quote(token.get_field("assisted_session").column),
+        "expires": quote(token.get_field("expires_at").column),
+    }
+    return (
+        f"SELECT 1 FROM {quote(session.db_table)} s "  # noqa: S608 - names from _meta
+        f"INNER JOIN {quote(token.db_table)} t ON t.{column['session']} = s.{column['id']} "
+        f"WHERE s.{column['admin']} = %s AND s.{column['started']} IS NULL "
+        f"AND s.{column['ended']} IS NULL AND t.{column['expires']} <= %s LIMIT 1"
+    )
+
+
+def has_unused_links(admin_id: int, expired_by) -> bool:
+    """Whether the administrator has a login link never used whose lifetime ended by
+    ``expired_by``: every start asks, and almost never finds one — so a statement written
+    once per process (prepared on PostgreSQL), not a queryset built and planned each time."""
+    alias = AssistedSession.objects.db
+    connection = connections[alias]
+    expires = LoginToken._meta.get_field("expires_at")
+    with kept_plan_cursor(connection) as cursor:
+        cursor.execute(
+            _unused_link_probe(alias),
+            [int(admin_id), expires.get_db_prep_value(expired_by, connection)],
+        )
+        return cursor.fetchone() is not None
