@@ -43,6 +43,18 @@ def create_values_table(cursor) -> None:
         f"CREATE STATISTICS IF NOT EXISTS {VALUES_TABLE}_upper "
         f"ON (upper(value)) FROM {VALUES_TABLE}"
     )
+    create_trigger_function(cursor)
+
+
+def create_trigger_function(cursor) -> None:
+    """The row trigger's function: add each kept value not yet in the table.
+
+    Its look-up always goes through the index on ``value`` (``enable_seqscan`` off for the
+    function alone): PL/pgSQL keeps a plan per connection, and a generic plan made while the
+    table was nearly empty scans it whole — for every row written afterwards, on that
+    connection, as the table grows (measured: 20,000 sessions written in 43.8 s instead of
+    1.5 s after the demo data had been loaded on the same connection; a bulk insert of a
+    million rows did not finish in 13 minutes)."""
     kept = ", ".join(f"('{column}', NEW.{column}::text)" for column in KEPT_COLUMNS)
     cursor.execute(
         f"""CREATE OR REPLACE FUNCTION {TRIGGER_FUNCTION}() RETURNS trigger AS $$
@@ -53,7 +65,7 @@ def create_values_table(cursor) -> None:
                 SELECT 1 FROM {VALUES_TABLE} AS known
                 WHERE known.kind = kept.kind AND known.value = kept.value);
             RETURN NULL;
-        END; $$ LANGUAGE plpgsql"""  # noqa: S608 - names from the code
+        END; $$ LANGUAGE plpgsql SET enable_seqscan = off"""  # noqa: S608 - names from the code
     )
 
 
