@@ -28,7 +28,7 @@ _OPERATORS = {"exact": "=", "gt": ">"}
 class _Statement:
     sql: str
     attnames: list[str]
-    columns: list  # (converters, column expression) per selected field
+    converters: list  # (column index, converters, column expression), as the ORM applies them
     where: list  # (field, operator) per condition, in the order of the parameters
 
 
@@ -51,19 +51,20 @@ def _statement(model, alias: str, conditions: tuple[str, ...]) -> _Statement:
         for condition in conditions:
             name, _sep, lookup = condition.partition("__")
             where.append((_field(model, name), _OPERATORS[lookup or "exact"]))
-        columns = []
-        for field in fields:
+        converters = []
+        for index, field in enumerate(fields):
             column = field.get_col(table)
-            converters = connection.ops.get_db_converters(column) + field.get_db_converters(
+            column_converters = connection.ops.get_db_converters(column) + field.get_db_converters(
                 connection
             )
-            columns.append((converters, column))
+            if column_converters:
+                converters.append((index, column_converters, column))
         sql = "SELECT {} FROM {} WHERE {} LIMIT 1".format(  # noqa: S608 - names from _meta
             ", ".join(f"{quote(table)}.{quote(field.column)}" for field in fields),
             quote(table),
             " AND ".join(f"{quote(field.column)} {operator} %s" for field, operator in where),
         )
-        statement = _Statement(sql, [field.attname for field in fields], columns, where)
+        statement = _Statement(sql, [field.attname for field in fields], converters, where)
         _statements[key] = statement
     return statement
 
@@ -82,17 +83,24 @@ def first(model: type[models.Model], **conditions) -> models.Model | None:
         field.get_db_prep_value(value, connection)
         for (field, _operator), value in zip(statement.where, conditions.values(), strict=True)
     ]
+    row = fetch_row(connection, statement.sql, params, statement.converters)
+    return None if row is None else model.from_db(alias, statement.attnames, row)
+
+
+def fetch_row(connection, sql: str, params, converters) -> list | None:
+    """The first row of a statement written once per process (``kept_plan_cursor``), with the
+    column converters the ORM would apply — ``converters``: (column index, converters,
+    expression) — or None."""
     with kept_plan_cursor(connection) as cursor:
-        cursor.execute(statement.sql, params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    values = []
-    for value, (converters, column) in zip(row, statement.columns, strict=True):
-        for convert in converters:
-            value = convert(value, column, connection)
-        values.append(value)
-    return model.from_db(alias, statement.attnames, values)
+    row = list(row)
+    for index, column_converters, expression in converters:
+        for convert in column_converters:
+            row[index] = convert(row[index], expression, connection)
+    return row
 
 
 @dataclass(frozen=True)
@@ -102,7 +110,7 @@ class _Query:
     where: list  # (field, operator) per condition
     model: type[models.Model]
     alias: str
-    converters: dict  # column index -> (converters, expression), as the ORM applies them
+    converters: list  # (column index, converters, expression), as the ORM applies them
     init_list: list[str]
     model_columns: slice
     populators: list
@@ -140,7 +148,12 @@ def _query(name: str, build: Callable[[], models.QuerySet], conditions) -> _Quer
             where=where,
             model=model,
             alias=alias,
-            converters=compiler.get_converters([column[0] for column in select]),
+            converters=[
+                (index, *converter)
+                for index, converter in compiler.get_converters(
+                    [column[0] for column in select]
+                ).items()
+            ],
             init_list=[column[0].target.attname for column in select[fields[0] : fields[-1] + 1]],
             model_columns=slice(fields[0], fields[-1] + 1),
             populators=get_related_populators(klass_info, select, alias),
@@ -178,15 +191,9 @@ def first_of(name: str, build: Callable[[], models.QuerySet], **conditions):
             for (field, _operator), value in zip(query.where, conditions.values(), strict=True)
         ),
     ]
-    with kept_plan_cursor(connection) as cursor:
-        cursor.execute(query.sql, params)
-        row = cursor.fetchone()
+    row = fetch_row(connection, query.sql, params, query.converters)
     if row is None:
         return None
-    row = list(row)
-    for index, (converters, expression) in query.converters.items():  # the ORM's, in its order
-        for convert in converters:
-            row[index] = convert(row[index], expression, connection)
     obj = query.model.from_db(query.alias, query.init_list, row[query.model_columns])
     for populator in query.populators:
         populator.populate(row, obj)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shopassist.core.acl_grants import grants_resource
 from shopassist.core.config import config
-from shopassist.core.prepared import kept_plan_cursor
+from shopassist.core.precompiled import fetch_row
 from shopassist.customers.auth import read_along_expressions
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
@@ -146,15 +146,9 @@ def load_live_session(session_id, *, read_along: bool = False) -> AssistedSessio
     alias = AssistedSession.objects.db
     query = _live_query(alias, read_along)
     connection = connections[alias]
-    with kept_plan_cursor(connection) as cursor:
-        cursor.execute(query.sql, [*query.params, session_id])
-        row = cursor.fetchone()
+    row = fetch_row(connection, query.sql, [*query.params, session_id], query.converters)
     if row is None:
         return None
-    row = list(row)
-    for index, converters, expression in query.converters:
-        for convert in converters:
-            row[index] = convert(row[index], expression, connection)
     session = AssistedSession.from_db(
         alias, query.session_attnames, row[: len(query.session_attnames)]
     )
