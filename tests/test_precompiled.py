@@ -160,3 +160,39 @@ def test_first_of_is_one_statement_built_once(jane):
 def test_first_of_refuses_a_queryset_that_filters_on_its_own(demo):
     with pytest.raises(ValueError, match="no filter"):
         precompiled.first_of("test.active", lambda: Customer.objects.filter(is_active=True), pk=1)
+
+
+def test_built_gives_the_instance_from_db_gives_with_the_other_columns_deferred(jane):
+    names = ["id", "email", "is_active"]
+    values = [jane.pk, jane.email, True]
+
+    got = precompiled.built(Customer, "default", names, values)
+    want = Customer.from_db("default", names, values)
+
+    assert type(got) is Customer
+    assert (got.pk, got.email, got.is_active) == (want.pk, want.email, want.is_active)
+    assert got.get_deferred_fields() == want.get_deferred_fields() != set()
+    assert (got._state.db, got._state.adding) == ("default", False)
+    # A deferred column loads on first read; saving writes only what it was asked to.
+    assert got.first_name == Customer.objects.get(pk=jane.pk).first_name
+    got.first_name = "Janet"
+    got.save(update_fields=["first_name"])
+    assert Customer.objects.get(pk=jane.pk).first_name == "Janet"
+
+
+def test_built_leaves_a_model_with_init_receivers_to_from_db(jane):
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.email)
+
+    post_init.connect(receiver, sender=Customer)
+    try:
+        got = precompiled.first(Customer, pk=jane.pk, is_active=True)
+    finally:
+        post_init.disconnect(receiver, sender=Customer)
+
+    assert seen == [jane.email]  # Model.__init__ ran, and sent its signal
+    assert_read_as_the_orm_does(got, Customer.objects.get(pk=jane.pk))

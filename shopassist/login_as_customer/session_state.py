@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shopassist.core.acl_grants import grants_resource
 from shopassist.core.config import config
-from shopassist.core.precompiled import fetch_row
+from shopassist.core.precompiled import built, fetch_row
 from shopassist.customers.auth import read_along_expressions
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
@@ -33,6 +33,7 @@ class _LiveQuery:
     sql: str
     params: tuple  # the selected expressions' own, before the session's id
     session_attnames: list[str]  # the first columns: the session's own
+    session_columns: int  # how many
     # then, by column index: the admin's flags and the consent (set on the session), the
     # customer's columns (in _customer_fields' order) and what is read along (on the customer)
     flags: list[tuple[str, int]]
@@ -116,6 +117,7 @@ def _live_query(alias: str, read_along: bool) -> _LiveQuery:
             sql=sql,
             params=tuple(params[:-1]),
             session_attnames=[field.attname for field in session_fields],
+            session_columns=len(session_fields),
             flags=[
                 (name, index)
                 for name, index in annotations
@@ -149,18 +151,22 @@ def load_live_session(session_id, *, read_along: bool = False) -> AssistedSessio
     row = fetch_row(connection, query.sql, [*query.params, session_id], query.converters)
     if row is None:
         return None
-    session = AssistedSession.from_db(
-        alias, query.session_attnames, row[: len(query.session_attnames)]
-    )
+    session = built(AssistedSession, alias, query.session_attnames, row[: query.session_columns])
+    attributes = session.__dict__
     for name, index in query.flags:
-        setattr(session, name, row[index])
+        attributes[name] = row[index]
     if session.customer_id is not None:
-        customer = Customer.from_db(
-            alias, query.customer_attnames, [row[index] for index in query.customer_columns]
+        customer = built(
+            Customer,
+            alias,
+            query.customer_attnames,
+            [row[index] for index in query.customer_columns],
         )
         for name, index in query.along:
-            setattr(customer, name, row[index])
-        session.customer = customer
+            customer.__dict__[name] = row[index]
+        # What ``session.customer = customer`` stores, without the descriptor's checks of an
+        # object the query itself matched (the customer of this session, on this database).
+        AssistedSession.customer.field.set_cached_value(session, customer)
     return session
 
 
