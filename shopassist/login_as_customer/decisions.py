@@ -64,7 +64,7 @@ def can_login_as(facts: StartFacts, *, now: datetime) -> Decision:
     return ALLOWED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # made on every request of an assisted session
 class LiveFacts:
     """What the server knows at each request of a live assisted session."""
 
@@ -101,10 +101,11 @@ def limit_passed(
     """The first of the two limits to pass, if one has passed by ``now``: the session ended at
     that moment, whenever it is noticed (a later request, the sweep). Without a request since
     the start, the idle clock runs from the start."""
-    absolute = LimitPassed(EndReason.MAX_DURATION, started_at + max_duration)
-    idle = LimitPassed(EndReason.IDLE_TIMEOUT, (last_seen_at or started_at) + idle_timeout)
-    first = absolute if absolute.at <= idle.at else idle
-    return first if first.at <= now else None
+    absolute_at = started_at + max_duration
+    idle_at = (last_seen_at or started_at) + idle_timeout
+    if absolute_at <= idle_at:
+        return LimitPassed(EndReason.MAX_DURATION, absolute_at) if absolute_at <= now else None
+    return LimitPassed(EndReason.IDLE_TIMEOUT, idle_at) if idle_at <= now else None
 
 
 def end_reason_for(facts: LiveFacts, *, now: datetime) -> EndReason | None:
