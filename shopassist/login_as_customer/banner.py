@@ -68,7 +68,13 @@ _PER_REQUEST = ("seconds", "clock", "csrf")
 
 @lru_cache(maxsize=256)
 def _session_banner(
-    language: str, session_id: int, started_at, name: str, website: str, close_url: str
+    language: str,
+    store_code: str,
+    script_prefix: str,
+    session_id: int,
+    started_at,
+    name: str,
+    website: str,
 ) -> tuple[str, ...]:
     """The banner with one session's values in place: its pieces of markup, and between them
     the names of the per-request slots (``_PER_REQUEST``), in order. Only the skeleton, our
@@ -78,7 +84,7 @@ def _session_banner(
         "started": str(int(started_at.timestamp() * 1000)),
         "name": escape(name),
         "website": escape(website),
-        "close_url": close_url,
+        "close_url": _close_url(store_code, script_prefix),
     }
     pieces: list[str] = [""]
     for literal, slot, _spec, _conversion in Formatter().parse(_skeleton(language)):
@@ -92,20 +98,22 @@ def _session_banner(
 
 def banner_html(request, session) -> str:
     """ "You are connected as NAME on WEBSITE", time left and Close session. Every value is
-    escaped (names are customer-controlled)."""
+    escaped (names are customer-controlled); the CSRF token needs none: it is made of letters
+    and digits only (``core.csrf``)."""
     pieces = _session_banner(
         get_language(),
+        request.store_view.code,
+        get_script_prefix(),
         session.pk,
         session.started_at,
         session.customer_name,
         session.website_name,
-        _close_url(request.store_view.code, get_script_prefix()),
     )
     seconds_left = session_state.seconds_left(session)
     slots = {
         "seconds": str(seconds_left),
         "clock": f"{seconds_left // 60}:{seconds_left % 60:02d}",
-        "csrf": escape(response_token(request)),
+        "csrf": response_token(request),
     }
     # Even positions are markup, odd ones name a slot.
     return "".join(slots[piece] if index % 2 else piece for index, piece in enumerate(pieces))

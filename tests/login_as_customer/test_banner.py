@@ -6,8 +6,11 @@ import re
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
 
+from shopassist.login_as_customer.middleware import AssistedSessionMiddleware
+from shopassist.login_as_customer.session_state import load_live_session
 from tests.login_as_customer.assisted import start_assisted
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +32,30 @@ def test_a_hostile_name_is_shown_as_text_and_fills_no_slot(support_client, jane)
     secret = browser.cookies[settings.STOREFRONT_CSRF_COOKIE_NAME].value
     assert _unmask_cipher_token(token) == secret
     assert re.search(r'data-seconds-left="\d+"', banner)
+
+
+@pytest.mark.parametrize(
+    "make_response",
+    [
+        lambda body: HttpResponse(body, content_type="text/html; charset=iso-8859-1"),
+        lambda body: HttpResponse(body, content_type="text/html", charset="iso-8859-1"),
+    ],
+    ids=["in the header", "given to the response"],
+)
+def test_the_banner_is_encoded_in_the_pages_own_charset(support_client, jane, make_response):
+    jane.first_name, jane.last_name = "Zoë", "김"  # Latin-1 has the first, not the second
+    jane.save(update_fields=["first_name", "last_name"])
+    browser, session = start_assisted(support_client, jane)
+    request = browser.get("/en/customer/account/").wsgi_request
+    response = make_response("<html><body class='x'><p>Café</p></body></html>".encode("latin-1"))
+    response["Content-Length"] = str(len(response.content))  # as CommonMiddleware sets it
+
+    AssistedSessionMiddleware(lambda request: response)._add_banner(
+        request, response, load_live_session(session.pk)
+    )
+
+    page = response.content.decode("latin-1")
+    assert "You are connected as Zoë &#44608; on " in page  # not mojibake, not an error
+    assert page.startswith("<html><body class='x'><section class=\"lac-banner\"")
+    assert page.endswith("<p>Café</p></body></html>")
+    assert response["Content-Length"] == str(len(response.content))
