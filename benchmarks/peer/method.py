@@ -65,6 +65,14 @@ def interleaved(own: Session, other: Session, path: str, pairs: int) -> dict[str
     return times
 
 
+def forget_expired_cookies(client) -> None:
+    """Drop the cookies a response expired (``Max-Age=0``: a one-time message shown, a login
+    link's binding cookie spent), as a browser does; Django's test client keeps sending them,
+    empty, with every later request."""
+    for name in [name for name, morsel in client.cookies.items() if morsel["max-age"] == 0]:
+        del client.cookies[name]
+
+
 def page_weight(session: Session, path: str) -> dict[str, int]:
     """What one request of the page costs the server, apart from time: body bytes and SQL
     statements (Django is in both virtualenvs; imported here so the rest needs only the
@@ -90,6 +98,8 @@ def serve(
     """Answer the orchestrator on ``protocol`` (from ``take_stdout``) until it closes stdin
     (see the module docstring); ``about`` (project, versions) goes with ``ready``."""
     interleaved(own, other, path, warmup)
+    for session in (own, other):
+        forget_expired_cookies(session.client)
     weight = {"own": page_weight(own, path), "other": page_weight(other, path)}
     # Objects made while setting up stay out of the collector's way for the whole run.
     gc.collect()

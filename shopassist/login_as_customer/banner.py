@@ -9,8 +9,8 @@ from types import SimpleNamespace
 from django.templatetags.static import static
 from django.urls import get_script_prefix
 from django.utils.html import escape
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from shopassist.core.csrf import response_token
 from shopassist.login_as_customer import session_state
@@ -20,6 +20,11 @@ from shopassist.stores.urls import store_reverse
 @lru_cache(maxsize=32)
 def _skeleton(language: str) -> str:
     """The banner's markup in one language, with {named} slots for the per-request values."""
+    with override(language):
+        return _markup()
+
+
+def _markup() -> str:
     text = escape(_("You are connected as %(name)s on %(website)s")) % {
         "name": "{name}",
         "website": "{website}",
@@ -75,10 +80,11 @@ def _session_banner(
     started_at,
     name: str,
     website: str,
-) -> tuple[str, ...]:
-    """The banner with one session's values in place: its pieces of markup, and between them
-    the names of the per-request slots (``_PER_REQUEST``), in order. Only the skeleton, our
-    own markup, is parsed for slots — never a customer's name, which may hold braces."""
+) -> str:
+    """The banner with one session's values in place, a ``str.format`` template of the
+    per-request slots (``_PER_REQUEST``) alone. Only the skeleton, our own markup, is parsed
+    for slots; a customer's name may hold braces: they go in doubled, so ``format`` gives them
+    back as text and never reads them as a slot."""
     values = {
         "session_id": str(session_id),
         "started": str(int(started_at.timestamp() * 1000)),
@@ -86,22 +92,27 @@ def _session_banner(
         "website": escape(website),
         "close_url": _close_url(store_code, script_prefix),
     }
-    pieces: list[str] = [""]
+    template = []
     for literal, slot, _spec, _conversion in Formatter().parse(_skeleton(language)):
-        pieces[-1] += literal
+        template.append(_as_text(literal))
         if slot in _PER_REQUEST:
-            pieces += [slot, ""]
+            template.append("{" + slot + "}")
         elif slot is not None:
-            pieces[-1] += values[slot]
-    return tuple(pieces)
+            template.append(_as_text(values[slot]))
+    return "".join(template)
 
 
-def banner_html(request, session) -> str:
+def _as_text(value: str) -> str:
+    """``value`` as literal text of a ``str.format`` template."""
+    return value.replace("{", "{{").replace("}", "}}")
+
+
+def banner_html(request, session, *, now=None) -> str:
     """ "You are connected as NAME on WEBSITE", time left and Close session. Every value is
     escaped (names are customer-controlled); the CSRF token needs none: it is made of letters
     and digits only (``core.csrf``)."""
-    pieces = _session_banner(
-        get_language(),
+    template = _session_banner(
+        request.LANGUAGE_CODE,  # the page's (its Content-Language), set by the store view
         request.store_view.code,
         get_script_prefix(),
         session.pk,
@@ -109,11 +120,9 @@ def banner_html(request, session) -> str:
         session.customer_name,
         session.website_name,
     )
-    seconds_left = session_state.seconds_left(session)
-    slots = {
-        "seconds": str(seconds_left),
-        "clock": f"{seconds_left // 60}:{seconds_left % 60:02d}",
-        "csrf": response_token(request),
-    }
-    # Even positions are markup, odd ones name a slot.
-    return "".join(slots[piece] if index % 2 else piece for index, piece in enumerate(pieces))
+    seconds_left = session_state.seconds_left(session, now=now)
+    return template.format(
+        seconds=seconds_left,
+        clock=f"{seconds_left // 60}:{seconds_left % 60:02d}",
+        csrf=response_token(request),
+    )

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -63,14 +64,15 @@ class AssistedSessionMiddleware:
             request.session[session_state.SESSION_ID_KEY],
             read_along=request.method in READING_METHODS,
         )
-        reason = session_state.check(session)
+        now = timezone.now()  # one instant for the check, the idle clock and the banner
+        reason = session_state.check(session, now=now)
         if reason is not None:
             return self._end(request, session, reason)
 
         request.assisted_session = session
         # The check above loaded the customer: reuse it (hash and website still verified).
         request.customer = customer_from_session(request, loaded=session.customer)
-        session_state.touch(session)
+        session_state.touch(session, now=now)
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             response = self.get_response(request)
         else:
@@ -78,7 +80,7 @@ class AssistedSessionMiddleware:
         # An assisted page is never stored by a browser, proxy or CDN.
         response.headers["Cache-Control"] = _private_no_store(response.get("Cache-Control", ""))
         response.headers.pop("Expires", None)
-        self._add_banner(request, response, session)
+        self._add_banner(request, response, session, now)
         return response
 
     def _recorded(self, request, session):
@@ -110,7 +112,7 @@ class AssistedSessionMiddleware:
         patch_cache_control(response, private=True, no_store=True)
         return response
 
-    def _add_banner(self, request, response, session):
+    def _add_banner(self, request, response, session, now=None):
         if not _still_live(request, session):
             return
         content_type = response.get("Content-Type", "")
@@ -129,7 +131,7 @@ class AssistedSessionMiddleware:
         # A charset given to the response itself (not in its header) is the one it uses.
         charset = getattr(response, "_charset", None) or _charset_of(content_type)
         # A name the charset cannot spell goes in as character references (any charset has them).
-        html = banner_html(request, session).encode(charset, "xmlcharrefreplace")
-        response.content = b"".join((content[:end], html, content[end:]))
+        html = banner_html(request, session, now=now).encode(charset, "xmlcharrefreplace")
+        content = response.content = b"".join((content[:end], html, content[end:]))
         if response.has_header("Content-Length"):
-            response["Content-Length"] = str(len(response.content))
+            response["Content-Length"] = str(len(content))

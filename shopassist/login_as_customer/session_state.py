@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.db import connections
 from django.db.models import F
@@ -178,11 +179,11 @@ def load_deferred(session: AssistedSession) -> None:
         session.refresh_from_db(fields=sorted(deferred))
 
 
-def live_facts(session: AssistedSession, *, last_seen: datetime) -> LiveFacts:
+def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) -> LiveFacts:
     customer = session.customer
     admin_active = bool(session.admin_is_active and session.admin_is_staff)
     consent_valid = bool(session.consent_allowed) and (
-        session.consent_expires_at is None or session.consent_expires_at > timezone.now()
+        session.consent_expires_at is None or session.consent_expires_at > now
     )
     return LiveFacts(
         ended=session.ended_at is not None,
@@ -196,18 +197,25 @@ def live_facts(session: AssistedSession, *, last_seen: datetime) -> LiveFacts:
         consent_valid=consent_valid,
         started_at=session.started_at,
         last_seen_at=last_seen,
-        max_duration=timedelta(minutes=config.get(lac_config.MAX_DURATION)),
-        idle_timeout=timedelta(minutes=config.get(lac_config.IDLE_TIMEOUT)),
+        max_duration=_minutes(config.get(lac_config.MAX_DURATION)),
+        idle_timeout=_minutes(config.get(lac_config.IDLE_TIMEOUT)),
     )
 
 
-def check(session: AssistedSession | None) -> EndReason | None:
-    """Why the session (as ``load_live_session`` read it) ends now, or None: the one live
-    check of web and API requests, on the idle clock both keep in the database."""
+@lru_cache(maxsize=8)
+def _minutes(minutes: int) -> timedelta:
+    return timedelta(minutes=minutes)
+
+
+def check(session: AssistedSession | None, *, now: datetime | None = None) -> EndReason | None:
+    """Why the session (as ``load_live_session`` read it) ends at ``now`` (default: now), or
+    None: the one live check of web and API requests, on the idle clock both keep in the
+    database."""
     if session is None or session.started_at is None:
         return EndReason.TERMINATED
+    now = now or timezone.now()
     last_seen = session.last_seen_at or session.started_at
-    return end_reason_for(live_facts(session, last_seen=last_seen), now=timezone.now())
+    return end_reason_for(live_facts(session, last_seen=last_seen, now=now), now=now)
 
 
 def limit_passed_at(session: AssistedSession, reason: EndReason) -> datetime | None:
@@ -225,11 +233,11 @@ def limit_passed_at(session: AssistedSession, reason: EndReason) -> datetime | N
     return passed.at if passed is not None else None
 
 
-def touch(session: AssistedSession) -> None:
-    """A request of the session: move its idle clock, with at most one UPDATE every
-    ``LAST_SEEN_GRANULARITY`` seconds (the same cadence, and cost, as the storefront-session
-    write it replaces)."""
-    now = timezone.now()
+def touch(session: AssistedSession, *, now: datetime | None = None) -> None:
+    """A request of the session (at ``now``, default now): move its idle clock, with at most
+    one UPDATE every ``LAST_SEEN_GRANULARITY`` seconds (the same cadence, and cost, as the
+    storefront-session write it replaces)."""
+    now = now or timezone.now()
     seen = session.last_seen_at
     if seen is None or (now - seen).total_seconds() >= LAST_SEEN_GRANULARITY:
         AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
@@ -238,6 +246,6 @@ def touch(session: AssistedSession) -> None:
         session.last_seen_at = now
 
 
-def seconds_left(session: AssistedSession) -> int:
-    deadline = session.started_at + timedelta(minutes=config.get(lac_config.MAX_DURATION))
-    return max(0, int((deadline - timezone.now()).total_seconds()))
+def seconds_left(session: AssistedSession, *, now: datetime | None = None) -> int:
+    deadline = session.started_at + _minutes(config.get(lac_config.MAX_DURATION))
+    return max(0, int((deadline - (now or timezone.now())).total_seconds()))
