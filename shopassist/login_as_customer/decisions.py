@@ -64,7 +64,7 @@ def can_login_as(facts: StartFacts, *, now: datetime) -> Decision:
     return ALLOWED
 
 
-@dataclass(frozen=True, slots=True)  # made on every request of an assisted session
+@dataclass(slots=True)  # made on every request of an assisted session: no frozen __setattr__
 class LiveFacts:
     """What the server knows at each request of a live assisted session."""
 
