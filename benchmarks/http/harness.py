@@ -57,6 +57,8 @@ class Measure:
     count: int
     unit: str = "req/s"
     note: str = ""
+    # Each wrk run (slice) of the row on its own, in the order run: (req/s, p50 ms).
+    slices: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass

@@ -85,22 +85,20 @@ class Accumulator:
     def __init__(self):
         self.requests, self.seconds = 0, 0.0
         self.histogram: Counter[int] = Counter()
+        self.slices: list[tuple[float, float]] = []  # (req/s, p50 ms) of each run
 
     def add(self, report: dict) -> None:
         self.requests += report["requests"]
         self.seconds += report["seconds"]
+        histogram: Counter[int] = Counter()
         for value, count in report["histogram"]:
-            self.histogram[value] += count
+            histogram[value] += count
+        self.histogram.update(histogram)
+        rps = report["requests"] / report["seconds"]
+        self.slices.append((rps, _percentile_ms(histogram, 50)))
 
     def percentile_ms(self, pct: float) -> float:
-        total = sum(self.histogram.values())
-        rank = math.floor(pct / 100 * total + 0.5)
-        seen = 0
-        for value in sorted(self.histogram):
-            seen += self.histogram[value]
-            if seen >= rank:
-                return value / 1000
-        return 0.0
+        return _percentile_ms(self.histogram, pct)
 
     def measure(self, label: str) -> Measure:
         return Measure(
@@ -110,7 +108,19 @@ class Accumulator:
             p95=self.percentile_ms(95),
             p99=self.percentile_ms(99),
             count=self.requests,
+            slices=tuple(self.slices),
         )
+
+
+def _percentile_ms(histogram: Counter, pct: float) -> float:
+    total = sum(histogram.values())
+    rank = math.floor(pct / 100 * total + 0.5)
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value / 1000
+    return 0.0
 
 
 class RowRunner:
