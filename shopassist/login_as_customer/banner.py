@@ -7,7 +7,6 @@ from string import Formatter
 from types import SimpleNamespace
 
 from django.templatetags.static import static
-from django.urls import get_script_prefix
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -60,10 +59,9 @@ def _markup() -> str:
     )
 
 
-@lru_cache(maxsize=64)
-def _close_url(store_code: str, script_prefix: str) -> str:
-    """Close session's address, escaped: the same on every page of a store view (keyed by
-    its code, which is all the URL holds, and by the script prefix reverse() reads)."""
+def _close_url(store_code: str) -> str:
+    """Close session's address, escaped: the same on every page of a store view (its code is
+    all the URL holds besides the script prefix, which reverse() reads)."""
     store_view = SimpleNamespace(code=store_code)
     return escape(store_reverse("login_as_customer:close", store_view=store_view))
 
@@ -75,7 +73,7 @@ _PER_REQUEST = ("seconds", "clock", "csrf")
 def _session_banner(
     language: str,
     store_code: str,
-    script_prefix: str,
+    script_name: str,  # the request's: the close address starts with it
     session_id: int,
     started_at,
     name: str,
@@ -90,7 +88,7 @@ def _session_banner(
         "started": str(int(started_at.timestamp() * 1000)),
         "name": escape(name),
         "website": escape(website),
-        "close_url": _close_url(store_code, script_prefix),
+        "close_url": _close_url(store_code),
     }
     template = []
     for literal, slot, _spec, _conversion in Formatter().parse(_skeleton(language)):
@@ -100,6 +98,14 @@ def _session_banner(
         elif slot is not None:
             template.append(_as_text(values[slot]))
     return "".join(template)
+
+
+def _script_name(request) -> str:
+    """The request's script name (``request.path`` is it followed by ``path_info``), which is
+    what ``get_script_prefix()`` holds during the request, less its closing slash: read
+    without the thread-local lookup, as the memo's key (the address itself is reversed with
+    the script prefix, once)."""
+    return request.path[: len(request.path) - len(request.path_info)]
 
 
 def _as_text(value: str) -> str:
@@ -114,7 +120,7 @@ def banner_html(request, session, *, now=None) -> str:
     template = _session_banner(
         request.LANGUAGE_CODE,  # the page's (its Content-Language), set by the store view
         request.store_view.code,
-        get_script_prefix(),
+        _script_name(request),
         session.pk,
         session.started_at,
         session.customer_name,

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
+from django.urls import set_script_prefix
 
 from shopassist.login_as_customer.middleware import AssistedSessionMiddleware
 from shopassist.login_as_customer.session_state import load_live_session
@@ -59,3 +60,20 @@ def test_the_banner_is_encoded_in_the_pages_own_charset(support_client, jane, ma
     assert page.startswith("<html><body class='x'><section class=\"lac-banner\"")
     assert page.endswith("<p>Café</p></body></html>")
     assert response["Content-Length"] == str(len(response.content))
+
+
+def test_close_session_is_addressed_under_each_requests_script_prefix(support_client, jane):
+    browser, _session = start_assisted(support_client, jane)
+    close = re.compile(r'<form method="post" action="([^"]+)" class="lac-banner-form">')
+
+    # As Django's WSGI handler does for a site mounted under /shop (the test client does not).
+    set_script_prefix("/shop/")
+    try:
+        mounted = browser.get("/en/customer/account/", SCRIPT_NAME="/shop").content.decode()
+    finally:
+        set_script_prefix("/")
+    plain = browser.get("/en/customer/account/").content.decode()
+
+    [under_shop], [at_root] = close.findall(mounted), close.findall(plain)
+    assert under_shop == "/shop" + at_root
+    assert at_root.startswith("/en/")
