@@ -57,12 +57,14 @@ class AssistedSessionMiddleware:
 
     def __call__(self, request):
         request.assisted_session = None
-        if request.area != STOREFRONT or session_state.SESSION_ID_KEY not in request.session:
+        if request.area != STOREFRONT:
+            return self.get_response(request)
+        session_id = request.session.get(session_state.SESSION_ID_KEY)
+        if session_id is None:
             return self.get_response(request)
 
         session = session_state.load_live_session(
-            request.session[session_state.SESSION_ID_KEY],
-            read_along=request.method in READING_METHODS,
+            session_id, read_along=request.method in READING_METHODS
         )
         now = timezone.now()  # one instant for the check, the idle clock and the banner
         reason = session_state.check(session, now=now)
