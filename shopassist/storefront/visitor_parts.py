@@ -24,6 +24,7 @@ inserts is ever read as a marker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from types import SimpleNamespace
 
@@ -41,16 +42,27 @@ PARTS = ("account_links", "minicart", "messages")
 TEMPLATE = "storefront/visitor/{}.html"
 
 
+def _no_cart(request) -> int:
+    return 0
+
+
+# How many items the visitor's cart holds, for the mini cart: given by the cart app
+# (``cart/apps.py``), so the storefront's parts need no import of it; no cart app, no items.
+_counters: dict[str, Callable[[object], int]] = {"cart": _no_cart}
+
+
+def count_cart_items_with(counter: Callable[[object], int]) -> None:
+    _counters["cart"] = counter
+
+
 def _part_context(request, token) -> dict:
     """All a part may use when it is filled in: its visitor and nothing of the page."""
-    from shopassist.cart.selectors import item_count_for_request
-
     return {
         "request": request,
         "csrf_token": token,
         "messages": get_messages(request),
         # Read now: every fill needs it (to tell a blank visitor, to key a customer's parts).
-        "cart_count": item_count_for_request(request),
+        "cart_count": _counters["cart"](request),
     }
 
 
