@@ -6,8 +6,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
 from shopassist.admin_panel.buttons import buttons_for
-from shopassist.audit.admin_changes import admin_object_changed
 from shopassist.core.acl import has_resource
+from shopassist.core.signals import admin_object_changed
 
 
 class ResourcePermissions:
@@ -68,20 +68,27 @@ class DateDrillDownChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+def _changed(request, obj, action: str, message="") -> None:
+    admin_object_changed.send(
+        sender=type(obj), request=request, obj=obj, action=action, message=message
+    )
+
+
 class AdminChangeLog:
-    """Every create / change / delete also goes to the action log, in the same transaction."""
+    """Every create / change / delete also goes to the action log (``admin_object_changed``,
+    recorded by the audit app), in the same transaction."""
 
     def log_addition(self, request, obj, message):
-        admin_object_changed(request, obj, action="create", message=message)
+        _changed(request, obj, "create", message)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        admin_object_changed(request, obj, action="change", message=message)
+        _changed(request, obj, "change", message)
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
-            admin_object_changed(request, obj, action="delete")
+            _changed(request, obj, "delete")
         return super().log_deletions(request, queryset)
 
 

@@ -5,11 +5,12 @@ from django.dispatch import receiver
 from shopassist.audit.models import ActionGroup
 from shopassist.audit.writer import record
 from shopassist.core.actor import client_ip
-from shopassist.core.signals import config_saved, page_cache_flushed
+from shopassist.core.signals import admin_object_changed, config_saved, page_cache_flushed
 
 
-def admin_object_changed(request, obj, *, action: str, message="") -> None:
-    """Called by the admin base class inside the transaction of the change."""
+@receiver(admin_object_changed)
+def object_changed(sender, request, obj, action: str, message="", **kwargs) -> None:
+    """Sent by the admin panel's base class inside the transaction of the change."""
     record(
         action_group=ActionGroup.ADMIN,
         action=f"{obj._meta.label_lower}.{action}",

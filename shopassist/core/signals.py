@@ -12,3 +12,7 @@ config_saved = Signal()
 # Sent inside the transaction in which an administrator flushed the storefront page cache
 # (actor).
 page_cache_flushed = Signal()
+
+# Sent inside the transaction of an object created, changed or deleted in the admin panel
+# (request, obj, action: "create" | "change" | "delete", message); the action log records it.
+admin_object_changed = Signal()
