@@ -1,4 +1,4 @@
-"""Stores › Settings › All Stores."""
+"""Stores › Settings › All Stores, and Stores › Settings › Configuration (``config_views``)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from shopassist.admin_panel.menu import MenuEntry, add_entry
 from shopassist.admin_panel.resource_admin import ResourceModelAdmin, ResourceTabularInline
 from shopassist.admin_panel.site import admin_site
-from shopassist.stores.acl import ALL_STORES
+from shopassist.stores import config_views
+from shopassist.stores.acl import ALL_STORES, CONFIGURATION
 from shopassist.stores.models import Store, StoreView, Website
 
 
@@ -56,4 +57,18 @@ class StoreViewAdmin(ResourceModelAdmin):
 add_entry(
     "stores",
     MenuEntry(_("All Stores"), "admin:stores_storeview_changelist", ALL_STORES, _("Settings"), 10),
+)
+
+
+admin_site.add_view("config/", config_views.config_index, "config_index")
+admin_site.add_view("config/<slug:section_id>/", config_views.config_edit, "config_edit")
+add_entry(
+    "stores",
+    MenuEntry(
+        title=config_views.MENU_TITLE,
+        url_name="admin:config_index",
+        resource=CONFIGURATION,
+        group=config_views.MENU_GROUP,
+        sort_order=20,
+    ),
 )

@@ -48,3 +48,9 @@ def default_store_view() -> StoreView | None:
         views = active_store_views()
         view = views[0] if views else None
     return view
+
+
+def websites_of_store_views() -> dict[int, int]:
+    """Each store view's website (store view id -> website id): the configuration's scope
+    tree, read at each reload of the configuration."""
+    return dict(StoreView.objects.values_list("id", "store__website_id"))

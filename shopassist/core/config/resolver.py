@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "config:version"
 UNSHARED = "unshared-"  # a version of one request, while the cache is unreachable
 _in_request = contextvars.ContextVar("config_in_request", default=False)
+# Registered by the app that owns the scopes (``set_scope_tree``); none: no store view has one.
+_scope_tree: dict[str, Callable[[], dict[int, int]]] = {"websites_of_store_views": dict}
 
 
 class ConfigResolver:
@@ -98,9 +101,15 @@ class ConfigResolver:
     def _publish(self, _keys=()) -> None:
         self.cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
+    @staticmethod
+    def set_scope_tree(websites_of_store_views: Callable[[], dict[int, int]]) -> None:
+        """Who gives each store view's website (store view id -> website id), read at every
+        load by every resolver of the process: the app that owns the store views registers it
+        (``stores/apps.py``), so the configuration needs no import of it."""
+        _scope_tree["websites_of_store_views"] = websites_of_store_views
+
     def _load(self) -> None:
         from shopassist.core.models import ConfigValue
-        from shopassist.stores.models import StoreView
 
         self._values = {
             (scope, scope_id, path): value
@@ -108,7 +117,7 @@ class ConfigResolver:
                 "scope", "scope_id", "path", "value"
             )
         }
-        self._website_of_store_view = dict(StoreView.objects.values_list("id", "store__website_id"))
+        self._website_of_store_view = _scope_tree["websites_of_store_views"]()
         self._resolved = {}
 
     @contextmanager
