@@ -35,6 +35,7 @@ run: messages demo
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # The i18n gate (tests/i18n): regenerating the catalogues changes nothing, every msgid is
 # translated (none fuzzy) in fr, ko and zh_Hant, and the storefront and Login as Customer pages
