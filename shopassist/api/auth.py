@@ -14,13 +14,13 @@ from shopassist.api import services
 from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.models import ApiToken, TokenKind
 from shopassist.core.actor import Actor, client_ip
-from shopassist.login_as_customer import session_state
+from shopassist.login_as_customer.flows import live_check
+from shopassist.login_as_customer.flows.end import end_session
 from shopassist.login_as_customer.integrations.actor import ASSISTED_SESSION, ASSISTED_SESSION_ID
 from shopassist.login_as_customer.models import EndReason
-from shopassist.login_as_customer.services import end_assisted_session
 
 SESSION_ENDED = "login_as_customer.session_ended"
-LAST_USED_GRANULARITY = timedelta(seconds=session_state.LAST_SEEN_GRANULARITY)
+LAST_USED_GRANULARITY = timedelta(seconds=live_check.LAST_SEEN_GRANULARITY)
 
 
 @dataclass
@@ -37,17 +37,15 @@ class Caller:
 
 def _live_assisted_session(token: ApiToken):
     """The token's assisted session if it may go on; else end it and refuse."""
-    session = session_state.load_live_session(token.assisted_session_id)
-    reason = session_state.check(session)  # the idle clock of web and API alike
+    session = live_check.load_live_session(token.assisted_session_id)
+    reason = live_check.check(session)  # the idle clock of web and API alike
     if reason is None and token.expires_at <= timezone.now():
         reason = EndReason.MAX_DURATION
     if reason is not None:
         if session is not None:
-            end_assisted_session(
-                session=session, reason=reason, at=session_state.limit_passed_at(session, reason)
-            )
+            end_session(session, reason, at=live_check.limit_passed_at(session, reason))
         raise ApiError(401, SESSION_ENDED, _("The assisted session has ended."))
-    session_state.touch(session)
+    live_check.touch(session)
     return session
 
 

@@ -15,8 +15,8 @@ from shopassist.api.models import ApiToken, TokenKind
 from shopassist.core import signin_guard
 from shopassist.customers.signin import authenticate_customer_with_lockout
 from shopassist.login_as_customer import tokens
+from shopassist.login_as_customer.flows.end import end_each
 from shopassist.login_as_customer.models import AssistedSession, EndReason
-from shopassist.login_as_customer.services import end_live_sessions
 
 ADMIN_TOKEN_LIFETIME = timedelta(hours=4)
 CUSTOMER_TOKEN_LIFETIME = timedelta(hours=1)
@@ -98,9 +98,7 @@ def revoke_token(token: ApiToken) -> None:
         minted = ApiToken.objects.filter(minted_by=token)
         session_ids = list(minted.values_list("assisted_session_id", flat=True))
         minted.filter(revoked_at__isnull=True).update(revoked_at=now)
-        end_live_sessions(
-            AssistedSession.objects.filter(pk__in=session_ids), EndReason.ADMIN_LOGGED_OUT
-        )
+        end_each(AssistedSession.objects.filter(pk__in=session_ids), EndReason.ADMIN_LOGGED_OUT)
 
 
 def _invalid_credentials() -> ApiError:

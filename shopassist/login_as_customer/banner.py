@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from shopassist.core.csrf import response_token
-from shopassist.login_as_customer import session_state
+from shopassist.login_as_customer.flows import live_check
 from shopassist.stores.urls import store_reverse
 
 
@@ -126,7 +126,7 @@ def banner_html(request, session, *, now=None) -> str:
         session.customer_name,
         session.website_name,
     )
-    seconds_left = session_state.seconds_left(session, now=now)
+    seconds_left = live_check.seconds_left(session, now=now)
     return template.format(
         seconds=seconds_left,
         clock=f"{seconds_left // 60}:{seconds_left % 60:02d}",

@@ -18,8 +18,10 @@ from shopassist.customers.auth import (
     customer_from_session,
     end_storefront_session,
 )
-from shopassist.login_as_customer import events, services, session_state
+from shopassist.login_as_customer import events
 from shopassist.login_as_customer.banner import banner_html
+from shopassist.login_as_customer.flows import live_check
+from shopassist.login_as_customer.flows.end import end_session
 from shopassist.stores.selectors import default_store_view
 from shopassist.stores.urls import store_reverse
 
@@ -47,7 +49,7 @@ def _still_live(request, session) -> bool:
     that ended it (Close session, Sign Out, a replacing redemption), which ended the record or
     the storefront session that carried it."""
     return session.ended_at is None and (
-        request.session.get(session_state.SESSION_ID_KEY) == session.pk
+        request.session.get(live_check.SESSION_ID_KEY) == session.pk
     )
 
 
@@ -59,22 +61,22 @@ class AssistedSessionMiddleware:
         request.assisted_session = None
         if request.area != STOREFRONT:
             return self.get_response(request)
-        session_id = request.session.get(session_state.SESSION_ID_KEY)
+        session_id = request.session.get(live_check.SESSION_ID_KEY)
         if session_id is None:
             return self.get_response(request)
 
-        session = session_state.load_live_session(
+        session = live_check.load_live_session(
             session_id, read_along=request.method in READING_METHODS
         )
         now = timezone.now()  # one instant for the check, the idle clock and the banner
-        reason = session_state.check(session, now=now)
+        reason = live_check.check(session, now=now)
         if reason is not None:
             return self._end(request, session, reason)
 
         request.assisted_session = session
         # The check above loaded the customer: reuse it (hash and website still verified).
         request.customer = customer_from_session(request, loaded=session.customer)
-        session_state.touch(session, now=now)
+        live_check.touch(session, now=now)
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             response = self.get_response(request)
         else:
@@ -103,10 +105,8 @@ class AssistedSessionMiddleware:
 
     def _end(self, request, session, reason):
         if session is not None:
-            session_state.load_deferred(session)
-            services.end_assisted_session(
-                session=session, reason=reason, at=session_state.limit_passed_at(session, reason)
-            )
+            live_check.load_deferred(session)
+            end_session(session, reason, at=live_check.limit_passed_at(session, reason))
         end_storefront_session(request)  # destroyed on the server, a new CSRF secret
         messages.info(request, _("The assisted session has ended."))
         view = request.store_view or default_store_view()

@@ -78,7 +78,7 @@ class AssistedSession(models.Model):
     )
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     # The idle clock: the last request of the session (web or API), written at most every
-    # session_state.LAST_SEEN_GRANULARITY seconds, so that the sweep can end an idle session
+    # live_check.LAST_SEEN_GRANULARITY seconds, so that the sweep can end an idle session
     # without waiting for a request.
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import services
 from shopassist.login_as_customer.decisions import limit_passed
+from shopassist.login_as_customer.flows.end import UNUSED_LINK_GRACE, end_session, end_unused_links
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 
 
@@ -40,7 +40,7 @@ def _past_a_limit(now) -> Q:
 
 
 def _link_unused(now) -> Q:
-    return Q(started_at__isnull=True, token__expires_at__lte=now - services.UNUSED_LINK_GRACE)
+    return Q(started_at__isnull=True, token__expires_at__lte=now - UNUSED_LINK_GRACE)
 
 
 def overdue_sessions(queryset=None, *, now=None):
@@ -82,9 +82,7 @@ def end_overdue_sessions(queryset=None, *, unused_links: bool = True) -> int:
         if passed is None:  # the limits changed since the query
             continue
         only_if = None if passed.reason == EndReason.MAX_DURATION else _idle_clock_as(session)
-        ended += services.end_assisted_session(
-            session=session, reason=passed.reason, at=passed.at, only_if=only_if
-        )
+        ended += end_session(session, passed.reason, at=passed.at, only_if=only_if)
     if unused_links:
-        ended += services.end_unused_links(sessions)
+        ended += end_unused_links(sessions)
     return ended

@@ -1,4 +1,5 @@
-"""Login as Customer writes: start, redeem, end, consent. Each runs in one transaction."""
+"""Login as Customer writes: start, redeem, consent. Each runs in one transaction. Every
+ending is in ``flows/end.py``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events, notifications, selectors, tokens
 from shopassist.login_as_customer.decisions import StartFacts, can_login_as
 from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.flows.end import end_each, end_unused_links_of, record_end
 from shopassist.login_as_customer.models import (
     AssistanceConsent,
     AssistedSession,
@@ -29,7 +30,6 @@ from shopassist.login_as_customer.models import (
     LoginToken,
 )
 from shopassist.login_as_customer.signals import (
-    assisted_session_ended,
     assisted_session_started,
     login_as_customer_denied,
 )
@@ -37,8 +37,6 @@ from shopassist.outbox.services import queue_mail
 from shopassist.stores.models import StoreView
 
 MAX_REASON = 255
-UNUSED_LINK_GRACE = timedelta(minutes=1)
-LIMIT_REASONS = (EndReason.MAX_DURATION, EndReason.IDLE_TIMEOUT)
 CONSENT_DURATIONS = {
     "": None,
     "1": timedelta(days=1),
@@ -332,7 +330,7 @@ def _redeem(
         # Ended before its link was used (admin logout, password change…): the link dies too.
         raise refuse(DenialCode.TOKEN_EXPIRED)
     if token.expires_at <= now:
-        _end(token.assisted_session, EndReason.NEVER_REDEEMED, at=token.expires_at)
+        record_end(token.assisted_session, EndReason.NEVER_REDEEMED, at=token.expires_at)
         raise refuse(DenialCode.TOKEN_EXPIRED)
     if store_view is None or token.store_view_id != store_view.pk:
         raise refuse(DenialCode.TOKEN_WRONG_STORE_VIEW)
@@ -346,7 +344,7 @@ def _redeem(
         now=now,
     )
     if not decision.allowed:
-        _end(token.assisted_session, EndReason.NEVER_REDEEMED)
+        record_end(token.assisted_session, EndReason.NEVER_REDEEMED)
         raise refuse(decision.code)
 
     session = token.assisted_session
@@ -385,87 +383,6 @@ def _notify_customer(session, customer, store_view) -> None:
                 {"session": session, "customer": customer, "store_view": store_view},
             ),
         )
-
-
-def _end(
-    session: AssistedSession, reason: EndReason, *, at=None, only_if=None, details=None
-) -> bool:
-    """Record the end of a session once; True if this call ended it.
-
-    ``at``: when it ended, if not now (a limit that passed earlier). ``only_if``: a condition
-    (Q) the row must still meet — what the caller decided on has not changed since it read it.
-    """
-    ended_at = at or timezone.now()
-    rows = AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True)
-    if only_if is not None:
-        rows = rows.filter(only_if)
-    ended = rows.update(ended_at=ended_at, end_reason=reason)
-    if ended:
-        session.ended_at, session.end_reason = ended_at, reason
-        extra = dict(details or {})
-        if at is not None and reason in LIMIT_REASONS:  # noticed after the limit passed
-            extra["ended_at"] = ended_at.isoformat()
-        events.ended(session, reason=reason, details=extra)
-        assisted_session_ended.send(sender=AssistedSession, session=session, reason=reason)
-    return bool(ended)
-
-
-def end_assisted_session(
-    *, session: AssistedSession, reason: EndReason, at=None, only_if=None, details=None
-) -> bool:
-    """End a session (its storefront session is destroyed at its next request). ``at``: the
-    time a limit passed, when the end is noticed later (the record says when it ended);
-    ``only_if``: see ``_end``."""
-    with transaction.atomic():
-        return _end(session, reason, at=at, only_if=only_if, details=details)
-
-
-def end_unused_links_of(staff) -> int:
-    """``end_unused_links`` of one administrator, after a look that costs one statement
-    written once (each start asks; there is rarely one)."""
-    if not selectors.has_unused_links(staff.pk, timezone.now() - UNUSED_LINK_GRACE):
-        return 0
-    return end_unused_links(AssistedSession.objects.filter(admin=staff))
-
-
-def end_unused_links(queryset) -> int:
-    """Login links not used within their lifetime: their sessions end, at the moment the
-    link expired. A link is left a minute past that, so that a redemption still running
-    when it expired is not cut off halfway."""
-    latest = timezone.now() - UNUSED_LINK_GRACE
-    count = 0
-    links = list(
-        queryset.filter(
-            started_at__isnull=True, ended_at__isnull=True, token__expires_at__lte=latest
-        ).select_related("token")
-    )
-    if not links:  # the usual case at a start: no transaction (savepoint) for nothing
-        return 0
-    with transaction.atomic():
-        for session in links:
-            count += _end(
-                session,
-                EndReason.NEVER_REDEEMED,
-                at=session.token.expires_at,
-                only_if=Q(started_at__isnull=True),
-            )
-    return count
-
-
-def replace_in_browser(*, replaced: AssistedSession, by: AssistedSession) -> bool:
-    """A redemption in a browser that held another assisted session closes that one: one
-    browser, one assisted session (a storefront session cannot be two customers)."""
-    return end_assisted_session(
-        session=replaced, reason=EndReason.REPLACED, details={"replaced_by": by.pk}
-    )
-
-
-def end_live_sessions(queryset, reason: EndReason) -> int:
-    count = 0
-    with transaction.atomic():
-        for session in queryset.filter(ended_at__isnull=True):
-            count += _end(session, reason)
-    return count
 
 
 def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> AssistanceConsent:
@@ -508,9 +425,7 @@ def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> Assist
             consent, staff=staff, by=by, channel=actor.channel, ip_address=actor.ip_address
         )
         if not allowed:
-            end_live_sessions(
-                selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED
-            )
+            end_each(selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED)
         if staff is not None and allowed and notifications.consent_mail_wanted(customer):
             notifications.mail_consent_granted_by_staff(consent)  # sent after the commit
     return consent

@@ -10,6 +10,7 @@ from shopassist.audit.models import ActionLogEntry
 from shopassist.core.actor import Actor
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import services
+from shopassist.login_as_customer.flows.end import end_session
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
 from shopassist.login_as_customer.selectors import consent_is_valid
 from tests.api.conftest import admin_token_for, assisted_token_for
@@ -156,7 +157,7 @@ def test_the_token_dies_with_the_sessions_maximum_duration(api, jane, assisted_j
 
 def test_the_token_dies_when_the_session_is_terminated(api, jane, assisted_jane_token):
     session = AssistedSession.objects.get()
-    services.end_assisted_session(session=session, reason=EndReason.TERMINATED)
+    end_session(session, EndReason.TERMINATED)
     response = api.get("/customers/me", token=assisted_jane_token)
     assert response.status_code == 401
     assert response.json()["code"] == "login_as_customer.session_ended"

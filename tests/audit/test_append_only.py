@@ -20,8 +20,8 @@ from shopassist.audit.models import (
 )
 from shopassist.audit.writer import record
 from shopassist.customers.models import Customer
+from shopassist.login_as_customer.flows.end import end_session
 from shopassist.login_as_customer.models import AssistedSession, EndReason
-from shopassist.login_as_customer.services import end_assisted_session
 from tests.audit.helpers import entries_of, log_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def logged(demo, support_agent, jane):
 @pytest.fixture
 def ended_session(assisted_jane):
     _browser, session = assisted_jane
-    end_assisted_session(session=session, reason=EndReason.CLOSED_BY_ADMIN)
+    end_session(session, EndReason.CLOSED_BY_ADMIN)
     session.refresh_from_db()
     return session
 
@@ -178,7 +178,7 @@ def test_an_ended_session_cannot_be_changed_through_the_orm_either(ended_session
 def test_a_live_session_can_still_be_ended(assisted_jane):
     _browser, session = assisted_jane
 
-    assert end_assisted_session(session=session, reason=EndReason.TERMINATED)
+    assert end_session(session, EndReason.TERMINATED)
 
     session.refresh_from_db()
     assert session.end_reason == EndReason.TERMINATED

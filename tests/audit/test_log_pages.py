@@ -22,9 +22,9 @@ from shopassist.cart.selectors import customer_cart
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.admin_ui.log_views import CSV_COLUMNS as LOG_COLUMNS
+from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
 from shopassist.login_as_customer.overdue import end_overdue_sessions
-from shopassist.login_as_customer.session_state import SESSION_ID_KEY
 from tests.audit.helpers import actions_of, csv_rows, log_snapshot, table
 from tests.conftest import login_admin_client, login_customer_client
 from tests.login_as_customer.assisted import session_of, start_assisted

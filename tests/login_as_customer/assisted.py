@@ -10,8 +10,8 @@ from django.test import Client
 
 from shopassist.customers.auth import SESSION_CUSTOMER_ID
 from shopassist.customers.models import Customer
+from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, LoginToken
-from shopassist.login_as_customer.session_state import SESSION_ID_KEY
 
 ADMIN_COOKIE = settings.ADMIN_SESSION_COOKIE_NAME
 STORE_COOKIE = settings.STOREFRONT_SESSION_COOKIE_NAME

@@ -21,9 +21,9 @@ from shopassist.demo.data import CUSTOMER_PASSWORD
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import services
 from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
 from shopassist.login_as_customer.selectors import consent_is_valid
-from shopassist.login_as_customer.session_state import SESSION_ID_KEY
 from shopassist.sales.models import Order
 from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import (

@@ -31,13 +31,13 @@ from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import services, tokens
 from shopassist.login_as_customer.acl import OPT_IN, VIEW_LOG
 from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import (
     AssistanceConsent,
     AssistedSession,
     EndReason,
     LoginToken,
 )
-from shopassist.login_as_customer.session_state import SESSION_ID_KEY
 from shopassist.login_as_customer.signals import login_as_customer_denied
 from shopassist.staff import roles
 from shopassist.staff.models import Role

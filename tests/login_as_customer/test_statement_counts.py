@@ -20,8 +20,8 @@ from shopassist.audit.models import CHAINS, ActionLogEntry, ChainHead
 from shopassist.core.config import config
 from shopassist.customers.acl import ALL_CUSTOMERS
 from shopassist.login_as_customer.acl import ALLOW
+from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import AssistedSession, LoginToken
-from shopassist.login_as_customer.session_state import SESSION_ID_KEY
 from shopassist.staff import roles
 from shopassist.staff.models import Role
 from tests.conftest import login_admin_client

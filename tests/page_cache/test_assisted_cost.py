@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import session_state
+from shopassist.login_as_customer.flows import live_check
 from shopassist.storefront import page_cache
 from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import start_assisted
@@ -50,7 +50,7 @@ def test_live_query_reads_the_customer_as_the_orm_does(jane, administrator, admi
     _browser, session = start_assisted(admin_client_for(administrator), jane)
     Customer.objects.filter(pk=jane.pk).update(last_login="2026-01-02T03:04:05Z")
 
-    live = session_state.load_live_session(session.pk)
+    live = live_check.load_live_session(session.pk)
 
     expected = Customer.objects.get(pk=jane.pk)
     assert model_to_dict(live.customer) == model_to_dict(expected)

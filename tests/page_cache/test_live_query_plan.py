@@ -6,7 +6,7 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
-from shopassist.login_as_customer import session_state
+from shopassist.login_as_customer.flows import live_check
 from shopassist.login_as_customer.models import AssistedSession
 from tests.login_as_customer.assisted import start_assisted
 
@@ -23,7 +23,7 @@ def test_live_session_is_the_row_the_orm_reads_and_one_counted_query(
     _browser, session = start_assisted(admin_client_for(administrator), jane)
     for _ in range(3):  # prepared on PostgreSQL after the first: the same values each time
         with CaptureQueriesContext(connection) as captured:
-            live = session_state.load_live_session(session.pk)
+            live = live_check.load_live_session(session.pk)
         assert len(captured) == 1
         # Logged as sent, with the session's id in it (a prepared run included).
         logged = captured.captured_queries[0]["sql"]
@@ -55,11 +55,11 @@ def test_live_query_is_prepared_once_per_connection_and_then_executed(
     jane, administrator, admin_client_for
 ):
     _browser, session = start_assisted(admin_client_for(administrator), jane)
-    session_state.load_live_session(session.pk)
+    live_check.load_live_session(session.pk)
     [(_statement, runs_before)] = _plans_of_live_query()
 
     for _ in range(4):
-        assert session_state.load_live_session(session.pk).pk == session.pk
+        assert live_check.load_live_session(session.pk).pk == session.pk
 
     [(_statement, runs_after)] = _plans_of_live_query()  # still one statement, run 4 times more
     assert runs_after == runs_before + 4
@@ -70,11 +70,11 @@ def test_live_query_is_prepared_again_after_deallocate_all(jane, administrator, 
     """Prepared statements dropped behind the cursor's back (DEALLOCATE ALL, DISCARD ALL, as
     a pool's reset may run): psycopg notices and prepares the statement again."""
     _browser, session = start_assisted(admin_client_for(administrator), jane)
-    session_state.load_live_session(session.pk)
+    live_check.load_live_session(session.pk)
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
     assert _plans_of_live_query() == []
 
-    assert session_state.load_live_session(session.pk).pk == session.pk
+    assert live_check.load_live_session(session.pk).pk == session.pk
     [(_statement, runs)] = _plans_of_live_query()
     assert runs == 1

@@ -13,9 +13,9 @@ from django.test import Client
 
 from shopassist.audit.models import ActionLogEntry
 from shopassist.demo.data import CUSTOMER_PASSWORD
+from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import AssistedSession, EndReason, LoginToken
 from shopassist.login_as_customer.selectors import consent_is_valid
-from shopassist.login_as_customer.session_state import SESSION_ID_KEY
 from tests.conftest import login_customer_client, use_own_cache_namespace
 from tests.login_as_customer.assisted import (
     assert_ended,

@@ -16,8 +16,8 @@ from shopassist.audit.models import ActionLogEntry
 from shopassist.login_as_customer import binding_cookie, services, tokens
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import AssistedSession, LoginToken
-from shopassist.login_as_customer.session_state import SESSION_ID_KEY
 from tests.audit.helpers import log_snapshot
 from tests.conftest import use_own_cache_namespace
 from tests.login_as_customer.assisted import (

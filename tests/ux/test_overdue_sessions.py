@@ -22,8 +22,8 @@ from django.utils.formats import date_format
 
 from shopassist.audit.models import ActionLogEntry
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import services
 from shopassist.login_as_customer.decisions import limit_passed
+from shopassist.login_as_customer.flows.end import end_session
 from shopassist.login_as_customer.models import AssistedSession, EndReason, LoginToken
 from tests.api.conftest import ApiClient, admin_token_for, assisted_token_for
 from tests.audit.helpers import log_snapshot, table
@@ -270,9 +270,9 @@ def test_a_request_that_moved_the_idle_clock_meanwhile_keeps_the_session(support
     with frozen(session.started_at + 14 * MINUTE):
         assert tab.get("/en/").status_code == 200  # just before the limit
 
-    ended = services.end_assisted_session(
-        session=session,
-        reason=EndReason.IDLE_TIMEOUT,
+    ended = end_session(
+        session,
+        EndReason.IDLE_TIMEOUT,
         at=read_by_the_sweep + IDLE,
         only_if=Q(last_seen_at=read_by_the_sweep),
     )

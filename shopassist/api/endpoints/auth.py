@@ -21,8 +21,8 @@ from shopassist.api.schemas import (
 )
 from shopassist.core.client_address import client_network
 from shopassist.core.resilient_cache import CacheUnavailable
+from shopassist.login_as_customer.flows.end import end_session
 from shopassist.login_as_customer.models import EndReason
-from shopassist.login_as_customer.services import end_assisted_session
 from shopassist.stores.selectors import store_view_by_code
 
 router = Router(tags=["auth"])
@@ -95,7 +95,7 @@ def logout(request):
         services.revoke_token(request.auth.token)
         session = request.auth.assisted_session
         if session is not None:
-            end_assisted_session(session=session, reason=EndReason.CLOSED_BY_ADMIN)
+            end_session(session, EndReason.CLOSED_BY_ADMIN)
     return HttpResponse(status=204)
 
 

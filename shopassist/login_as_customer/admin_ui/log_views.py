@@ -22,8 +22,9 @@ from shopassist.audit.substring_filter import Contains, filter_icontains, newest
 from shopassist.core.acl import require_resource
 from shopassist.core.actor import client_ip
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import events, services
+from shopassist.login_as_customer import events
 from shopassist.login_as_customer.acl import MANAGE_SESSIONS, VIEW_LOG
+from shopassist.login_as_customer.flows.end import end_session
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 from shopassist.login_as_customer.overdue import end_overdue_sessions
 from shopassist.stores.selectors import store_view_names
@@ -223,7 +224,7 @@ def terminate(request, session_id):
     session = AssistedSession.objects.filter(pk=session_id).first()
     if session is None:
         raise Http404
-    if services.end_assisted_session(session=session, reason=EndReason.TERMINATED):
+    if end_session(session, EndReason.TERMINATED):
         events.terminated(session, by=request.user, ip_address=client_ip(request))
         messages.success(
             request,

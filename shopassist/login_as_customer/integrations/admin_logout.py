@@ -8,8 +8,8 @@ from django.dispatch import receiver
 from shopassist.core.areas import ADMIN
 from shopassist.customers.models import Customer
 from shopassist.customers.signals import customer_logged_out
+from shopassist.login_as_customer.flows.end import end_each
 from shopassist.login_as_customer.models import AssistedSession, EndReason
-from shopassist.login_as_customer.services import end_live_sessions
 from shopassist.login_as_customer.tokens import hash_session_key
 
 
@@ -19,7 +19,7 @@ def end_sessions_of_admin_session(sender, request, user, **kwargs):
         return
     session_hash = hash_session_key(request.session.session_key)
     if session_hash:
-        end_live_sessions(
+        end_each(
             AssistedSession.objects.filter(admin=user, admin_session_hash=session_hash),
             EndReason.ADMIN_LOGGED_OUT,
         )
@@ -30,11 +30,9 @@ def end_session_on_sign_out(sender, request, **kwargs):
     """Sign Out in an assisted session closes it, as the Close session button does."""
     session = getattr(request, "assisted_session", None)
     if session is not None:
-        end_live_sessions(AssistedSession.objects.filter(pk=session.pk), EndReason.CLOSED_BY_ADMIN)
+        end_each(AssistedSession.objects.filter(pk=session.pk), EndReason.CLOSED_BY_ADMIN)
 
 
 @receiver(pre_delete, sender=Customer)
 def end_sessions_of_deleted_customer(sender, instance, **kwargs):
-    end_live_sessions(
-        AssistedSession.objects.filter(customer_id=instance.pk), EndReason.CUSTOMER_DELETED
-    )
+    end_each(AssistedSession.objects.filter(customer_id=instance.pk), EndReason.CUSTOMER_DELETED)

@@ -12,9 +12,9 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from shopassist.customers.models import Customer
+from shopassist.login_as_customer.flows.end import end_each
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 from shopassist.login_as_customer.selectors import live_sessions_of_customer
-from shopassist.login_as_customer.services import end_live_sessions
 
 
 def _password_changes(instance, *, using, update_fields) -> bool:
@@ -40,7 +40,7 @@ def end_sessions_of_admin(sender, instance, using, update_fields=None, **kwargs)
     if not isinstance(instance, get_user_model()):
         return
     if _password_changes(instance, using=using, update_fields=update_fields):
-        end_live_sessions(
+        end_each(
             AssistedSession.objects.filter(admin_id=instance.pk),
             EndReason.ADMIN_PASSWORD_CHANGED,
         )
@@ -49,6 +49,4 @@ def end_sessions_of_admin(sender, instance, using, update_fields=None, **kwargs)
 @receiver(pre_save, sender=Customer)
 def end_sessions_of_customer(sender, instance, using, update_fields=None, **kwargs):
     if _password_changes(instance, using=using, update_fields=update_fields):
-        end_live_sessions(
-            live_sessions_of_customer(instance.pk), EndReason.CUSTOMER_PASSWORD_CHANGED
-        )
+        end_each(live_sessions_of_customer(instance.pk), EndReason.CUSTOMER_PASSWORD_CHANGED)

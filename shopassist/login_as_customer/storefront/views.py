@@ -13,8 +13,10 @@ from shopassist.cart.services import abandon_guest_cart
 from shopassist.core.actor import Actor, client_ip
 from shopassist.core.areas import set_session_cookie
 from shopassist.customers.auth import end_storefront_session, start_customer_session
-from shopassist.login_as_customer import binding_cookie, services, session_state
+from shopassist.login_as_customer import binding_cookie, services
 from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.flows import live_check
+from shopassist.login_as_customer.flows.end import end_session, replace_in_browser
 from shopassist.login_as_customer.models import EndReason
 from shopassist.stores.urls import store_reverse
 
@@ -115,11 +117,11 @@ def _open_storefront_session(request, session, replaced) -> None:
     if cart is not None:
         abandon_guest_cart(cart=cart, actor=Actor.system())
     if replaced is not None:  # its record must not stay live, and the browser is told why
-        services.replace_in_browser(replaced=replaced, by=session)
+        replace_in_browser(replaced=replaced, by=session)
     request.session.flush()
     start_customer_session(request, session.customer)
-    request.session[session_state.SESSION_ID_KEY] = session.pk
-    request.session.set_expiry(session_state.seconds_left(session) + SESSION_EXPIRY_GRACE)
+    request.session[live_check.SESSION_ID_KEY] = session.pk
+    request.session.set_expiry(live_check.seconds_left(session) + SESSION_EXPIRY_GRACE)
     request.session.save()
 
 
@@ -129,7 +131,7 @@ def close(request):
     session = request.assisted_session
     if session is None:
         return HttpResponseRedirect(store_reverse("storefront:home", store_view=request.store_view))
-    services.end_assisted_session(session=session, reason=EndReason.CLOSED_BY_ADMIN)
+    end_session(session, EndReason.CLOSED_BY_ADMIN)
     end_storefront_session(request)
     response = render(request, "login_as_customer/closed.html", {"session": session})
     response["Cache-Control"] = "private, no-store"

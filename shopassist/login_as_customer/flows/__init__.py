@@ -1,0 +1,11 @@
+"""One home per use case of Login as Customer.
+
+* ``end.py`` — every ending of an assisted session (Close session, limits, consent revoked,
+  feature off, permission lost, password changed, logout, deactivation, deletion, terminate,
+  a replacing redemption, a link never used): the one place a session is ended and its end
+  written to the log.
+* ``live_check.py`` — what every request of an assisted session checks (web and API alike),
+  on the idle clock both keep in the database.
+
+Still in ``services.py``, to come here: the start, the redemption and the consent.
+"""
