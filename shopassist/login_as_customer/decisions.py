@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shopassist.login_as_customer.errors import DenialCode
+from shopassist.login_as_customer.flows.consent import consent_valid
 from shopassist.login_as_customer.models import EndReason
 
 
@@ -53,10 +54,9 @@ def can_login_as(facts: StartFacts, *, now: datetime) -> Decision:
         return _deny(DenialCode.TARGET_IS_STAFF)
     if not facts.customer_active:
         return _deny(DenialCode.CUSTOMER_INACTIVE)
-    if not facts.consent_given:
-        return _deny(DenialCode.CONSENT_MISSING)
-    if facts.consent_expires_at is not None and facts.consent_expires_at <= now:
-        return _deny(DenialCode.CONSENT_EXPIRED)
+    if not consent_valid(facts.consent_given, facts.consent_expires_at, now):
+        given = facts.consent_given
+        return _deny(DenialCode.CONSENT_EXPIRED if given else DenialCode.CONSENT_MISSING)
     if not facts.store_view_usable:
         return _deny(DenialCode.STORE_VIEW_NOT_ALLOWED)
     if facts.reason_required and not facts.reason.strip():

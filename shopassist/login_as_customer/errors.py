@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from shopassist.core.errors import DomainError
 from shopassist.core.signin_guard import LOCKED_MESSAGE
 
 
@@ -72,3 +73,10 @@ MESSAGES = {
 
 def message_for(code: DenialCode) -> str:
     return str(MESSAGES[code])
+
+
+class LoginAsCustomerDenied(DomainError):
+    """A refusal of Login as Customer, with its stable code and its message."""
+
+    def __init__(self, code: DenialCode):
+        super().__init__(code, message_for(code))

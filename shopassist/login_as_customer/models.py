@@ -30,8 +30,9 @@ class AssistanceConsent(models.Model):
         return f"consent of customer {self.customer_id}: {self.allowed}"
 
     def is_valid(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.allowed and (self.expires_at is None or self.expires_at > now)
+        from shopassist.login_as_customer.flows.consent import consent_valid
+
+        return consent_valid(self.allowed, self.expires_at, now or timezone.now())
 
 
 class EndReason(models.TextChoices):

@@ -1,5 +1,5 @@
-"""Login as Customer writes: start, redeem, consent. Each runs in one transaction. Every
-ending is in ``flows/end.py``."""
+"""Login as Customer writes: start and redeem. Each runs in one transaction. Every ending is in
+``flows/end.py``, consent in ``flows/consent.py``."""
 
 from __future__ import annotations
 
@@ -16,15 +16,13 @@ from shopassist.audit.request_context import clean_user_agent
 from shopassist.audit.writer import atomic_keeping_refusals
 from shopassist.core import precompiled, resilient_cache
 from shopassist.core.config import config
-from shopassist.core.errors import DomainError
 from shopassist.core.resilient_cache import CacheUnavailable
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import events, notifications, selectors, tokens
+from shopassist.login_as_customer import events, selectors, tokens
 from shopassist.login_as_customer.decisions import StartFacts, can_login_as
-from shopassist.login_as_customer.errors import DenialCode, message_for
-from shopassist.login_as_customer.flows.end import end_each, end_unused_links_of, record_end
+from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from shopassist.login_as_customer.flows.end import end_unused_links_of, record_end
 from shopassist.login_as_customer.models import (
-    AssistanceConsent,
     AssistedSession,
     EndReason,
     LoginToken,
@@ -37,17 +35,6 @@ from shopassist.outbox.services import queue_mail
 from shopassist.stores.models import StoreView
 
 MAX_REASON = 255
-CONSENT_DURATIONS = {
-    "": None,
-    "1": timedelta(days=1),
-    "7": timedelta(days=7),
-    "30": timedelta(days=30),
-}
-
-
-class LoginAsCustomerDenied(DomainError):
-    def __init__(self, code: DenialCode):
-        super().__init__(code, message_for(code))
 
 
 @dataclass(frozen=True)
@@ -383,49 +370,3 @@ def _notify_customer(session, customer, store_view) -> None:
                 {"session": session, "customer": customer, "store_view": store_view},
             ),
         )
-
-
-def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> AssistanceConsent:
-    """Grant (optionally for 1, 7 or 30 days) or revoke remote shopping assistance.
-
-    Revoking ends the customer's live assisted sessions. Refused while an administrator acts
-    on the customer's behalf: only the customer (or staff in the admin panel) decides. A change
-    by staff is recorded on the consent (who) and in the action log, and — with *Notify the
-    customer* — a grant is e-mailed to the customer; the customer's own change clears "who".
-    """
-    if getattr(actor, "on_behalf_of_customer", False):
-        session = getattr(actor, "context", {}).get("assisted_session")
-        if session is not None:
-            events.blocked(
-                session,
-                action="consent.blocked",
-                details={"allowed": allowed},
-                channel=getattr(actor, "channel", "web"),
-                ip_address=actor.ip_address,
-            )
-        raise LoginAsCustomerDenied(DenialCode.CONSENT_CHANGE_BLOCKED)
-    if duration not in CONSENT_DURATIONS:
-        raise LoginAsCustomerDenied(DenialCode.INVALID_DURATION)
-    now = timezone.now()
-    with transaction.atomic():
-        consent, _created = AssistanceConsent.objects.select_for_update().get_or_create(
-            customer=customer
-        )
-        if allowed and not consent.is_valid(now):
-            consent.granted_at = now
-        delta = CONSENT_DURATIONS[duration] if allowed else None
-        consent.allowed = allowed
-        consent.expires_at = now + delta if delta else None
-        staff = actor.staff_user  # None when the customer decides (on-behalf was refused above)
-        consent.set_by = staff
-        consent.set_by_username = staff.get_username() if staff is not None else ""
-        consent.save()
-        by = "staff" if staff is not None else ("customer" if actor.customer else "system")
-        events.consent_changed(
-            consent, staff=staff, by=by, channel=actor.channel, ip_address=actor.ip_address
-        )
-        if not allowed:
-            end_each(selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED)
-        if staff is not None and allowed and notifications.consent_mail_wanted(customer):
-            notifications.mail_consent_granted_by_staff(consent)  # sent after the commit
-    return consent

@@ -3,7 +3,7 @@
 import pytest
 
 from shopassist.core.actor import Actor
-from shopassist.login_as_customer import services
+from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 from shopassist.sales.models import Order
 from tests.api.conftest import JANE_ADDRESS, admin_token_for
@@ -38,7 +38,7 @@ def test_admin_token_to_assisted_order_to_revoked_consent(api, support_agent, ja
     ]
     assert placed.json()["placed_by_store_administrator"] is True
 
-    services.set_consent(customer=jane, allowed=False, actor=Actor(customer=jane))
+    set_consent(customer=jane, allowed=False, actor=Actor(customer=jane))
     response = api.get("/cart", token=token)
     assert response.status_code == 401
     assert response.json()["code"] == "login_as_customer.session_ended"

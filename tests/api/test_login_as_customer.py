@@ -9,7 +9,7 @@ from shopassist.api.models import ApiToken, TokenKind
 from shopassist.audit.models import ActionLogEntry
 from shopassist.core.actor import Actor
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import services
+from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.login_as_customer.flows.end import end_session
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
 from shopassist.login_as_customer.selectors import consent_is_valid
@@ -140,7 +140,7 @@ def test_the_start_rate_limit_applies(api, support_token, jane, set_config):
 
 def test_revoked_consent_kills_the_token_at_once(api, jane, assisted_jane_token):
     assert api.get("/cart", token=assisted_jane_token).status_code == 200
-    services.set_consent(customer=jane, allowed=False, actor=Actor(customer=jane))
+    set_consent(customer=jane, allowed=False, actor=Actor(customer=jane))
     response = api.get("/cart", token=assisted_jane_token)
     assert response.status_code == 401
     assert response.json()["code"] == "login_as_customer.session_ended"

@@ -8,7 +8,7 @@ import pytest
 
 from shopassist.core.actor import Actor
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer import services as lac_services
+from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.sales.models import Order
 from tests.browser.conftest import admin_login, confirm_in_new_tab, open_dialog
 
@@ -49,7 +49,7 @@ def test_the_banner_and_the_customers_pages_are_in_the_store_views_language(
     email, connected, time_left, close, sku = EXPECTED[store_code]
     customer = Customer.objects.get(email=email)
     # Chen has not allowed remote shopping assistance in the demo: he does now.
-    lac_services.set_consent(customer=customer, allowed=True, actor=Actor(customer=customer))
+    set_consent(customer=customer, allowed=True, actor=Actor(customer=customer))
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     try:

@@ -31,8 +31,8 @@ from shopassist.core.config.services import save_config_values  # noqa: E402
 from shopassist.customers.models import Customer  # noqa: E402
 from shopassist.demo import data  # noqa: E402
 from shopassist.login_as_customer import config as lac  # noqa: E402
+from shopassist.login_as_customer.flows.consent import set_consent  # noqa: E402
 from shopassist.login_as_customer.models import AssistanceConsent  # noqa: E402
-from shopassist.login_as_customer.services import set_consent  # noqa: E402
 from shopassist.sales.models import Order  # noqa: E402
 
 STOCK = 1_000_000

@@ -13,7 +13,7 @@ from shopassist.audit.models import ActionLogEntry
 from shopassist.catalog.models import CategoryText, ProductText
 from shopassist.core.actor import Actor
 from shopassist.customers.models import Address, Customer
-from shopassist.login_as_customer import services as lac_services
+from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.login_as_customer.models import AssistedSession
 from shopassist.sales.models import Order
 from shopassist.stores.models import Store, StoreView, Website
@@ -188,9 +188,7 @@ def test_no_english_is_left_on_the_pages(language, administrator, admin_client_f
     code = LANGUAGES[language]
     customer = Customer.objects.get(email=CUSTOMER_OF[language])
     # Chen has not allowed remote shopping assistance: every language needs a banner.
-    lac_services.set_consent(
-        customer=customer, allowed=True, duration="30", actor=Actor(customer=customer)
-    )
+    set_consent(customer=customer, allowed=True, duration="30", actor=Actor(customer=customer))
     admin_client = admin_client_for(administrator, HTTP_ACCEPT_LANGUAGE=code)
     pages = _admin_pages(customer, admin_client)
     pages |= _storefront_pages(code, customer)

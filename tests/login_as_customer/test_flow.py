@@ -21,6 +21,7 @@ from shopassist.demo.data import CUSTOMER_PASSWORD
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import services
 from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
 from shopassist.login_as_customer.selectors import consent_is_valid
@@ -316,7 +317,7 @@ def test_set_consent_refuses_an_actor_on_behalf_of_the_customer(support_agent, j
     before = lac_snapshot()
 
     with pytest.raises(services.LoginAsCustomerDenied) as denied:
-        services.set_consent(
+        set_consent(
             customer=jane, allowed=False, actor=Actor(staff_user=support_agent, customer=jane)
         )
 
@@ -556,7 +557,7 @@ def test_revoking_consent_ends_the_live_session_at_once(support_client, jane):
     """The record ends when the customer revokes, even before the next assisted request."""
     _browser, session = start_assisted(support_client, jane)
 
-    services.set_consent(customer=jane, allowed=False, actor=Actor(customer=jane))
+    set_consent(customer=jane, allowed=False, actor=Actor(customer=jane))
 
     assert_ended(session, EndReason.CONSENT_REVOKED)
 

@@ -31,6 +31,7 @@ from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import services, tokens
 from shopassist.login_as_customer.acl import OPT_IN, VIEW_LOG
 from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import (
     AssistanceConsent,
@@ -358,7 +359,7 @@ def test_a_customer_without_consent_is_refused(support_client, chen):
 
 
 def test_an_expired_consent_is_refused(support_client, jane):
-    services.set_consent(customer=jane, allowed=True, duration="1", actor=Actor(customer=jane))
+    set_consent(customer=jane, allowed=True, duration="1", actor=Actor(customer=jane))
 
     with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1), tick=False):
         before = lac_snapshot()
@@ -687,7 +688,7 @@ def _customer_revokes_consent_in_their_account(scene):
 
 
 def _revoke_consent_through_the_service(scene):
-    services.set_consent(customer=scene.jane, allowed=False, actor=Actor(customer=scene.jane))
+    set_consent(customer=scene.jane, allowed=False, actor=Actor(customer=scene.jane))
 
 
 def _deactivate_customer(scene):

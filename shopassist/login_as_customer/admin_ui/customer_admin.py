@@ -3,7 +3,7 @@ Customer Information › Account Information (editable only with the opt-in reso
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -14,18 +14,16 @@ from shopassist.core.acl import has_resource
 from shopassist.core.actor import Actor
 from shopassist.customers.admin import CustomerAdmin, CustomerAdminForm
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer import services
 from shopassist.login_as_customer.acl import OPT_IN
 from shopassist.login_as_customer.config import DEFAULT_TITLE
+from shopassist.login_as_customer.flows.consent import set_consent, valid_consents
 from shopassist.login_as_customer.models import AssistanceConsent
 
 CONSENT_FIELD = "allow_remote_shopping_assistance"
 
 
 def _valid_consent():
-    return AssistanceConsent.objects.filter(customer=OuterRef("pk"), allowed=True).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-    )
+    return AssistanceConsent.objects.filter(valid_consents(timezone.now()), customer=OuterRef("pk"))
 
 
 class AssistanceFilter(admin.SimpleListFilter):
@@ -109,7 +107,7 @@ class AssistedCustomerAdmin(CustomerAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if CONSENT_FIELD in form.changed_data and has_resource(request.user, OPT_IN):
-            services.set_consent(
+            set_consent(
                 customer=obj,
                 allowed=form.cleaned_data[CONSENT_FIELD],
                 actor=Actor.for_request(request),

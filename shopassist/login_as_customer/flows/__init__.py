@@ -6,6 +6,8 @@
   written to the log.
 * ``live_check.py`` — what every request of an assisted session checks (web and API alike),
   on the idle clock both keep in the database.
+* ``consent.py`` — the customer's consent: when it is valid (one rule, and its queryset form),
+  how long a grant lasts (``ConsentDuration``), and ``set_consent``, the one way it changes.
 
-Still in ``services.py``, to come here: the start, the redemption and the consent.
+Still in ``services.py``, to come here: the start and the redemption.
 """

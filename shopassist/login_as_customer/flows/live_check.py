@@ -18,6 +18,7 @@ from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.decisions import LiveFacts, end_reason_for, limit_passed
+from shopassist.login_as_customer.flows.consent import consent_valid
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 
 SESSION_ID_KEY = "_lac_session_id"
@@ -193,9 +194,7 @@ def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) 
     customer = session.customer
     # bool(): the flags come as the database gives them (``_TRUTH_FLAGS``).
     admin_active = bool(session.admin_is_active and session.admin_is_staff)
-    consent_valid = bool(session.consent_allowed) and (
-        session.consent_expires_at is None or session.consent_expires_at > now
-    )
+    consent = consent_valid(session.consent_allowed, session.consent_expires_at, now)
     return LiveFacts(
         ended=session.ended_at is not None,
         feature_enabled=config.get(lac_config.ENABLED),
@@ -205,7 +204,7 @@ def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) 
         and bool(session.admin_is_superuser or grants_resource(session.admin_id, ALLOW)),
         customer_exists=customer is not None,
         customer_active=bool(customer and customer.is_active),
-        consent_valid=consent_valid,
+        consent_valid=consent,
         started_at=session.started_at,
         last_seen_at=last_seen,
         max_duration=_minutes(config.get(lac_config.MAX_DURATION)),

@@ -10,13 +10,7 @@ from shopassist.core.config import config
 from shopassist.customers.account_forms import register_account_form_extension
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import selectors, services
-
-DURATION_CHOICES = (
-    ("", _("until I revoke it")),
-    ("1", _("for 1 day")),
-    ("7", _("for 7 days")),
-    ("30", _("for 30 days")),
-)
+from shopassist.login_as_customer.flows.consent import ConsentDuration, set_consent
 
 
 class ConsentForm(forms.Form):
@@ -24,7 +18,7 @@ class ConsentForm(forms.Form):
     prefix = "assistance"
 
     allow = forms.BooleanField(required=False)
-    duration = forms.ChoiceField(choices=DURATION_CHOICES, required=False)
+    duration = forms.ChoiceField(choices=ConsentDuration.choices, required=False)
 
     def __init__(self, *args, store_view=None, consent=None, locked=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +71,7 @@ class ConsentExtension:
     @staticmethod
     def _set(customer, actor, *, allowed, duration):
         try:
-            services.set_consent(customer=customer, allowed=allowed, duration=duration, actor=actor)
+            set_consent(customer=customer, allowed=allowed, duration=duration, actor=actor)
         except services.LoginAsCustomerDenied as denial:
             raise ValidationError(denial.message) from denial
 

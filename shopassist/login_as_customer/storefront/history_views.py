@@ -15,7 +15,8 @@ from shopassist.core.actor import Actor
 from shopassist.core.config import config
 from shopassist.customers.storefront.views import customer_required
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import selectors, services
+from shopassist.login_as_customer import selectors
+from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.login_as_customer.models import AssistedSession
 from shopassist.login_as_customer.overdue import end_overdue_sessions
 from shopassist.stores.urls import store_reverse
@@ -97,7 +98,7 @@ def assisted_sessions(request):
 def revoke_consent(request):
     if getattr(request, "assisted_session", None) is not None:
         raise PermissionDenied  # only the customer decides (set_consent refuses as well)
-    services.set_consent(customer=request.customer, allowed=False, actor=Actor.for_request(request))
+    set_consent(customer=request.customer, allowed=False, actor=Actor.for_request(request))
     messages.success(request, _("You withdrew the permission for remote shopping assistance."))
     return HttpResponseRedirect(
         store_reverse("login_as_customer:assisted_sessions", store_view=request.store_view)
