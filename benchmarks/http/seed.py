@@ -83,8 +83,8 @@ def ensure_consent(customer) -> None:
     from django.utils import timezone
 
     from shopassist.core.actor import Actor
+    from shopassist.login_as_customer.flows.consent import set_consent
     from shopassist.login_as_customer.models import AssistanceConsent
-    from shopassist.login_as_customer.services import set_consent
 
     consent = AssistanceConsent.objects.filter(customer=customer).first()
     if consent is None or not consent.is_valid(timezone.now()):

@@ -2,7 +2,7 @@
 
 The admin start response sets it (one per assisted session, so two links opened at once from
 the same browser do not overwrite each other's); the storefront redemption presents what the
-browser holds to ``services.redeem_login_token``, which compares it with the hash stored with
+browser holds to ``flows.redeem.redeem_login_token``, which compares it with the hash stored with
 the token. ``SameSite=Strict``: a page of another site can make the browser POST a stolen
 link, but never with this cookie. ``HttpOnly``, ``Path=/`` (the admin sets it, the storefront
 reads it), ``Secure`` and ``__Host-`` prefixed in production (no other host can set it), and it

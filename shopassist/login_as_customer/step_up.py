@@ -12,8 +12,8 @@ from django.utils import timezone
 from shopassist.core import signin_guard
 from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import services
-from shopassist.login_as_customer.errors import DenialCode
+from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from shopassist.login_as_customer.flows.start import record_denial
 
 VERIFIED_AT_SESSION_KEY = "_lac_password_verified_at"
 
@@ -43,16 +43,16 @@ def confirm_password(request, *, password: str, customer_id, origin) -> None:
     staff = request.user
     credentials = signin_guard.admin_credentials(staff.get_username())
     if signin_guard.is_locked(request, credentials):
-        raise services.record_denial(
+        raise record_denial(
             DenialCode.REAUTH_LOCKED, staff=staff, customer_id=customer_id, origin=origin
         )
     if not staff.check_password(password):
         signin_guard.record_failure(request, credentials)
-        denial = services.record_denial(
+        denial = record_denial(
             DenialCode.REAUTH_FAILED, staff=staff, customer_id=customer_id, origin=origin
         )
         if signin_guard.is_locked(request, credentials):  # this failure reached the limit
-            raise services.LoginAsCustomerDenied(DenialCode.REAUTH_LOCKED) from denial
+            raise LoginAsCustomerDenied(DenialCode.REAUTH_LOCKED) from denial
         raise denial
     signin_guard.record_success(request, credentials)
     record_password_entered(request.session)

@@ -19,8 +19,7 @@ from shopassist.core.config import Scope
 from shopassist.customers.models import Customer
 from shopassist.demo.data import CUSTOMER_PASSWORD
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import services
-from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
@@ -316,7 +315,7 @@ def test_a_forged_consent_value_in_an_assisted_session_is_refused_and_logged(sup
 def test_set_consent_refuses_an_actor_on_behalf_of_the_customer(support_agent, jane):
     before = lac_snapshot()
 
-    with pytest.raises(services.LoginAsCustomerDenied) as denied:
+    with pytest.raises(LoginAsCustomerDenied) as denied:
         set_consent(
             customer=jane, allowed=False, actor=Actor(staff_user=support_agent, customer=jane)
         )

@@ -28,11 +28,13 @@ from shopassist.cart.selectors import customer_cart
 from shopassist.core.actor import Actor
 from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import services, tokens
+from shopassist.login_as_customer import tokens
 from shopassist.login_as_customer.acl import OPT_IN, VIEW_LOG
-from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
+from shopassist.login_as_customer.flows.redeem import redeem_login_token
+from shopassist.login_as_customer.flows.start import StartRequest
 from shopassist.login_as_customer.models import (
     AssistanceConsent,
     AssistedSession,
@@ -520,8 +522,8 @@ NOT_TOKENS = st.one_of(
 def test_malformed_tokens_are_refused_without_a_database_query(
     value, en, django_assert_num_queries
 ):
-    with django_assert_num_queries(0), pytest.raises(services.LoginAsCustomerDenied) as denied:
-        services.redeem_login_token(raw_token=value, store_view=en, origin=services.StartRequest())
+    with django_assert_num_queries(0), pytest.raises(LoginAsCustomerDenied) as denied:
+        redeem_login_token(raw_token=value, store_view=en, origin=StartRequest())
 
     assert denied.value.code == DenialCode.TOKEN_INVALID
 

@@ -24,8 +24,10 @@ from shopassist.audit.writer import (
     record_refusal,
 )
 from shopassist.customers.acl import ALL_CUSTOMERS
-from shopassist.login_as_customer import services, tokens
-from shopassist.login_as_customer.errors import DenialCode
+from shopassist.login_as_customer import tokens
+from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from shopassist.login_as_customer.flows.redeem import redeem_login_token
+from shopassist.login_as_customer.flows.start import StartRequest
 from shopassist.login_as_customer.models import AssistedSession, LoginToken
 from shopassist.staff import roles
 from shopassist.staff.models import Role
@@ -298,11 +300,11 @@ def test_the_loser_refusal_survives_when_the_service_runs_inside_an_outer_transa
     _action, token = redeem_form(response)
     bindings = [morsel.value for morsel in response.cookies.values() if morsel.value]
 
-    with pytest.raises(services.LoginAsCustomerDenied), transaction.atomic():
-        services.redeem_login_token(
+    with pytest.raises(LoginAsCustomerDenied), transaction.atomic():
+        redeem_login_token(
             raw_token=token,
             store_view=en,
-            origin=services.StartRequest(),
+            origin=StartRequest(),
             browser_bindings=bindings,
         )
     assert not entries("redeem_replayed").exists()

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.test import Client
 
 from shopassist.audit.models import ActionLogEntry
-from shopassist.login_as_customer import binding_cookie, services, tokens
+from shopassist.login_as_customer import binding_cookie, tokens
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
+from shopassist.login_as_customer.flows.redeem import start_api_session
+from shopassist.login_as_customer.flows.start import StartRequest, start_assisted_session
 from shopassist.login_as_customer.models import AssistedSession, LoginToken
 from tests.audit.helpers import log_snapshot
 from tests.conftest import use_own_cache_namespace
@@ -240,10 +242,10 @@ def test_the_start_page_lets_the_browser_send_its_origin(support_client, jane):
 
 
 def _api_minted(staff, customer):
-    return services.start_assisted_session(
+    return start_assisted_session(
         staff=staff,
         customer_id=customer.pk,
-        origin=services.StartRequest(ip_address="127.0.0.1", channel="api"),
+        origin=StartRequest(ip_address="127.0.0.1", channel="api"),
     )
 
 
@@ -260,9 +262,7 @@ def test_an_api_minted_token_is_never_redeemable_in_a_browser(support_agent, sup
     assert_one_denial(log_before, "redeem_wrong_browser", DenialCode.TOKEN_WRONG_BROWSER)
     assert lac_snapshot() == before
     # The headless path still starts it.
-    started = services.start_api_session(
-        session=session, raw_token=raw, origin=services.StartRequest(channel="api")
-    )
+    started = start_api_session(session=session, raw_token=raw, origin=StartRequest(channel="api"))
     assert started.started_at is not None
 
 
@@ -272,10 +272,8 @@ def test_a_browser_minted_token_is_never_redeemable_headless(support_client, jan
     session = AssistedSession.objects.get()
     before = lac_snapshot()
 
-    with pytest.raises(services.LoginAsCustomerDenied) as denied:
-        services.start_api_session(
-            session=session, raw_token=raw, origin=services.StartRequest(channel="api")
-        )
+    with pytest.raises(LoginAsCustomerDenied) as denied:
+        start_api_session(session=session, raw_token=raw, origin=StartRequest(channel="api"))
 
     assert denied.value.code == DenialCode.TOKEN_WRONG_BROWSER
     assert lac_snapshot() == before

@@ -13,11 +13,8 @@ from shopassist.api.models import TokenKind
 from shopassist.api.schemas import Error, ExchangedTokenOut, LoginAsCustomerIn
 from shopassist.core.actor import client_ip
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.services import (
-    StartRequest,
-    start_api_session,
-    start_assisted_session,
-)
+from shopassist.login_as_customer.flows.redeem import start_api_session
+from shopassist.login_as_customer.flows.start import StartRequest, start_assisted_session
 from shopassist.stores.models import StoreView
 
 router = Router(tags=["login as customer"])

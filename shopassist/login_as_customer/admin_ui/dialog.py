@@ -4,9 +4,10 @@ from django.utils import timezone
 
 from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import selectors, services, step_up
+from shopassist.login_as_customer import selectors, step_up
 from shopassist.login_as_customer.decisions import can_login_as
 from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer.flows.start import start_facts
 from shopassist.login_as_customer.overdue import end_overdue_sessions
 
 
@@ -14,9 +15,7 @@ def dialog_context(request, customer) -> dict:
     manual = config.get(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION
     preselected = selectors.auto_store_view(customer)
     decision = can_login_as(
-        services.start_facts(
-            staff=request.user, customer=customer, store_view=preselected, reason="-"
-        ),
+        start_facts(staff=request.user, customer=customer, store_view=preselected, reason="-"),
         now=timezone.now(),
     )
     # Only consent problems open the notice; other refusals are explained by the server

@@ -13,11 +13,16 @@ from shopassist.core.acl import require_resource
 from shopassist.core.actor import client_ip
 from shopassist.core.config import config
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer import binding_cookie, services, step_up, tokens
+from shopassist.login_as_customer import binding_cookie, step_up, tokens
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.admin_ui.dialog import dialog_context
-from shopassist.login_as_customer.errors import DenialCode
+from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from shopassist.login_as_customer.flows.start import (
+    StartRequest,
+    record_denial,
+    start_assisted_session,
+)
 from shopassist.stores.urls import store_reverse
 
 DENIAL_STATUS = {
@@ -65,11 +70,11 @@ def _log_refused_start(request, customer_id):
     """A start POST without Allow Login as Customer is refused before the service runs: it
     is logged all the same ("start_denied", permission missing)."""
     if request.method == "POST" and request.user.is_authenticated:
-        services.record_denial(
+        record_denial(
             DenialCode.PERMISSION_MISSING,
             staff=request.user,
             customer_id=customer_id,
-            origin=services.StartRequest(
+            origin=StartRequest(
                 ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             ),
@@ -85,7 +90,7 @@ def start(request, customer_id):
 
     When the administrator's password was entered too long ago, nothing starts until they
     enter it again (``step_up``)."""
-    origin = services.StartRequest(
+    origin = StartRequest(
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         admin_session_key=request.session.session_key,
@@ -103,7 +108,7 @@ def start(request, customer_id):
             step_up.confirm_password(
                 request, password=password, customer_id=customer.pk, origin=origin
             )
-        except services.LoginAsCustomerDenied as denial:
+        except LoginAsCustomerDenied as denial:
             return _ask_for_password(
                 request,
                 customer,
@@ -112,7 +117,7 @@ def start(request, customer_id):
             )
     binding = tokens.new_binding()
     try:
-        session, token = services.start_assisted_session(
+        session, token = start_assisted_session(
             staff=request.user,
             customer_id=customer_id,
             store_view_id=request.POST.get("store_view"),
@@ -120,7 +125,7 @@ def start(request, customer_id):
             origin=origin,
             browser_binding=binding,
         )
-    except services.LoginAsCustomerDenied as denial:
+    except LoginAsCustomerDenied as denial:
         context = {
             **admin_site.each_context(request),
             "title": _("Login as Customer"),

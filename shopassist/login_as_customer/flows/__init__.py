@@ -1,5 +1,9 @@
 """One home per use case of Login as Customer.
 
+* ``start.py`` — an administrator's start checked against the rules, the session and its
+  one-time login link recorded, every refusal logged (admin panel and API alike).
+* ``redeem.py`` — a login link redeemed once, in the browser that started it (or by the API's
+  token exchange): the rules checked again, the session started.
 * ``end.py`` — every ending of an assisted session (Close session, limits, consent revoked,
   feature off, permission lost, password changed, logout, deactivation, deletion, terminate,
   a replacing redemption, a link never used): the one place a session is ended and its end
@@ -8,6 +12,4 @@
   on the idle clock both keep in the database.
 * ``consent.py`` — the customer's consent: when it is valid (one rule, and its queryset form),
   how long a grant lasts (``ConsentDuration``), and ``set_consent``, the one way it changes.
-
-Still in ``services.py``, to come here: the start and the redemption.
 """

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from shopassist.core.config import config
 from shopassist.customers.account_forms import register_account_form_extension
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import selectors, services
+from shopassist.login_as_customer import selectors
+from shopassist.login_as_customer.errors import LoginAsCustomerDenied
 from shopassist.login_as_customer.flows.consent import ConsentDuration, set_consent
 
 
@@ -72,7 +73,7 @@ class ConsentExtension:
     def _set(customer, actor, *, allowed, duration):
         try:
             set_consent(customer=customer, allowed=allowed, duration=duration, actor=actor)
-        except services.LoginAsCustomerDenied as denial:
+        except LoginAsCustomerDenied as denial:
             raise ValidationError(denial.message) from denial
 
 

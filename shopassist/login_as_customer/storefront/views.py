@@ -13,10 +13,12 @@ from shopassist.cart.services import abandon_guest_cart
 from shopassist.core.actor import Actor, client_ip
 from shopassist.core.areas import set_session_cookie
 from shopassist.customers.auth import end_storefront_session, start_customer_session
-from shopassist.login_as_customer import binding_cookie, services
-from shopassist.login_as_customer.errors import DenialCode, message_for
+from shopassist.login_as_customer import binding_cookie
+from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from shopassist.login_as_customer.flows import live_check
 from shopassist.login_as_customer.flows.end import end_session, replace_in_browser
+from shopassist.login_as_customer.flows.redeem import malformed_token_refusal, redeem_login_token
+from shopassist.login_as_customer.flows.start import StartRequest, record_denial
 from shopassist.login_as_customer.models import EndReason
 from shopassist.stores.urls import store_reverse
 
@@ -32,8 +34,8 @@ def replaced_message(name: str, other: str) -> str:
     return text % {"name": name, "other": other}
 
 
-def _origin(request) -> services.StartRequest:
-    return services.StartRequest(
+def _origin(request) -> StartRequest:
+    return StartRequest(
         ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
     )
 
@@ -67,7 +69,7 @@ def _sent_from_another_site(request) -> bool:
 @require_POST
 def redeem(request):
     if _sent_from_another_site(request):
-        denial = services.record_denial(
+        denial = record_denial(
             DenialCode.TOKEN_CROSS_SITE,
             staff=None,
             customer_id=None,
@@ -76,19 +78,19 @@ def redeem(request):
         )
         return _refused(request, denial.code, 400)
     values = request.POST.getlist("token")
-    malformed = services.malformed_token_refusal(values=values, origin=_origin(request))
+    malformed = malformed_token_refusal(values=values, origin=_origin(request))
     if malformed is not None:
         return _refused(request, malformed.code, 400)
     replaced = request.assisted_session
     try:
-        session = services.redeem_login_token(
+        session = redeem_login_token(
             raw_token=values[0],
             store_view=request.store_view,
             origin=_origin(request),
             browser_bindings=binding_cookie.bindings_of(request),
             open_in_browser=lambda opened: _open_storefront_session(request, opened, replaced),
         )
-    except services.LoginAsCustomerDenied as denial:
+    except LoginAsCustomerDenied as denial:
         status = 400 if denial.code == DenialCode.TOKEN_INVALID else 403
         return _refused(request, denial.code, status)
 
