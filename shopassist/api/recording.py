@@ -3,35 +3,35 @@ the change and its generic "request" entry share one transaction, refusals are w
 
 from contextlib import contextmanager
 
-from django.db import transaction
-
 from shopassist.api.errors import ApiError, status_for
-from shopassist.audit.writer import flush_refusals
 from shopassist.core.actor import client_ip
 from shopassist.core.errors import DomainError
-from shopassist.login_as_customer import events
+from shopassist.login_as_customer.flows import assisted_write
+from shopassist.login_as_customer.flows.assisted_write import Write
 
 
 @contextmanager
 def recorded_write(request, *, operation: str):
-    """Run a write; with an assisted token also write its log entries (channel "api")."""
+    """Run a write; with an assisted token also write its log entries (channel "api"): as the
+    storefront's (``login_as_customer/flows/assisted_write``), with the status the API answers
+    a refused write with."""
     session = request.auth.assisted_session
     if session is None:
         yield
         return
-    entry = {
-        "view_name": f"api:{operation}",
-        "method": request.method,
-        "channel": "api",
-        "ip_address": client_ip(request),
-    }
-    try:
-        with transaction.atomic():
-            yield
-            events.request_made(session, status_code=200, **entry)
-    except (ApiError, DomainError) as exc:
-        status = exc.status if isinstance(exc, ApiError) else status_for(exc.code)
-        events.request_made(session, status_code=status, **entry)
-        raise
-    finally:
-        flush_refusals()  # the refusals of the call, after its own entry
+    write = Write(
+        view_name=f"api:{operation}",
+        method=request.method,
+        channel="api",
+        ip_address=client_ip(request),
+    )
+    with assisted_write.recorded_write(session, write, status_of_refusal=_status_of_refusal):
+        yield
+
+
+def _status_of_refusal(error: Exception) -> int | None:
+    if isinstance(error, ApiError):
+        return error.status
+    if isinstance(error, DomainError):
+        return status_for(error.code)
+    return None

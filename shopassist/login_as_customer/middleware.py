@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from shopassist.audit.writer import atomic_keeping_refusals
 from shopassist.core.actor import client_ip
 from shopassist.core.areas import STOREFRONT
 from shopassist.customers.auth import (
@@ -18,9 +17,9 @@ from shopassist.customers.auth import (
     customer_from_session,
     end_storefront_session,
 )
-from shopassist.login_as_customer import events
 from shopassist.login_as_customer.banner import banner_html
 from shopassist.login_as_customer.flows import live_check
+from shopassist.login_as_customer.flows.assisted_write import Write, recorded_write
 from shopassist.login_as_customer.flows.end import end_session
 from shopassist.stores.selectors import default_store_view
 from shopassist.stores.urls import store_reverse
@@ -88,19 +87,17 @@ class AssistedSessionMiddleware:
         return response
 
     def _recorded(self, request, session):
-        """Run a state-changing request and its generic entry in one transaction: a failed
-        entry fails the change, a rolled-back change leaves no entry; its refusals are
-        written after it, whatever became of it."""
-        with atomic_keeping_refusals():
+        """Run a state-changing request with its "request" entry (``flows/assisted_write``);
+        the entry names the view that answered and the status of its response."""
+        write = Write(
+            view_name=request.path_info[:200], method=request.method, ip_address=client_ip(request)
+        )
+        with recorded_write(session, write):
             response = self.get_response(request)
             match = getattr(request, "resolver_match", None)
-            events.request_made(
-                session,
-                view_name=match.view_name if match else request.path_info[:200],
-                method=request.method,
-                status_code=response.status_code,
-                ip_address=client_ip(request),
-            )
+            if match:
+                write.view_name = match.view_name
+            write.status_code = response.status_code
         return response
 
     def _end(self, request, session, reason):

@@ -10,6 +10,8 @@
   written to the log.
 * ``live_check.py`` — what every request of an assisted session checks (web and API alike),
   on the idle clock both keep in the database.
+* ``assisted_write.py`` — a state-changing request of an assisted session recorded with its
+  change, the same way on the web (``middleware``) and in the API (``api/recording``).
 * ``consent.py`` — the customer's consent: when it is valid (one rule, and its queryset form),
   how long a grant lasts (``ConsentDuration``), and ``set_consent``, the one way it changes.
 """
