@@ -72,10 +72,6 @@ _READING_COLUMNS = (
 )
 
 
-# The administrator's flags and the consent's switch, which only ``live_facts`` reads.
-_TRUTH_FLAGS = ("admin_is_active", "admin_is_staff", "admin_is_superuser", "consent_allowed")
-
-
 def _live_query(alias: str, read_along: bool) -> _LiveQuery:
     """The per-request query, compiled once per process by the ORM: the session with its
     admin's flags, its customer's consent and the customer row itself, fresh from the database
@@ -118,8 +114,6 @@ def _live_query(alias: str, read_along: bool) -> _LiveQuery:
         columns = [*compiler.klass_info["select_fields"], *(index for _n, index in annotations)]
         assert columns == list(range(len(compiler.select))), "unexpected column order"
         index_of = dict(annotations)
-        # Read for their truth alone (``live_facts``): SQLite's 0/1 need no conversion to bool.
-        truth_flags = {index_of[name] for name in _TRUTH_FLAGS}
         converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
         _live_queries[key] = _LiveQuery(
             sql=sql,
@@ -140,11 +134,7 @@ def _live_query(alias: str, read_along: bool) -> _LiveQuery:
                 for name, index in annotations
                 if name.startswith(_ALONG_PREFIX)
             ],
-            converters=[
-                (index, *converter)
-                for index, converter in converters.items()
-                if index not in truth_flags
-            ],
+            converters=[(index, *converter) for index, converter in converters.items()],
         )
     return _live_queries[key]
 
@@ -192,16 +182,15 @@ def load_deferred(session: AssistedSession) -> None:
 
 def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) -> LiveFacts:
     customer = session.customer
-    # bool(): the flags come as the database gives them (``_TRUTH_FLAGS``).
     admin_active = bool(session.admin_is_active and session.admin_is_staff)
     consent = consent_valid(session.consent_allowed, session.consent_expires_at, now)
     return LiveFacts(
         ended=session.ended_at is not None,
-        feature_enabled=config.get(lac_config.ENABLED),
+        feature_enabled=lac_config.feature_enabled(),
         admin_exists=session.admin_id is not None,
         admin_active=admin_active,
         admin_allowed=admin_active
-        and bool(session.admin_is_superuser or grants_resource(session.admin_id, ALLOW)),
+        and (session.admin_is_superuser or grants_resource(session.admin_id, ALLOW)),
         customer_exists=customer is not None,
         customer_active=bool(customer and customer.is_active),
         consent_valid=consent,
