@@ -36,13 +36,6 @@ def _private_no_store(cache_control: str) -> str:
     return response["Cache-Control"]
 
 
-@lru_cache(maxsize=16)
-def _charset_of(content_type: str) -> str:
-    """The charset a response of this Content-Type encodes in (``HttpResponse.charset``, which
-    parses the header on every read), once per header value."""
-    return HttpResponse(content_type=content_type).charset
-
-
 def _still_live(request, session) -> bool:
     """The banner shows exactly while the session is live: not on the answer of the request
     that ended it (Close session, Sign Out, a replacing redemption), which ended the record or
@@ -127,10 +120,8 @@ class AssistedSessionMiddleware:
             if match is None:
                 return
             end = match.end()
-        # A charset given to the response itself (not in its header) is the one it uses.
-        charset = getattr(response, "_charset", None) or _charset_of(content_type)
         # A name the charset cannot spell goes in as character references (any charset has them).
-        html = banner_html(request, session, now=now).encode(charset, "xmlcharrefreplace")
+        html = banner_html(request, session, now=now).encode(response.charset, "xmlcharrefreplace")
         content = response.content = b"".join((content[:end], html, content[end:]))
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(content))
