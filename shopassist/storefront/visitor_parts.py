@@ -48,11 +48,12 @@ def _no_cart(request) -> int:
 
 # How many items the visitor's cart holds, for the mini cart: given by the cart app
 # (``cart/apps.py``), so the storefront's parts need no import of it; no cart app, no items.
-_counters: dict[str, Callable[[object], int]] = {"cart": _no_cart}
+_cart_count: Callable[[object], int] = _no_cart
 
 
 def count_cart_items_with(counter: Callable[[object], int]) -> None:
-    _counters["cart"] = counter
+    global _cart_count
+    _cart_count = counter
 
 
 def _part_context(request, token) -> dict:
@@ -62,7 +63,7 @@ def _part_context(request, token) -> dict:
         "csrf_token": token,
         "messages": get_messages(request),
         # Read now: every fill needs it (to tell a blank visitor, to key a customer's parts).
-        "cart_count": _counters["cart"](request),
+        "cart_count": _cart_count(request),
     }
 
 
