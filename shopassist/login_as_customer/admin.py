@@ -1,4 +1,5 @@
-"""Admin pages of Login as Customer, and its additions to Customers › All Customers."""
+"""Admin pages of Login as Customer (the customer admin's consent column and field: the host's
+admin with ``admin_ui.customer_admin.ConsentAdminMixin``)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +8,6 @@ from shopassist.admin_panel.site import admin_site
 from shopassist.login_as_customer.acl import MANAGE_SESSIONS, VIEW_LOG
 from shopassist.login_as_customer.admin_ui import (  # noqa: F401
     buttons,
-    customer_admin,
     log_views,
     views,
 )

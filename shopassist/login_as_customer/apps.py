@@ -8,21 +8,28 @@ class LoginAsCustomerConfig(AppConfig):
     verbose_name = _("Login as Customer")
 
     def ready(self):
-        # Registration: ACL resources, configuration fields, and the integrations that plug
-        # the feature into the commerce core through its extension points.
-        from shopassist.customers.account_menu import AccountLink, register_account_link
+        # Registration: ACL resources, configuration fields, and the receivers that end
+        # sessions when an account changes. What the host's apps report (actions, orders,
+        # sign-outs) comes through its own code (docs/host-interface.md).
+        from django.db.models.signals import pre_delete, pre_save
+
         from shopassist.login_as_customer import acl, config  # noqa: F401
+        from shopassist.login_as_customer.host import host
         from shopassist.login_as_customer.integrations import (  # noqa: F401
             actor,
             admin_logout,
             admin_password,
-            audit_trail,
-            consent_form,
-            page_cache,
             password_change,
-            sales,
         )
 
-        register_account_link(
-            AccountLink(_("Assisted sessions"), "login_as_customer:assisted_sessions", 60)
+        customer_model = host().customer_model()
+        pre_delete.connect(
+            admin_logout.end_sessions_of_deleted_customer,
+            sender=customer_model,
+            dispatch_uid="login_as_customer.customer_deleted",
+        )
+        pre_save.connect(
+            password_change.end_sessions_of_customer,
+            sender=customer_model,
+            dispatch_uid="login_as_customer.customer_password",
         )

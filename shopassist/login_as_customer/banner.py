@@ -13,7 +13,7 @@ from django.utils.translation import override
 
 from shopassist.core.csrf import response_token
 from shopassist.login_as_customer.flows import live_check
-from shopassist.stores.urls import store_reverse
+from shopassist.login_as_customer.host import host
 
 
 @lru_cache(maxsize=32)
@@ -63,7 +63,7 @@ def _close_url(store_code: str) -> str:
     """Close session's address, escaped: the same on every page of a store view (its code is
     all the URL holds besides the script prefix, which reverse() reads)."""
     store_view = SimpleNamespace(code=store_code)
-    return escape(store_reverse("login_as_customer:close", store_view=store_view))
+    return escape(host().storefront_url("login_as_customer:close", store_view))
 
 
 _PER_REQUEST = ("seconds", "clock", "csrf")

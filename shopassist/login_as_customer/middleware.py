@@ -12,17 +12,11 @@ from django.utils.translation import gettext as _
 
 from shopassist.core.actor import client_ip
 from shopassist.core.areas import STOREFRONT
-from shopassist.customers.auth import (
-    READING_METHODS,
-    customer_from_session,
-    end_storefront_session,
-)
 from shopassist.login_as_customer.banner import banner_html
 from shopassist.login_as_customer.flows import live_check
 from shopassist.login_as_customer.flows.assisted_write import Write, recorded_write
 from shopassist.login_as_customer.flows.end import end_session
-from shopassist.stores.selectors import default_store_view
-from shopassist.stores.urls import store_reverse
+from shopassist.login_as_customer.host import READING_METHODS, host
 
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 
@@ -67,7 +61,7 @@ class AssistedSessionMiddleware:
 
         request.assisted_session = session
         # The check above loaded the customer: reuse it (hash and website still verified).
-        request.customer = customer_from_session(request, loaded=session.customer)
+        request.customer = host().customer_of_assisted_request(request, session.customer)
         live_check.touch(session, now=now)
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             response = self.get_response(request)
@@ -97,10 +91,10 @@ class AssistedSessionMiddleware:
         if session is not None:
             live_check.load_deferred(session)
             end_session(session, reason, at=live_check.limit_passed_at(session, reason))
-        end_storefront_session(request)  # destroyed on the server, a new CSRF secret
+        host().end_customer_session(request)  # destroyed on the server, a new CSRF secret
         messages.info(request, _("The assisted session has ended."))
-        view = request.store_view or default_store_view()
-        response = HttpResponseRedirect(store_reverse("storefront:home", store_view=view))
+        view = request.store_view or host().default_store_view()
+        response = HttpResponseRedirect(host().home_url(view))
         patch_cache_control(response, private=True, no_store=True)
         return response
 

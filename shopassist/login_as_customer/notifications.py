@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 
 from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
-from shopassist.outbox.services import queue_mail
+from shopassist.login_as_customer.host import host
 
 
 def mail_consent_granted_by_staff(consent) -> None:
@@ -18,18 +18,19 @@ def mail_consent_granted_by_staff(consent) -> None:
     names to customers*).
     """
     customer = consent.customer
-    store_view = customer.created_in
+    store_view = host().customer_store_view(customer)
     show_name = config.get(lac_config.SHOW_ADMIN_NAMES)
-    with translation.override(store_view.locale):
+    with translation.override(host().store_view_language(store_view)):
         context = {
             "customer": customer,
+            "customer_name": host().customer_name(customer),
             "consent": consent,
             "admin_name": consent.set_by_username if show_name else "",
-            "website": customer.website.name,
+            "website": host().customer_website_name(customer),
             "opt_in_title": gettext(config.get(lac_config.OPT_IN_TITLE, store_view=store_view)),
         }
-        queue_mail(
-            to=customer.email,
+        host().queue_mail(
+            to=host().customer_email(customer),
             subject=gettext("Remote shopping assistance was allowed on your account"),
             body=render_to_string("login_as_customer/email/consent_granted_by_staff.txt", context),
         )
@@ -37,4 +38,4 @@ def mail_consent_granted_by_staff(consent) -> None:
 
 def consent_mail_wanted(customer) -> bool:
     """*Notify the customer*, read for the customer's own store view (and so its website)."""
-    return config.get(lac_config.NOTIFY_CUSTOMER, store_view=customer.created_in)
+    return config.get(lac_config.NOTIFY_CUSTOMER, store_view=host().customer_store_view(customer))

@@ -10,13 +10,10 @@ from django.db.models import Exists, OuterRef, Q
 
 from shopassist.core import acl
 from shopassist.core.prepared import kept_plan_cursor
-from shopassist.customers.auth import customer_can_use_website
-from shopassist.customers.models import Customer
 from shopassist.login_as_customer import tokens
 from shopassist.login_as_customer.acl import ALLOW
+from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, LoginToken
-from shopassist.stores.models import StoreView
-from shopassist.stores.selectors import active_store_views
 
 
 def staff_may_login_as(user) -> bool:
@@ -37,9 +34,8 @@ def customers_for_decision():
     """Customers with what a start decision reads about them, in the same statement: their
     website, consent and ``has_staff_email`` (``customer_is_staff`` and ``consent_of`` use
     them instead of a query each)."""
-    return Customer.objects.select_related("website", "assistance_consent").annotate(
-        has_staff_email=has_staff_email()
-    )
+    customers = host().customers_for_decision().select_related("assistance_consent")
+    return customers.annotate(has_staff_email=has_staff_email())
 
 
 def customer_is_staff(customer) -> bool:
@@ -47,11 +43,11 @@ def customer_is_staff(customer) -> bool:
     read_with_customer = getattr(customer, "has_staff_email", None)
     if read_with_customer is not None:
         return read_with_customer
-    return _staff_with_email(customer.email).exists()
+    return _staff_with_email(host().customer_email(customer)).exists()
 
 
 def consent_of(customer) -> AssistanceConsent | None:
-    if Customer.assistance_consent.is_cached(customer):  # read with the customer
+    if AssistanceConsent.customer.field.remote_field.is_cached(customer):  # read with it
         return getattr(customer, "assistance_consent", None)
     return AssistanceConsent.objects.filter(customer=customer).first()
 
@@ -59,36 +55,6 @@ def consent_of(customer) -> AssistanceConsent | None:
 def consent_is_valid(customer) -> bool:
     consent = consent_of(customer)
     return consent is not None and consent.is_valid()
-
-
-def store_view_usable(customer, store_view) -> bool:
-    return (
-        store_view is not None
-        and store_view.is_active
-        and customer_can_use_website(customer, store_view.store.website_id)
-    )
-
-
-def store_view_choices(customer) -> list[dict]:
-    """Active store views grouped by website; unusable ones flagged (the dialog disables them)."""
-    groups: dict[int, dict] = {}
-    for view in active_store_views():
-        website = view.store.website
-        group = groups.setdefault(website.pk, {"website": website, "views": []})
-        group["views"].append({"view": view, "usable": store_view_usable(customer, view)})
-    return list(groups.values())
-
-
-def auto_store_view(customer) -> StoreView | None:
-    """Auto detection: the store view the account was created in if active, else the website's
-    default store view."""
-    # The store views every storefront request reads, kept in memory (an inactive one is
-    # not usable either way).
-    created_in = next((v for v in active_store_views() if v.pk == customer.created_in_id), None)
-    if store_view_usable(customer, created_in):
-        return created_in
-    default = customer.website.default_store_view()
-    return default if store_view_usable(customer, default) else None
 
 
 def live_sessions_of_customer(customer_id):

@@ -14,7 +14,7 @@ from shopassist.login_as_customer.flows.consent import (
     consent_valid,
     valid_consents,
 )
-from shopassist.login_as_customer.integrations.consent_form import ConsentForm
+from shopassist.login_as_customer.forms import ConsentForm
 from shopassist.login_as_customer.models import AssistanceConsent
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)

@@ -1,5 +1,9 @@
-"""Customers › All Customers, extended: the consent flag as a column, a filter, and a field in
-Customer Information › Account Information (editable only with the opt-in resource)."""
+"""The consent flag in a host's customer admin: a column, a filter, and a field in the first
+fieldset (editable only with the opt-in resource). ``ConsentAdminMixin`` goes in front of the
+host's own ``ModelAdmin`` of its customers::
+
+    class CustomerAdmin(ConsentAdminMixin, TheShopsCustomerAdmin): ...
+"""
 
 from django import forms
 from django.contrib import admin
@@ -9,11 +13,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shopassist.admin_panel.site import admin_site
 from shopassist.core.acl import has_resource
 from shopassist.core.actor import Actor
-from shopassist.customers.admin import CustomerAdmin, CustomerAdminForm
-from shopassist.customers.models import Customer
 from shopassist.login_as_customer.acl import OPT_IN
 from shopassist.login_as_customer.config import DEFAULT_TITLE
 from shopassist.login_as_customer.flows.consent import set_consent, valid_consents
@@ -41,9 +42,11 @@ class AssistanceFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AssistedCustomerForm(CustomerAdminForm):
+class ConsentFieldForm(forms.Form):
+    """Mixed in front of the admin's own form by ``ConsentAdminMixin.get_form``."""
+
     allow_remote_shopping_assistance = forms.BooleanField(label=_(DEFAULT_TITLE), required=False)
-    can_change_consent = False  # set per request by AssistedCustomerAdmin.get_form
+    can_change_consent = False  # set per request by ConsentAdminMixin.get_form
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,10 +82,12 @@ def consent_provenance(consent) -> str:
     return text
 
 
-class AssistedCustomerAdmin(CustomerAdmin):
-    form = AssistedCustomerForm
-    list_display = CustomerAdmin.list_display + ("assistance_allowed",)
-    list_filter = CustomerAdmin.list_filter + (AssistanceFilter,)
+class ConsentAdminMixin:
+    def get_list_display(self, request):
+        return (*super().get_list_display(request), "assistance_allowed")
+
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), AssistanceFilter)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_assistance=Exists(_valid_consent()))
@@ -92,6 +97,8 @@ class AssistedCustomerAdmin(CustomerAdmin):
         return obj._assistance
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        own = kwargs.get("form", self.form)
+        kwargs["form"] = type(own.__name__, (ConsentFieldForm, own), {})
         form = super().get_form(request, obj, change, **kwargs)
         # Without the opt-in resource the box is read-only; Django ignores posted values of
         # disabled fields, so a forged POST changes nothing either.
@@ -112,7 +119,3 @@ class AssistedCustomerAdmin(CustomerAdmin):
                 allowed=form.cleaned_data[CONSENT_FIELD],
                 actor=Actor.for_request(request),
             )
-
-
-admin_site.unregister(Customer)
-admin_site.register(Customer, AssistedCustomerAdmin)

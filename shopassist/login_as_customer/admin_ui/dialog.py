@@ -8,12 +8,13 @@ from shopassist.login_as_customer import selectors, step_up
 from shopassist.login_as_customer.decisions import can_login_as
 from shopassist.login_as_customer.errors import DenialCode, message_for
 from shopassist.login_as_customer.flows.start import start_facts
+from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.overdue import end_overdue_sessions
 
 
 def dialog_context(request, customer) -> dict:
     manual = config.get(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION
-    preselected = selectors.auto_store_view(customer)
+    preselected = host().auto_store_view(customer)
     decision = can_login_as(
         start_facts(staff=request.user, customer=customer, store_view=preselected, reason="-"),
         now=timezone.now(),
@@ -27,7 +28,7 @@ def dialog_context(request, customer) -> dict:
         "customer": customer,
         "notice": notice,
         "manual_selection": manual,
-        "store_view_groups": selectors.store_view_choices(customer) if manual else [],
+        "store_view_groups": host().store_view_choices(customer) if manual else [],
         "preselected_id": preselected.pk if preselected else None,
         "require_reason": config.get(lac_config.REQUIRE_REASON),
         # Step-up: the password field shows when the last password entry is too old.

@@ -25,9 +25,9 @@ from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events
 from shopassist.login_as_customer.acl import MANAGE_SESSIONS, VIEW_LOG
 from shopassist.login_as_customer.flows.end import end_session
+from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 from shopassist.login_as_customer.overdue import end_overdue_sessions
-from shopassist.stores.selectors import store_view_names
 
 PAGE_SIZE = 50
 CSV_COLUMNS = (
@@ -78,7 +78,7 @@ class SessionLogFilterForm(DateRangeForm):
         super().__init__(*args, **kwargs)
         # Store views by name; the log keeps their codes (lac_store_view_id).
         self.fields["store_view"].choices = [("", gettext_lazy("All"))] + list(
-            store_view_names().items()
+            host().store_view_names().items()
         )
 
 
@@ -129,7 +129,7 @@ def page_rows(sessions: list[dict]) -> list[str]:
     """The rows as shown: end reasons in the active language, store views by name, a link to
     the session's actions."""
     end_reasons = choice_labels(EndReason.choices)
-    store_views = store_view_names()
+    store_views = host().store_view_names()
     # One reverse() per page: the rows' links differ only by the id at their end.
     detail_prefix = reverse("admin:login_as_customer_log_detail", args=[0]).removesuffix("0/")
     return [

@@ -12,7 +12,6 @@ from shopassist.admin_panel.site import admin_site
 from shopassist.core.acl import require_resource
 from shopassist.core.actor import client_ip
 from shopassist.core.config import config
-from shopassist.customers.models import Customer
 from shopassist.login_as_customer import binding_cookie, step_up, tokens
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
@@ -23,7 +22,7 @@ from shopassist.login_as_customer.flows.start import (
     record_denial,
     start_assisted_session,
 )
-from shopassist.stores.urls import store_reverse
+from shopassist.login_as_customer.host import host
 
 DENIAL_STATUS = {
     DenialCode.RATE_LIMITED: 429,
@@ -32,9 +31,8 @@ DENIAL_STATUS = {
 }
 
 
-def _customer_or_404(customer_id) -> Customer:
-    customer = Customer.objects.select_related("website", "created_in").filter(pk=customer_id)
-    customer = customer.first()
+def _customer_or_404(customer_id):
+    customer = host().customer(customer_id)
     if customer is None:
         raise Http404
     return customer
@@ -99,7 +97,7 @@ def start(request, customer_id):
     # No such customer: nothing to protect, the service refuses (and records it) below.
     customer = None
     if not step_up.password_is_recent(request.session):
-        customer = Customer.objects.filter(pk=customer_id).first()
+        customer = host().customer(customer_id)
     if customer is not None:
         password = request.POST.get("password", "")
         if not password:
@@ -141,7 +139,7 @@ def start(request, customer_id):
         request,
         "login_as_customer/admin/redirect_to_storefront.html",
         {
-            "action": store_reverse("login_as_customer:redeem", store_view=session.store_view),
+            "action": host().storefront_url("login_as_customer:redeem", session.store_view),
             "token": token,
             "session": session,
         },

@@ -13,12 +13,11 @@ from django.utils import timezone
 from shopassist.core.acl_grants import grants_resource
 from shopassist.core.config import config
 from shopassist.core.precompiled import built, fetch_row
-from shopassist.customers.auth import read_along_expressions
-from shopassist.customers.models import Customer
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.decisions import LiveFacts, end_reason_for, limit_passed
 from shopassist.login_as_customer.flows.consent import consent_valid
+from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 
 SESSION_ID_KEY = "_lac_session_id"
@@ -27,7 +26,7 @@ LAST_SEEN_GRANULARITY = 10
 
 
 _CUSTOMER_PREFIX = "customer_row__"
-_ALONG_PREFIX = "customer_along__"  # what other apps read with the customer (customers.auth)
+_ALONG_PREFIX = "customer_along__"  # what the host reads with the customer (read_along)
 
 
 @dataclass(frozen=True)
@@ -48,8 +47,12 @@ class _LiveQuery:
 _live_queries: dict[tuple[str, bool], _LiveQuery] = {}
 
 
+def _customer_model():
+    return AssistedSession.customer.field.related_model
+
+
 def _customer_fields():
-    return Customer._meta.concrete_fields
+    return _customer_model()._meta.concrete_fields
 
 
 # The session's columns a request that changes nothing uses: its check, the banner, the idle
@@ -79,7 +82,7 @@ def _live_query(alias: str, read_along: bool) -> _LiveQuery:
     converters the ORM itself would apply (booleans and datetimes on SQLite, any field added
     later). ``read_along``, for a request that changes nothing: only the session's columns such
     a request uses, and what other apps read with the customer's row, as the customer's own
-    request reads it (``customers.auth``)."""
+    request reads it (``Host.read_along_expressions``)."""
     key = (alias, read_along)
     if key not in _live_queries:
         customer_row = {
@@ -89,7 +92,7 @@ def _live_query(alias: str, read_along: bool) -> _LiveQuery:
         if read_along:
             customer_row.update(
                 (_ALONG_PREFIX + name, expression)
-                for name, expression in read_along_expressions("customer_id").items()
+                for name, expression in host().read_along_expressions("customer_id").items()
             )
         # No ORDER BY (the model's ordering): the primary key matches one row.
         sessions = AssistedSession.objects.using(alias)
@@ -159,7 +162,7 @@ def load_live_session(session_id, *, read_along: bool = False) -> AssistedSessio
         attributes[name] = row[index]
     if session.customer_id is not None:
         customer = built(
-            Customer,
+            _customer_model(),
             alias,
             query.customer_attnames,
             [row[index] for index in query.customer_columns],
@@ -192,7 +195,7 @@ def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) 
         admin_allowed=admin_active
         and (session.admin_is_superuser or grants_resource(session.admin_id, ALLOW)),
         customer_exists=customer is not None,
-        customer_active=bool(customer and customer.is_active),
+        customer_active=bool(customer and host().customer_is_active(customer)),
         consent_valid=consent,
         started_at=session.started_at,
         last_seen_at=last_seen,

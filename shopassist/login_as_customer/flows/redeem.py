@@ -20,6 +20,7 @@ from shopassist.login_as_customer.decisions import can_login_as
 from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
 from shopassist.login_as_customer.flows.end import record_end
 from shopassist.login_as_customer.flows.start import StartRequest, deny, start_facts
+from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import (
     AssistedSession,
     EndReason,
@@ -28,7 +29,6 @@ from shopassist.login_as_customer.models import (
 from shopassist.login_as_customer.signals import (
     assisted_session_started,
 )
-from shopassist.outbox.services import queue_mail
 
 
 def malformed_token_refusal(*, values: list, origin: StartRequest):
@@ -202,12 +202,16 @@ def start_api_session(*, session: AssistedSession, raw_token: str, origin: Start
 
 
 def _notify_customer(session, customer, store_view) -> None:
-    with translation.override(store_view.locale):
-        queue_mail(
-            to=customer.email,
+    with translation.override(host().store_view_language(store_view)):
+        host().queue_mail(
+            to=host().customer_email(customer),
             subject=_("A store administrator is assisting you"),
             body=render_to_string(
                 "login_as_customer/email/session_started.txt",
-                {"session": session, "customer": customer, "store_view": store_view},
+                {
+                    "session": session,
+                    "customer_name": host().customer_name(customer),
+                    "store_view": store_view,
+                },
             ),
         )

@@ -21,6 +21,7 @@ from shopassist.login_as_customer import events, selectors, tokens
 from shopassist.login_as_customer.decisions import StartFacts, can_login_as
 from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
 from shopassist.login_as_customer.flows.end import end_unused_links_of
+from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import (
     AssistedSession,
     LoginToken,
@@ -28,7 +29,6 @@ from shopassist.login_as_customer.models import (
 from shopassist.login_as_customer.signals import (
     login_as_customer_denied,
 )
-from shopassist.stores.models import StoreView
 
 MAX_REASON = 255
 
@@ -82,14 +82,14 @@ def _rate_limited(staff) -> bool:
         return started + 1 > limit
 
 
-def choose_store_view(customer, store_view_id) -> StoreView | None:
+def choose_store_view(customer, store_view_id):
     """Manual selection uses the administrator's pick; auto detection ignores it."""
     if config.get(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION and store_view_id:
         try:
-            return StoreView.objects.select_related("store__website").get(pk=int(store_view_id))
-        except (StoreView.DoesNotExist, TypeError, ValueError):
+            return host().store_view(int(store_view_id))
+        except (TypeError, ValueError):
             return None
-    return selectors.auto_store_view(customer)
+    return host().auto_store_view(customer)
 
 
 def start_facts(*, staff, customer, store_view, reason) -> StartFacts:
@@ -99,11 +99,11 @@ def start_facts(*, staff, customer, store_view, reason) -> StartFacts:
         staff_active=bool(staff and staff.is_active and staff.is_staff),
         staff_allowed=bool(staff and selectors.staff_may_login_as(staff)),
         customer_exists=customer is not None,
-        customer_active=bool(customer and customer.is_active),
+        customer_active=bool(customer and host().customer_is_active(customer)),
         customer_is_staff=bool(customer and selectors.customer_is_staff(customer)),
         consent_given=bool(consent and consent.allowed),
         consent_expires_at=consent.expires_at if consent else None,
-        store_view_usable=bool(customer and selectors.store_view_usable(customer, store_view)),
+        store_view_usable=bool(customer and host().store_view_usable(customer, store_view)),
         reason_required=config.get(lac_config.REQUIRE_REASON),
         reason=reason,
     )
@@ -161,11 +161,11 @@ def start_assisted_session(
             admin=staff,
             admin_username=staff.get_username(),
             customer=customer,
-            customer_email=customer.email,
-            customer_name=customer.full_name,
+            customer_email=host().customer_email(customer),
+            customer_name=host().customer_name(customer),
             store_view=store_view,
             store_view_code=store_view.code,
-            website_name=store_view.store.website.name,
+            website_name=host().website_name(store_view),
             reason=reason,
             created_at=now,
             ip_address=origin.ip_address,

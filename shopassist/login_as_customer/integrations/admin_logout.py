@@ -1,13 +1,10 @@
 """Logging out of the admin panel ends the assisted sessions started from that admin session;
-deleting a customer ends theirs."""
+signing out in an assisted session closes it; deleting a customer ends theirs."""
 
 from django.contrib.auth.signals import user_logged_out
-from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from shopassist.core.areas import ADMIN
-from shopassist.customers.models import Customer
-from shopassist.customers.signals import customer_logged_out
 from shopassist.login_as_customer.flows.end import end_each
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 from shopassist.login_as_customer.tokens import hash_session_key
@@ -25,14 +22,14 @@ def end_sessions_of_admin_session(sender, request, user, **kwargs):
         )
 
 
-@receiver(customer_logged_out)
-def end_session_on_sign_out(sender, request, **kwargs):
-    """Sign Out in an assisted session closes it, as the Close session button does."""
+def end_session_on_sign_out(request) -> None:
+    """Sign Out in an assisted session closes it, as the Close session button does (the host
+    calls this when a customer signs out)."""
     session = getattr(request, "assisted_session", None)
     if session is not None:
         end_each(AssistedSession.objects.filter(pk=session.pk), EndReason.CLOSED_BY_ADMIN)
 
 
-@receiver(pre_delete, sender=Customer)
+# Connected to the host's customer model by the app's ready().
 def end_sessions_of_deleted_customer(sender, instance, **kwargs):
     end_each(AssistedSession.objects.filter(customer_id=instance.pk), EndReason.CUSTOMER_DELETED)

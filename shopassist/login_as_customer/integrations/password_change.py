@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
-from shopassist.customers.models import Customer
 from shopassist.login_as_customer.flows.end import end_each
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 from shopassist.login_as_customer.selectors import live_sessions_of_customer
@@ -46,7 +45,7 @@ def end_sessions_of_admin(sender, instance, using, update_fields=None, **kwargs)
         )
 
 
-@receiver(pre_save, sender=Customer)
+# Connected to the host's customer model by the app's ready().
 def end_sessions_of_customer(sender, instance, using, update_fields=None, **kwargs):
     if _password_changes(instance, using=using, update_fields=update_fields):
         end_each(live_sessions_of_customer(instance.pk), EndReason.CUSTOMER_PASSWORD_CHANGED)

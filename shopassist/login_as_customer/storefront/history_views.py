@@ -13,13 +13,12 @@ from django.views.decorators.http import require_POST
 from shopassist.audit.models import ActionLogEntry
 from shopassist.core.actor import Actor
 from shopassist.core.config import config
-from shopassist.customers.storefront.views import customer_required
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import selectors
 from shopassist.login_as_customer.flows.consent import set_consent
+from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import AssistedSession
 from shopassist.login_as_customer.overdue import end_overdue_sessions
-from shopassist.stores.urls import store_reverse
 
 SHOWN_SESSIONS = 50
 # Readable names of the domain actions a customer sees (generic request entries are omitted).
@@ -49,7 +48,7 @@ def _describe(entry) -> str:
 
 
 @never_cache
-@customer_required
+@host().customer_page
 def assisted_sessions(request):
     customer = request.customer
     end_overdue_sessions(AssistedSession.objects.filter(customer=customer))
@@ -93,7 +92,7 @@ def assisted_sessions(request):
     )
 
 
-@customer_required
+@host().customer_page
 @require_POST
 def revoke_consent(request):
     if getattr(request, "assisted_session", None) is not None:
@@ -101,5 +100,5 @@ def revoke_consent(request):
     set_consent(customer=request.customer, allowed=False, actor=Actor.for_request(request))
     messages.success(request, _("You withdrew the permission for remote shopping assistance."))
     return HttpResponseRedirect(
-        store_reverse("login_as_customer:assisted_sessions", store_view=request.store_view)
+        host().storefront_url("login_as_customer:assisted_sessions", request.store_view)
     )

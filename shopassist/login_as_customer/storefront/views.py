@@ -8,19 +8,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from shopassist.cart.selectors import guest_cart
-from shopassist.cart.services import abandon_guest_cart
-from shopassist.core.actor import Actor, client_ip
+from shopassist.core.actor import client_ip
 from shopassist.core.areas import set_session_cookie
-from shopassist.customers.auth import end_storefront_session, start_customer_session
 from shopassist.login_as_customer import binding_cookie
 from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from shopassist.login_as_customer.flows import live_check
 from shopassist.login_as_customer.flows.end import end_session, replace_in_browser
 from shopassist.login_as_customer.flows.redeem import malformed_token_refusal, redeem_login_token
 from shopassist.login_as_customer.flows.start import StartRequest, record_denial
+from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import EndReason
-from shopassist.stores.urls import store_reverse
 
 # The storefront session outlives the assisted session's absolute limit a little, so the first
 # request after the limit still reaches the middleware, which records the end and destroys it.
@@ -94,15 +91,11 @@ def redeem(request):
         status = 400 if denial.code == DenialCode.TOKEN_INVALID else 403
         return _refused(request, denial.code, status)
 
-    customer = session.customer
-    messages.success(
-        request, _("You are logged in as customer: %(name)s") % {"name": customer.full_name}
-    )
+    name = host().customer_name(session.customer)
+    messages.success(request, _("You are logged in as customer: %(name)s") % {"name": name})
     if replaced is not None:
-        messages.info(request, replaced_message(replaced.customer_name, customer.full_name))
-    response = HttpResponseRedirect(
-        store_reverse("customers:account", store_view=request.store_view)
-    )
+        messages.info(request, replaced_message(replaced.customer_name, name))
+    response = HttpResponseRedirect(host().landing_url(request.store_view))
     # Saved with the redemption: the session middleware only gives the browser its cookie
     # (and saves again if the messages above had to go into the session).
     request.session.modified = False
@@ -115,13 +108,11 @@ def _open_storefront_session(request, session, replaced) -> None:
     """In the redemption's transaction: a new storefront session as the customer, saved there
     so that the redemption, its log entry and the session are one commit. Whatever this
     browser had on the storefront is discarded, never merged."""
-    cart = guest_cart(request.session, request.store_view)
-    if cart is not None:
-        abandon_guest_cart(cart=cart, actor=Actor.system())
+    host().discard_guest_cart(request)
     if replaced is not None:  # its record must not stay live, and the browser is told why
         replace_in_browser(replaced=replaced, by=session)
     request.session.flush()
-    start_customer_session(request, session.customer)
+    host().open_customer_session(request, session.customer)
     request.session[live_check.SESSION_ID_KEY] = session.pk
     request.session.set_expiry(live_check.seconds_left(session) + SESSION_EXPIRY_GRACE)
     request.session.save()
@@ -132,9 +123,9 @@ def _open_storefront_session(request, session, replaced) -> None:
 def close(request):
     session = request.assisted_session
     if session is None:
-        return HttpResponseRedirect(store_reverse("storefront:home", store_view=request.store_view))
+        return HttpResponseRedirect(host().home_url(request.store_view))
     end_session(session, EndReason.CLOSED_BY_ADMIN)
-    end_storefront_session(request)
+    host().end_customer_session(request)
     response = render(request, "login_as_customer/closed.html", {"session": session})
     response["Cache-Control"] = "private, no-store"
     return response

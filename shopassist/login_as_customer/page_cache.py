@@ -9,15 +9,16 @@ after the page cache has answered and so is never part of a stored page.
 
 from shopassist.core.config import config
 from shopassist.login_as_customer.config import DISABLE_PAGE_CACHE
-from shopassist.storefront import page_cache
+
+BYPASS, READ_ONLY = "bypass", "read_only"
 
 
-def assisted_requests(request):
+def page_cache_use(request) -> str | None:
+    """How the host's page cache serves this request: ``BYPASS`` (neither read nor written),
+    ``READ_ONLY`` (read, a miss not stored), or None for a request outside an assisted session.
+    A host with a page cache asks this before it serves a page (docs/host-interface.md)."""
     if getattr(request, "assisted_session", None) is None:
         return None
     if config.get(DISABLE_PAGE_CACHE, store_view=request.store_view):
-        return page_cache.BYPASS
-    return page_cache.READ_ONLY
-
-
-page_cache.register_policy(assisted_requests)
+        return BYPASS
+    return READ_ONLY

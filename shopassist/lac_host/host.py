@@ -1,0 +1,111 @@
+"""ShopAssist as the host of Login as Customer: its customers, store views and storefront
+session, as the feature's host interface asks for them (docs/host-interface.md)."""
+
+from shopassist.cart.selectors import guest_cart
+from shopassist.cart.services import abandon_guest_cart
+from shopassist.core.actor import Actor
+from shopassist.customers import auth
+from shopassist.customers.models import Customer
+from shopassist.customers.storefront.views import customer_required
+from shopassist.login_as_customer.host import Host
+from shopassist.outbox.services import queue_mail
+from shopassist.stores import selectors as stores
+from shopassist.stores.models import StoreView
+from shopassist.stores.urls import store_reverse
+
+
+class ShopAssistHost(Host):
+    """Customers are a model of their own, per website (or shared by all websites); a session
+    opens in one store view, whose language and settings it uses."""
+
+    def customer_model(self):
+        return Customer
+
+    def customer(self, customer_id):
+        customers = Customer.objects.select_related("website", "created_in")
+        return customers.filter(pk=customer_id).first()
+
+    def customers_for_decision(self):
+        return Customer.objects.select_related("website")
+
+    def customer_name(self, customer) -> str:
+        return customer.full_name
+
+    def customer_store_view(self, customer):
+        return customer.created_in
+
+    def customer_website_name(self, customer) -> str:
+        return customer.website.name
+
+    def read_along_expressions(self, customer_ref):
+        return auth.read_along_expressions(customer_ref)
+
+    def store_view(self, store_view_id):
+        return StoreView.objects.select_related("store__website").filter(pk=store_view_id).first()
+
+    def store_view_usable(self, customer, store_view) -> bool:
+        return (
+            store_view is not None
+            and store_view.is_active
+            and auth.customer_can_use_website(customer, store_view.store.website_id)
+        )
+
+    def store_view_choices(self, customer) -> list[dict]:
+        groups: dict[int, dict] = {}
+        for view in stores.active_store_views():
+            website = view.store.website
+            group = groups.setdefault(website.pk, {"website": website, "views": []})
+            group["views"].append({"view": view, "usable": self.store_view_usable(customer, view)})
+        return list(groups.values())
+
+    def auto_store_view(self, customer):
+        """The store view the account was created in if active, else the website's default."""
+        # The store views every storefront request reads, kept in memory (an inactive one is
+        # not usable either way).
+        active = stores.active_store_views()
+        created_in = next((v for v in active if v.pk == customer.created_in_id), None)
+        if self.store_view_usable(customer, created_in):
+            return created_in
+        default = customer.website.default_store_view()
+        return default if self.store_view_usable(customer, default) else None
+
+    def default_store_view(self):
+        return stores.default_store_view()
+
+    def store_view_names(self) -> dict[str, str]:
+        return stores.store_view_names()
+
+    def store_view_language(self, store_view) -> str:
+        return store_view.locale
+
+    def website_name(self, store_view) -> str:
+        return store_view.store.website.name
+
+    def storefront_url(self, name, store_view, **kwargs) -> str:
+        return store_reverse(name, store_view=store_view, kwargs=kwargs)
+
+    def landing_url(self, store_view) -> str:
+        return store_reverse("customers:account", store_view=store_view)
+
+    def home_url(self, store_view) -> str:
+        return store_reverse("storefront:home", store_view=store_view)
+
+    def open_customer_session(self, request, customer) -> None:
+        auth.start_customer_session(request, customer)
+
+    def end_customer_session(self, request) -> None:
+        auth.end_storefront_session(request)
+
+    def customer_of_assisted_request(self, request, customer):
+        return auth.customer_from_session(request, loaded=customer)
+
+    def discard_guest_cart(self, request) -> None:
+        cart = guest_cart(request.session, request.store_view)
+        if cart is not None:
+            abandon_guest_cart(cart=cart, actor=Actor.system())
+
+    def customer_page(self, view):
+        return customer_required(view)
+
+    def queue_mail(self, *, to, subject, body) -> None:
+        queue_mail(to=to, subject=subject, body=body)

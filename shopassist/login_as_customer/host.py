@@ -1,0 +1,157 @@
+"""The host interface: everything Login as Customer needs to know about the shop it runs in.
+
+The feature reaches its host only through this module. A shop names its host in settings::
+
+    LOGIN_AS_CUSTOMER = {"HOST": "myshop.assistance.MyShopHost"}
+
+and writes that class as a subclass of ``Host``, overriding what differs from the defaults:
+the customer is ``AUTH_USER_MODEL``, with Django's own name, e-mail and active flag.
+docs/host-interface.md describes each method; ShopAssist's host is
+``shopassist.lac_host.host.ShopAssistHost``.
+
+What the host hands to the feature the other way round — the actions done in an assisted session
+(a cart changed, an order placed), a link in the customer's account menu, the consent checkbox on
+its forms — it reports through the package's public functions (``events``, ``flows``), from its
+own code: the feature never imports the shop.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
+
+# A request that reads (GET, HEAD) changes nothing: it is checked and shown, never recorded.
+READING_METHODS = frozenset({"GET", "HEAD"})
+
+
+class Host:
+    """The defaults describe a shop whose customers are Django's users."""
+
+    # -- the customer ---------------------------------------------------------------------------
+
+    def customer_model(self):
+        """The model of a customer: a model of its own, or ``AUTH_USER_MODEL``."""
+        return get_user_model()
+
+    def customer(self, customer_id):
+        """The customer with this id, or None (for the admin pages of Login as Customer)."""
+        return self.customer_model()._default_manager.filter(pk=customer_id).first()
+
+    def customers_for_decision(self):
+        """The customers a start decision reads, with what it reads about them in the same
+        statement (the consent is joined by the feature)."""
+        return self.customer_model()._default_manager.all()
+
+    def customer_name(self, customer) -> str:
+        full_name = getattr(customer, "get_full_name", lambda: "")()
+        return full_name or customer.get_username()
+
+    def customer_email(self, customer) -> str:
+        return customer.email
+
+    def customer_is_active(self, customer) -> bool:
+        return customer.is_active
+
+    def customer_store_view(self, customer):
+        """The store view whose language and settings apply to the customer's mail."""
+        return self.default_store_view()
+
+    def customer_website_name(self, customer) -> str:
+        return self.website_name(self.customer_store_view(customer))
+
+    def read_along_expressions(self, customer_ref: str) -> dict[str, Any]:
+        """What the shop reads with the customer on every page, as expressions over
+        ``customer_ref`` (the customer's id column): the live check reads them in its own
+        statement on a request that changes nothing, and sets them on the customer."""
+        return {}
+
+    # -- where: websites and store views --------------------------------------------------------
+
+    def store_view(self, store_view_id):
+        """The store view with this id (with its store and website), or None."""
+        raise NotImplementedError
+
+    def store_view_choices(self, customer) -> list[dict]:
+        """The dialog's choices: ``[{"website": w, "views": [{"view": v, "usable": bool}]}]``."""
+        raise NotImplementedError
+
+    def auto_store_view(self, customer):
+        """The store view "Auto detection" opens for this customer, or None."""
+        raise NotImplementedError
+
+    def store_view_usable(self, customer, store_view) -> bool:
+        raise NotImplementedError
+
+    def default_store_view(self):
+        raise NotImplementedError
+
+    def store_view_names(self) -> dict[str, str]:
+        """Store view code -> name, for the log's filter and columns."""
+        raise NotImplementedError
+
+    def store_view_language(self, store_view) -> str:
+        return settings.LANGUAGE_CODE
+
+    def website_name(self, store_view) -> str:
+        """The name of the website a store view belongs to (the banner's WEBSITE)."""
+        raise NotImplementedError
+
+    def storefront_url(self, name: str, store_view, **kwargs) -> str:
+        """``reverse`` for a storefront URL name, in that store view."""
+        raise NotImplementedError
+
+    def landing_url(self, store_view) -> str:
+        """Where a redemption lands: the customer's account page."""
+        raise NotImplementedError
+
+    def home_url(self, store_view) -> str:
+        """Where a browser goes when its assisted session has ended."""
+        raise NotImplementedError
+
+    # -- the storefront session -----------------------------------------------------------------
+
+    def open_customer_session(self, request, customer) -> None:
+        """Authenticate the (fresh) storefront session of ``request`` as the customer."""
+        raise NotImplementedError
+
+    def end_customer_session(self, request) -> None:
+        """Destroy the storefront session on the server, with a new CSRF secret."""
+        raise NotImplementedError
+
+    def customer_of_assisted_request(self, request, customer):
+        """The customer the shop sees on an assisted request; ``customer`` was read by the live
+        check (the shop may still verify its own conditions, and return None)."""
+        raise NotImplementedError
+
+    def discard_guest_cart(self, request) -> None:
+        """Whatever the browser had in a guest cart is discarded when an assisted session opens
+        in it, never merged into the customer's."""
+
+    def customer_page(self, view):
+        """Decorate a storefront view that only a signed-in customer may see."""
+        raise NotImplementedError
+
+    # -- mail -----------------------------------------------------------------------------------
+
+    def queue_mail(self, *, to: str, subject: str, body: str) -> None:
+        """Send a notification mail once the caller's transaction commits."""
+        raise NotImplementedError
+
+
+@cache
+def host() -> Host:
+    """The host named in ``LOGIN_AS_CUSTOMER["HOST"]``, made once per process."""
+    path = getattr(settings, "LOGIN_AS_CUSTOMER", {}).get("HOST")
+    return import_string(path)() if path else Host()
+
+
+@receiver(setting_changed)
+def _forget_host(sender, setting, **kwargs):
+    if setting == "LOGIN_AS_CUSTOMER":
+        host.cache_clear()
