@@ -4,6 +4,7 @@ session, as the feature's host interface asks for them (docs/host-interface.md).
 from shopassist.cart.selectors import guest_cart
 from shopassist.cart.services import abandon_guest_cart
 from shopassist.core.actor import Actor
+from shopassist.core.config import config
 from shopassist.customers import auth
 from shopassist.customers.models import Customer
 from shopassist.customers.storefront.views import customer_required
@@ -17,6 +18,9 @@ from shopassist.stores.urls import store_reverse
 class ShopAssistHost(Host):
     """Customers are a model of their own, per website (or shared by all websites); a session
     opens in one store view, whose language and settings it uses."""
+
+    def setting(self, key, *, store_view=None):
+        return config.get(key, store_view=store_view)
 
     def customer_model(self):
         return Customer

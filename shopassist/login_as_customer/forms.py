@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.flows.consent import ConsentDuration
 
@@ -22,10 +21,10 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A default (never set by an operator) is shown in the store view's language.
         self.fields["allow"].label = gettext(
-            config.get(lac_config.OPT_IN_TITLE, store_view=store_view)
+            lac_config.setting(lac_config.OPT_IN_TITLE, store_view=store_view)
         )
         self.fields["allow"].help_text = gettext(
-            config.get(lac_config.OPT_IN_TOOLTIP, store_view=store_view)
+            lac_config.setting(lac_config.OPT_IN_TOOLTIP, store_view=store_view)
         )
         self.fields["duration"].label = _("Duration")
         self.consent = consent

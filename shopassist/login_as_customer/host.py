@@ -33,6 +33,16 @@ READING_METHODS = frozenset({"GET", "HEAD"})
 class Host:
     """The defaults describe a shop whose customers are Django's users."""
 
+    # -- settings -------------------------------------------------------------------------------
+
+    def setting(self, key: str, *, store_view=None):
+        """The value of a setting of ``config.OPTIONS`` (its key) for a store view: here from
+        ``settings.LOGIN_AS_CUSTOMER`` (the option's id in capitals), else its default."""
+        from shopassist.login_as_customer.config import option
+
+        declared = option(key)
+        return getattr(settings, "LOGIN_AS_CUSTOMER", {}).get(declared.id.upper(), declared.default)
+
     # -- the customer ---------------------------------------------------------------------------
 
     def customer_model(self):

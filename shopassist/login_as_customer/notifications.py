@@ -4,7 +4,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.host import host
 
@@ -19,7 +18,7 @@ def mail_consent_granted_by_staff(consent) -> None:
     """
     customer = consent.customer
     store_view = host().customer_store_view(customer)
-    show_name = config.get(lac_config.SHOW_ADMIN_NAMES)
+    show_name = lac_config.setting(lac_config.SHOW_ADMIN_NAMES)
     with translation.override(host().store_view_language(store_view)):
         context = {
             "customer": customer,
@@ -27,7 +26,9 @@ def mail_consent_granted_by_staff(consent) -> None:
             "consent": consent,
             "admin_name": consent.set_by_username if show_name else "",
             "website": host().customer_website_name(customer),
-            "opt_in_title": gettext(config.get(lac_config.OPT_IN_TITLE, store_view=store_view)),
+            "opt_in_title": gettext(
+                lac_config.setting(lac_config.OPT_IN_TITLE, store_view=store_view)
+            ),
         }
         host().queue_mail(
             to=host().customer_email(customer),
@@ -38,4 +39,6 @@ def mail_consent_granted_by_staff(consent) -> None:
 
 def consent_mail_wanted(customer) -> bool:
     """*Notify the customer*, read for the customer's own store view (and so its website)."""
-    return config.get(lac_config.NOTIFY_CUSTOMER, store_view=host().customer_store_view(customer))
+    return lac_config.setting(
+        lac_config.NOTIFY_CUSTOMER, store_view=host().customer_store_view(customer)
+    )

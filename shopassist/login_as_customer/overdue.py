@@ -15,7 +15,6 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.decisions import limit_passed
 from shopassist.login_as_customer.flows.end import UNUSED_LINK_GRACE, end_session, end_unused_links
@@ -24,8 +23,8 @@ from shopassist.login_as_customer.models import AssistedSession, EndReason
 
 def _limits() -> tuple[timedelta, timedelta]:
     return (
-        timedelta(minutes=config.get(lac_config.MAX_DURATION)),
-        timedelta(minutes=config.get(lac_config.IDLE_TIMEOUT)),
+        timedelta(minutes=lac_config.setting(lac_config.MAX_DURATION)),
+        timedelta(minutes=lac_config.setting(lac_config.IDLE_TIMEOUT)),
     )
 
 

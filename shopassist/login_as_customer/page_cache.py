@@ -7,8 +7,7 @@ and a miss is rendered for the administrator without being stored. Either way it
 after the page cache has answered and so is never part of a stored page.
 """
 
-from shopassist.core.config import config
-from shopassist.login_as_customer.config import DISABLE_PAGE_CACHE
+from shopassist.login_as_customer.config import DISABLE_PAGE_CACHE, setting
 
 BYPASS, READ_ONLY = "bypass", "read_only"
 
@@ -19,6 +18,6 @@ def page_cache_use(request) -> str | None:
     A host with a page cache asks this before it serves a page (docs/host-interface.md)."""
     if getattr(request, "assisted_session", None) is None:
         return None
-    if config.get(DISABLE_PAGE_CACHE, store_view=request.store_view):
+    if setting(DISABLE_PAGE_CACHE, store_view=request.store_view):
         return BYPASS
     return READ_ONLY

@@ -10,7 +10,6 @@ re-entry here. Wrong passwords count toward the administrator's sign-in lockout.
 from django.utils import timezone
 
 from shopassist.core import signin_guard
-from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
 from shopassist.login_as_customer.flows.start import record_denial
@@ -24,7 +23,7 @@ def record_password_entered(session, *, now=None) -> None:
 
 
 def password_is_recent(session, *, now=None) -> bool:
-    minutes = config.get(lac_config.REAUTH_AFTER)
+    minutes = lac_config.setting(lac_config.REAUTH_AFTER)
     entered_at = session.get(VERIFIED_AT_SESSION_KEY)
     if minutes <= 0 or not isinstance(entered_at, int):
         return False

@@ -33,7 +33,7 @@ def test_the_exchange_answers_in_the_rfc_8693_shape(api, support_token, support_
     body = response.json()
     assert body["issued_token_type"] == "urn:ietf:params:oauth:token-type:access_token"
     assert body["token_type"] == "Bearer"
-    max_minutes = lac_config.config.get(lac_config.MAX_DURATION)
+    max_minutes = lac_config.setting(lac_config.MAX_DURATION)
     assert max_minutes * 60 - 5 <= body["expires_in"] <= max_minutes * 60
     session = AssistedSession.objects.get()
     assert (session.admin, session.customer, session.reason) == (support_agent, jane, "ticket 42")
@@ -148,7 +148,7 @@ def test_revoked_consent_kills_the_token_at_once(api, jane, assisted_jane_token)
 
 
 def test_the_token_dies_with_the_sessions_maximum_duration(api, jane, assisted_jane_token):
-    minutes = lac_config.config.get(lac_config.MAX_DURATION)
+    minutes = lac_config.setting(lac_config.MAX_DURATION)
     with time_machine.travel(timezone.now() + timezone.timedelta(minutes=minutes + 1)):
         response = api.get("/customers/me", token=assisted_jane_token)
     assert response.status_code == 401

@@ -462,7 +462,7 @@ def test_a_second_redemption_is_refused_and_reported_as_a_replay(support_client,
 def test_an_expired_token_is_refused(support_client, jane, denials):
     response = start(support_client, jane)
     session = AssistedSession.objects.get()
-    lifetime = timedelta(seconds=lac_config.config.get(lac_config.LINK_LIFETIME))
+    lifetime = timedelta(seconds=lac_config.setting(lac_config.LINK_LIFETIME))
 
     with time_machine.travel(timezone.now() + lifetime + timedelta(seconds=1), tick=False):
         expired = redeem(Client(), response)

@@ -247,4 +247,4 @@ def test_the_configured_window_decides(
 def test_the_window_is_validated(set_config):
     with pytest.raises(ConfigValidationError):
         set_config({lac_config.REAUTH_AFTER: "-1"})
-    assert lac_config.config.get(lac_config.REAUTH_AFTER) == 15
+    assert lac_config.setting(lac_config.REAUTH_AFTER) == 15

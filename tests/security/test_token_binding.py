@@ -88,7 +88,7 @@ def test_the_start_response_binds_the_token_to_a_strict_httponly_cookie(support_
     assert cookie["samesite"] == "Strict"
     assert cookie["path"] == "/"  # the admin sets it, the storefront reads it
     assert not cookie["domain"]
-    assert int(cookie["max-age"]) == lac_config.config.get(lac_config.LINK_LIFETIME)
+    assert int(cookie["max-age"]) == lac_config.setting(lac_config.LINK_LIFETIME)
     assert tokens.looks_like_token(cookie.value)
     # Only its hash is stored, with the token; the page itself never shows it.
     token = LoginToken.objects.get()

@@ -288,7 +288,7 @@ def test_a_login_link_never_used_is_closed_at_its_expiry(support_client, jane):
     session = AssistedSession.objects.get()
     expires_at = LoginToken.objects.get().expires_at
     assert expires_at == session.created_at + timedelta(
-        seconds=lac_config.config.get(lac_config.LINK_LIFETIME)
+        seconds=lac_config.setting(lac_config.LINK_LIFETIME)
     )
 
     # A minute's grace, for a redemption still running when the link expired.

@@ -2,7 +2,6 @@
 
 from django.utils import timezone
 
-from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import selectors, step_up
 from shopassist.login_as_customer.decisions import can_login_as
@@ -13,7 +12,7 @@ from shopassist.login_as_customer.overdue import end_overdue_sessions
 
 
 def dialog_context(request, customer) -> dict:
-    manual = config.get(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION
+    manual = lac_config.setting(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION
     preselected = host().auto_store_view(customer)
     decision = can_login_as(
         start_facts(staff=request.user, customer=customer, store_view=preselected, reason="-"),
@@ -30,7 +29,7 @@ def dialog_context(request, customer) -> dict:
         "manual_selection": manual,
         "store_view_groups": host().store_view_choices(customer) if manual else [],
         "preselected_id": preselected.pk if preselected else None,
-        "require_reason": config.get(lac_config.REQUIRE_REASON),
+        "require_reason": lac_config.setting(lac_config.REQUIRE_REASON),
         # Step-up: the password field shows when the last password entry is too old.
         "reauth_required": not step_up.password_is_recent(request.session),
         # Confirming replaces the assisted session open in this browser: say so.

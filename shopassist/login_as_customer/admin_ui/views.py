@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 from shopassist.admin_panel.site import admin_site
 from shopassist.core.acl import require_resource
 from shopassist.core.actor import client_ip
-from shopassist.core.config import config
 from shopassist.login_as_customer import binding_cookie, step_up, tokens
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
@@ -152,6 +151,6 @@ def start(request, customer_id):
         response,
         session=session,
         binding=binding,
-        max_age=config.get(lac_config.LINK_LIFETIME),
+        max_age=lac_config.setting(lac_config.LINK_LIFETIME),
     )
     return response

@@ -11,7 +11,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from shopassist.core.acl_grants import grants_resource
-from shopassist.core.config import config
 from shopassist.core.precompiled import built, fetch_row
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.acl import ALLOW
@@ -199,8 +198,8 @@ def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) 
         consent_valid=consent,
         started_at=session.started_at,
         last_seen_at=last_seen,
-        max_duration=_minutes(config.get(lac_config.MAX_DURATION)),
-        idle_timeout=_minutes(config.get(lac_config.IDLE_TIMEOUT)),
+        max_duration=_minutes(lac_config.setting(lac_config.MAX_DURATION)),
+        idle_timeout=_minutes(lac_config.setting(lac_config.IDLE_TIMEOUT)),
     )
 
 
@@ -228,8 +227,8 @@ def limit_passed_at(session: AssistedSession, reason: EndReason) -> datetime | N
     passed = limit_passed(
         started_at=session.started_at,
         last_seen_at=session.last_seen_at,
-        max_duration=timedelta(minutes=config.get(lac_config.MAX_DURATION)),
-        idle_timeout=timedelta(minutes=config.get(lac_config.IDLE_TIMEOUT)),
+        max_duration=timedelta(minutes=lac_config.setting(lac_config.MAX_DURATION)),
+        idle_timeout=timedelta(minutes=lac_config.setting(lac_config.IDLE_TIMEOUT)),
         now=timezone.now(),
     )
     return passed.at if passed is not None else None
@@ -249,5 +248,5 @@ def touch(session: AssistedSession, *, now: datetime | None = None) -> None:
 
 
 def seconds_left(session: AssistedSession, *, now: datetime | None = None) -> int:
-    deadline = session.started_at + _minutes(config.get(lac_config.MAX_DURATION))
+    deadline = session.started_at + _minutes(lac_config.setting(lac_config.MAX_DURATION))
     return max(0, int((deadline - (now or timezone.now())).total_seconds()))

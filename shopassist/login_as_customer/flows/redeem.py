@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from shopassist.audit.writer import atomic_keeping_refusals
 from shopassist.core import precompiled
-from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events, selectors, tokens
 from shopassist.login_as_customer.decisions import can_login_as
@@ -177,14 +176,14 @@ def _redeem(
 
     session = token.assisted_session
     token.used_at = session.started_at = session.last_seen_at = now
-    session.expires_at = now + timedelta(minutes=config.get(lac_config.MAX_DURATION))
+    session.expires_at = now + timedelta(minutes=lac_config.setting(lac_config.MAX_DURATION))
     # The loser of a race refuses inside this block: its entry outlives the rollback.
     with atomic_keeping_refusals():
         if not _consume(token, session):
             raise refuse(DenialCode.TOKEN_REPLAYED)
         events.redeemed(session, channel=origin.channel, ip_address=origin.ip_address)
         assisted_session_started.send(sender=AssistedSession, session=session, context=context)
-        if config.get(lac_config.NOTIFY_CUSTOMER, store_view=store_view):
+        if lac_config.setting(lac_config.NOTIFY_CUSTOMER, store_view=store_view):
             # Queued with the redemption, sent after it commits and after the response.
             _notify_customer(session, customer, store_view)
         if open_in_browser is not None:

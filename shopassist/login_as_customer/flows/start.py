@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from shopassist.audit.request_context import clean_user_agent
 from shopassist.core import precompiled, resilient_cache
-from shopassist.core.config import config
 from shopassist.core.resilient_cache import CacheUnavailable
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events, selectors, tokens
@@ -68,7 +67,7 @@ def record_denial(code: DenialCode, *, staff, customer_id, origin: StartRequest,
 
 
 def _rate_limited(staff) -> bool:
-    limit = config.get(lac_config.START_RATE_LIMIT)
+    limit = lac_config.setting(lac_config.START_RATE_LIMIT)
     minute = int(timezone.now().timestamp() // 60)
     key = f"lac:start-rate:{staff.pk}:{minute}"
     try:
@@ -84,7 +83,10 @@ def _rate_limited(staff) -> bool:
 
 def choose_store_view(customer, store_view_id):
     """Manual selection uses the administrator's pick; auto detection ignores it."""
-    if config.get(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION and store_view_id:
+    if (
+        lac_config.setting(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION
+        and store_view_id
+    ):
         try:
             return host().store_view(int(store_view_id))
         except (TypeError, ValueError):
@@ -104,7 +106,7 @@ def start_facts(*, staff, customer, store_view, reason) -> StartFacts:
         consent_given=bool(consent and consent.allowed),
         consent_expires_at=consent.expires_at if consent else None,
         store_view_usable=bool(customer and host().store_view_usable(customer, store_view)),
-        reason_required=config.get(lac_config.REQUIRE_REASON),
+        reason_required=lac_config.setting(lac_config.REQUIRE_REASON),
         reason=reason,
     )
 
@@ -181,6 +183,6 @@ def start_assisted_session(
             customer=customer,
             store_view=store_view,
             created_at=now,
-            expires_at=now + timedelta(seconds=config.get(lac_config.LINK_LIFETIME)),
+            expires_at=now + timedelta(seconds=lac_config.setting(lac_config.LINK_LIFETIME)),
         )
     return session, raw_token

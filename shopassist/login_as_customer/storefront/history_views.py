@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from shopassist.audit.models import ActionLogEntry
 from shopassist.core.actor import Actor
-from shopassist.core.config import config
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import selectors
 from shopassist.login_as_customer.flows.consent import set_consent
@@ -63,7 +62,7 @@ def assisted_sessions(request):
     by_session: dict[int, list[str]] = {}
     for entry in entries:
         by_session.setdefault(entry.assisted_session_id, []).append(_describe(entry))
-    show_names = config.get(lac_config.SHOW_ADMIN_NAMES)
+    show_names = lac_config.setting(lac_config.SHOW_ADMIN_NAMES)
     rows = [
         {
             "session": s,

@@ -1,0 +1,61 @@
+"""The host interface (login_as_customer/host.py): which host serves, what the default host
+(customers are Django's users, settings from ``LOGIN_AS_CUSTOMER``) answers, and that
+ShopAssist's configuration shows every setting the feature declares."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from shopassist.core.config import ALL_SCOPES, GLOBAL_ONLY, config
+from shopassist.core.config.registry import get_field
+from shopassist.customers.models import Customer
+from shopassist.lac_host.host import ShopAssistHost
+from shopassist.login_as_customer import config as lac_config
+from shopassist.login_as_customer.host import Host, host
+
+
+def test_shopassist_names_its_own_host():
+    assert type(host()) is ShopAssistHost
+    assert host().customer_model() is Customer
+
+
+def test_without_a_named_host_the_default_serves_and_a_changed_setting_is_followed(settings):
+    settings.LOGIN_AS_CUSTOMER = {}
+    assert type(host()) is Host
+    assert host().customer_model() is get_user_model()
+    settings.LOGIN_AS_CUSTOMER = {"HOST": "shopassist.lac_host.host.ShopAssistHost"}
+    assert type(host()) is ShopAssistHost
+
+
+def test_the_default_host_reads_settings_from_the_dict_and_falls_back_to_the_defaults(settings):
+    settings.LOGIN_AS_CUSTOMER = {"ENABLED": True, "MAX_DURATION": 30}
+    assert lac_config.feature_enabled() is True
+    assert lac_config.setting(lac_config.MAX_DURATION) == 30
+    assert lac_config.setting(lac_config.IDLE_TIMEOUT) == 15  # declared default
+    assert lac_config.setting(lac_config.OPT_IN_TITLE) == "Allow remote shopping assistance"
+    with pytest.raises(KeyError):
+        lac_config.setting("login_as_customer/general/no_such_setting")
+
+
+@pytest.mark.django_db
+def test_the_default_host_names_a_user_as_django_does():
+    user = get_user_model().objects.create_user("jdoe", "jdoe@example.com", "x", is_active=False)
+    default = Host()
+    assert default.customer_name(user) == "jdoe"
+    user.first_name, user.last_name = "Jane", "Doe"
+    assert default.customer_name(user) == "Jane Doe"
+    assert default.customer_email(user) == "jdoe@example.com"
+    assert default.customer_is_active(user) is False
+    assert default.customer(user.pk) == user
+    assert default.customer(user.pk + 1000) is None
+    assert default.read_along_expressions("customer_id") == {}
+
+
+@pytest.mark.django_db
+def test_shopassists_configuration_holds_every_declared_setting_with_its_scopes(demo):
+    for option in lac_config.OPTIONS:
+        field = get_field(option.key)
+        assert field.label == option.label
+        assert field.default == option.default
+        assert field.scopes == (ALL_SCOPES if option.per_store_view else GLOBAL_ONLY)
+        # ShopAssist's host reads the scoped configuration.
+        assert lac_config.setting(option.key) == config.get(option.key)
