@@ -19,7 +19,7 @@ from shopassist.core.acl import require_resource
 from shopassist.core.config import sections
 from shopassist.core.models import AclResource
 from shopassist.customers.acl import ALL_CUSTOMERS, CONFIG_CUSTOMER
-from shopassist.login_as_customer.acl import OPT_IN
+from shopassist.lac_host.acl import OPT_IN
 from shopassist.staff import roles
 from shopassist.staff.acl import ALL_USERS, USER_ROLES
 from shopassist.staff.models import Role

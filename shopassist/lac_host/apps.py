@@ -16,6 +16,7 @@ class LacHostConfig(AppConfig):
         from shopassist.customers.account_menu import AccountLink, register_account_link
         from shopassist.lac_host import (  # noqa: F401
             account_forms,
+            acl,
             audit_trail,
             config,
             orders,

@@ -15,7 +15,7 @@ from shopassist.core.config import (
     TextField,
     register_section,
 )
-from shopassist.login_as_customer.acl import CONFIG_SECTION
+from shopassist.lac_host.acl import CONFIG_SECTION
 from shopassist.login_as_customer.config import OPTIONS, PREFIX, Option
 
 assert all(option.key.startswith(PREFIX) for option in OPTIONS)

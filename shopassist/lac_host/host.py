@@ -1,13 +1,17 @@
 """ShopAssist as the host of Login as Customer: its customers, store views and storefront
 session, as the feature's host interface asks for them (docs/host-interface.md)."""
 
+from shopassist.admin_panel.site import admin_site
 from shopassist.cart.selectors import guest_cart
 from shopassist.cart.services import abandon_guest_cart
+from shopassist.core.acl import has_resource, require_resource
+from shopassist.core.acl_grants import grants_resource
 from shopassist.core.actor import Actor
 from shopassist.core.config import config
 from shopassist.customers import auth
 from shopassist.customers.models import Customer
 from shopassist.customers.storefront.views import customer_required
+from shopassist.lac_host.acl import RESOURCE
 from shopassist.login_as_customer.host import Host
 from shopassist.outbox.services import queue_mail
 from shopassist.stores import selectors as stores
@@ -21,6 +25,18 @@ class ShopAssistHost(Host):
 
     def setting(self, key, *, store_view=None):
         return config.get(key, store_view=store_view)
+
+    def staff_may(self, user, permission) -> bool:
+        return has_resource(user, RESOURCE[permission])
+
+    def staff_id_may(self, user_id, permission) -> bool:
+        return grants_resource(user_id, RESOURCE[permission])
+
+    def require(self, permission, *, on_refused=None):
+        return require_resource(RESOURCE[permission], on_refused=on_refused)
+
+    def admin_context(self, request) -> dict:
+        return admin_site.each_context(request)
 
     def customer_model(self):
         return Customer

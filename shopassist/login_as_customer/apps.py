@@ -13,7 +13,6 @@ class LoginAsCustomerConfig(AppConfig):
         # sign-outs) comes through its own code (docs/host-interface.md).
         from django.db.models.signals import pre_delete, pre_save
 
-        from shopassist.login_as_customer import acl, config  # noqa: F401
         from shopassist.login_as_customer.host import host
         from shopassist.login_as_customer.integrations import (  # noqa: F401
             actor,

@@ -17,11 +17,12 @@ own code: the feature never imports the shop.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
@@ -42,6 +43,47 @@ class Host:
 
         declared = option(key)
         return getattr(settings, "LOGIN_AS_CUSTOMER", {}).get(declared.id.upper(), declared.default)
+
+    # -- the administrator ----------------------------------------------------------------------
+
+    def staff_may(self, user, permission: str) -> bool:
+        """Whether an active staff user holds one of ``permissions``: here a Django permission
+        of this app (``login_as_customer.<permission>``)."""
+        return bool(
+            user
+            and user.is_authenticated
+            and user.is_active
+            and user.is_staff
+            and user.has_perm(f"login_as_customer.{permission}")
+        )
+
+    def staff_id_may(self, user_id, permission: str) -> bool:
+        """The same for a user id, on every request of an assisted session (the caller has
+        checked the active, staff and superuser flags, read with the session)."""
+        user = get_user_model()._default_manager.filter(pk=user_id).first()
+        return user is not None and user.has_perm(f"login_as_customer.{permission}")
+
+    def require(self, permission: str, *, on_refused=None):
+        """A decorator for an admin view: 403 unless ``staff_may``; ``on_refused`` first."""
+
+        def decorator(view):
+            @wraps(view)
+            def wrapped(request, *args, **kwargs):
+                if not self.staff_may(request.user, permission):
+                    if on_refused is not None:
+                        on_refused(request, *args, **kwargs)
+                    raise PermissionDenied
+                return view(request, *args, **kwargs)
+
+            return wrapped
+
+        return decorator
+
+    def admin_context(self, request) -> dict:
+        """What the host's admin templates need on the feature's admin pages."""
+        from django.contrib import admin
+
+        return admin.site.each_context(request)
 
     # -- the customer ---------------------------------------------------------------------------
 

@@ -91,6 +91,14 @@ class AssistedSession(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("assisted session")
         verbose_name_plural = _("assisted sessions")
+        # permissions.py: what the default host asks of Django's permissions.
+        permissions = [
+            ("login_as_customer", "Allow Login as Customer"),
+            ("view_login_as_customer_log", "View Login as Customer Log"),
+            ("manage_assisted_sessions", "Manage active sessions"),
+            ("change_assistance_consent", "Remote shopping assistance opt-in"),
+            ("configure_login_as_customer", "Login as Customer Section"),
+        ]
         # The log lists newest first by id; each filter has an index ending in id.
         indexes = [
             models.Index(

@@ -8,16 +8,15 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 
-from shopassist.core import acl
 from shopassist.core.prepared import kept_plan_cursor
 from shopassist.login_as_customer import tokens
-from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, LoginToken
+from shopassist.login_as_customer.permissions import ALLOW, staff_may
 
 
 def staff_may_login_as(user) -> bool:
-    return acl.has_resource(user, ALLOW)
+    return staff_may(user, ALLOW)
 
 
 def _staff_with_email(email):

@@ -8,7 +8,7 @@ import pytest
 
 from shopassist.core.actor import Actor
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.acl import ALLOW
+from shopassist.lac_host.acl import ALLOW
 from shopassist.login_as_customer.models import AssistedSession
 from shopassist.sales import services as sales
 from shopassist.sales.models import CreditMemo, Order

@@ -59,3 +59,43 @@ def test_shopassists_configuration_holds_every_declared_setting_with_its_scopes(
         assert field.scopes == (ALL_SCOPES if option.per_store_view else GLOBAL_ONLY)
         # ShopAssist's host reads the scoped configuration.
         assert lac_config.setting(option.key) == config.get(option.key)
+
+
+@pytest.mark.django_db
+def test_the_default_host_asks_djangos_permissions_and_refuses_the_rest():
+    from django.contrib.auth.models import Permission
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from shopassist.login_as_customer import permissions
+
+    users = get_user_model().objects
+    agent = users.create_user("agent", "agent@example.com", "x", is_staff=True)
+    default = Host()
+    assert not default.staff_may(agent, permissions.ALLOW)
+    assert not default.staff_id_may(agent.pk, permissions.ALLOW)
+    refused = []
+    view = default.require(permissions.ALLOW, on_refused=lambda request: refused.append(request))(
+        lambda request: "served"
+    )
+    request = RequestFactory().post("/")
+    request.user = agent
+    with pytest.raises(PermissionDenied):
+        view(request)
+    assert refused == [request]
+
+    agent.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="login_as_customer", codename="login_as_customer"
+        )
+    )
+    agent = users.get(pk=agent.pk)  # Django caches a user's permissions
+    request.user = agent
+    assert default.staff_may(agent, permissions.ALLOW)
+    assert default.staff_id_may(agent.pk, permissions.ALLOW)
+    assert not default.staff_may(agent, permissions.VIEW_LOG)
+    assert view(request) == "served"
+    assert refused == [request]  # not called again
+
+    agent.is_staff = False  # a customer-facing account never may, whatever it holds
+    assert not default.staff_may(agent, permissions.ALLOW)

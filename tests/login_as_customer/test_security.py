@@ -27,9 +27,9 @@ from shopassist.cart.models import Cart
 from shopassist.cart.selectors import customer_cart
 from shopassist.core.actor import Actor
 from shopassist.customers.models import Customer
+from shopassist.lac_host.acl import OPT_IN, VIEW_LOG
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import tokens
-from shopassist.login_as_customer.acl import OPT_IN, VIEW_LOG
 from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from shopassist.audit.models import CHAINS, ActionLogEntry, ChainHead
 from shopassist.core.config import config
 from shopassist.customers.acl import ALL_CUSTOMERS
-from shopassist.login_as_customer.acl import ALLOW
+from shopassist.lac_host.acl import ALLOW
 from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import AssistedSession, LoginToken
 from shopassist.staff import roles

@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from shopassist.core import acl
 from shopassist.core.models import AclResource
 from shopassist.customers.acl import ALL_CUSTOMERS
-from shopassist.login_as_customer.acl import ALLOW
+from shopassist.lac_host.acl import ALLOW
 from shopassist.staff import roles
 from shopassist.staff.acl import ALL_USERS, USER_ROLES
 from shopassist.staff.admin import READ_ONLY_ROLE_NOTICE

@@ -13,12 +13,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shopassist.core.acl import has_resource
 from shopassist.core.actor import Actor
-from shopassist.login_as_customer.acl import OPT_IN
 from shopassist.login_as_customer.config import DEFAULT_TITLE
 from shopassist.login_as_customer.flows.consent import set_consent, valid_consents
 from shopassist.login_as_customer.models import AssistanceConsent
+from shopassist.login_as_customer.permissions import OPT_IN, staff_may
 
 CONSENT_FIELD = "allow_remote_shopping_assistance"
 
@@ -102,7 +101,7 @@ class ConsentAdminMixin:
         form = super().get_form(request, obj, change, **kwargs)
         # Without the opt-in resource the box is read-only; Django ignores posted values of
         # disabled fields, so a forged POST changes nothing either.
-        form.can_change_consent = has_resource(request.user, OPT_IN)
+        form.can_change_consent = staff_may(request.user, OPT_IN)
         return form
 
     def get_fieldsets(self, request, obj=None):
@@ -113,7 +112,7 @@ class ConsentAdminMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if CONSENT_FIELD in form.changed_data and has_resource(request.user, OPT_IN):
+        if CONSENT_FIELD in form.changed_data and staff_may(request.user, OPT_IN):
             set_consent(
                 customer=obj,
                 allowed=form.cleaned_data[CONSENT_FIELD],

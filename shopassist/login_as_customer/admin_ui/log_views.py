@@ -13,21 +13,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from shopassist.admin_panel.site import admin_site
 from shopassist.audit.exports import stream_csv
 from shopassist.audit.filters import DateRangeForm, apply_date_range
 from shopassist.audit.list_rows import choice_labels, timestamp
 from shopassist.audit.models import ActionLogEntry
 from shopassist.audit.substring_filter import Contains, filter_icontains, newest_page
-from shopassist.core.acl import require_resource
 from shopassist.core.actor import client_ip
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events
-from shopassist.login_as_customer.acl import MANAGE_SESSIONS, VIEW_LOG
 from shopassist.login_as_customer.flows.end import end_session
 from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 from shopassist.login_as_customer.overdue import end_overdue_sessions
+from shopassist.login_as_customer.permissions import MANAGE_SESSIONS, VIEW_LOG, require
 
 PAGE_SIZE = 50
 CSV_COLUMNS = (
@@ -152,7 +150,7 @@ def page_rows(sessions: list[dict]) -> list[str]:
     ]
 
 
-@require_resource(VIEW_LOG)
+@require(VIEW_LOG)
 @require_GET
 def session_log(request):
     _require_enabled()
@@ -175,7 +173,7 @@ def session_log(request):
     query.pop("before", None)
     query.pop("export", None)
     context = {
-        **admin_site.each_context(request),
+        **host().admin_context(request),
         "title": _("Login as Customer Log"),
         "form": form,
         "sessions": page_rows(rows),
@@ -185,7 +183,7 @@ def session_log(request):
     return render(request, "login_as_customer/admin/session_log.html", context)
 
 
-@require_resource(VIEW_LOG)
+@require(VIEW_LOG)
 @require_GET
 def session_detail(request, session_id):
     _require_enabled()
@@ -194,7 +192,7 @@ def session_detail(request, session_id):
     if session is None:
         raise Http404
     context = {
-        **admin_site.each_context(request),
+        **host().admin_context(request),
         "title": _("Assisted session #%(id)s") % {"id": session.pk},
         "session": session,
         "entries": ActionLogEntry.objects.filter(assisted_session_id=session.pk).order_by("id"),
@@ -202,13 +200,13 @@ def session_detail(request, session_id):
     return render(request, "login_as_customer/admin/session_detail.html", context)
 
 
-@require_resource(MANAGE_SESSIONS)
+@require(MANAGE_SESSIONS)
 @require_GET
 def active_sessions(request):
     _require_enabled()
     end_overdue_sessions()
     context = {
-        **admin_site.each_context(request),
+        **host().admin_context(request),
         "title": _("Active sessions"),
         "sessions": AssistedSession.objects.filter(
             started_at__isnull=False, ended_at__isnull=True
@@ -217,7 +215,7 @@ def active_sessions(request):
     return render(request, "login_as_customer/admin/active_sessions.html", context)
 
 
-@require_resource(MANAGE_SESSIONS)
+@require(MANAGE_SESSIONS)
 @require_POST
 def terminate(request, session_id):
     _require_enabled()

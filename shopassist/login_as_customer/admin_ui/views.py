@@ -8,12 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from shopassist.admin_panel.site import admin_site
-from shopassist.core.acl import require_resource
 from shopassist.core.actor import client_ip
 from shopassist.login_as_customer import binding_cookie, step_up, tokens
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.admin_ui.dialog import dialog_context
 from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
 from shopassist.login_as_customer.flows.start import (
@@ -22,6 +19,7 @@ from shopassist.login_as_customer.flows.start import (
     start_assisted_session,
 )
 from shopassist.login_as_customer.host import host
+from shopassist.login_as_customer.permissions import ALLOW, require
 
 DENIAL_STATUS = {
     DenialCode.RATE_LIMITED: 429,
@@ -38,18 +36,18 @@ def _customer_or_404(customer_id):
 
 
 @never_cache
-@require_resource(ALLOW)
+@require(ALLOW)
 @require_GET
 def confirm(request, customer_id):
     customer = _customer_or_404(customer_id)
-    context = {**admin_site.each_context(request), **dialog_context(request, customer)}
+    context = {**host().admin_context(request), **dialog_context(request, customer)}
     return render(request, "login_as_customer/admin/confirm_page.html", context)
 
 
 def _ask_for_password(request, customer, *, error=None, status=403):
     """The confirmation again, in the tab the start opened, with the password field (and what
     the administrator had chosen): nothing was started."""
-    context = {**admin_site.each_context(request), **dialog_context(request, customer)}
+    context = {**host().admin_context(request), **dialog_context(request, customer)}
     with suppress(TypeError, ValueError):
         context["preselected_id"] = int(request.POST.get("store_view"))
     context.update(
@@ -79,7 +77,7 @@ def _log_refused_start(request, customer_id):
 
 
 @never_cache
-@require_resource(ALLOW, on_refused=_log_refused_start)
+@require(ALLOW, on_refused=_log_refused_start)
 @require_POST
 def start(request, customer_id):
     """Re-check everything, record the session, and hand the token to the storefront by an
@@ -124,7 +122,7 @@ def start(request, customer_id):
         )
     except LoginAsCustomerDenied as denial:
         context = {
-            **admin_site.each_context(request),
+            **host().admin_context(request),
             "title": _("Login as Customer"),
             "message": denial.message,
         }

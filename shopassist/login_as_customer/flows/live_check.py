@@ -10,14 +10,13 @@ from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 
-from shopassist.core.acl_grants import grants_resource
 from shopassist.core.precompiled import built, fetch_row
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.acl import ALLOW
 from shopassist.login_as_customer.decisions import LiveFacts, end_reason_for, limit_passed
 from shopassist.login_as_customer.flows.consent import consent_valid
 from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import AssistedSession, EndReason
+from shopassist.login_as_customer.permissions import ALLOW
 
 SESSION_ID_KEY = "_lac_session_id"
 # seconds: AssistedSession.last_seen_at, the idle clock, is written at most this often
@@ -192,7 +191,7 @@ def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) 
         admin_exists=session.admin_id is not None,
         admin_active=admin_active,
         admin_allowed=admin_active
-        and (session.admin_is_superuser or grants_resource(session.admin_id, ALLOW)),
+        and (session.admin_is_superuser or host().staff_id_may(session.admin_id, ALLOW)),
         customer_exists=customer is not None,
         customer_active=bool(customer and host().customer_is_active(customer)),
         consent_valid=consent,
