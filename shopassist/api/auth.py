@@ -14,9 +14,9 @@ from shopassist.api import services
 from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.models import ApiToken, TokenKind
 from shopassist.core.actor import Actor, client_ip
+from shopassist.login_as_customer.actor import ASSISTED_SESSION, ASSISTED_SESSION_ID
 from shopassist.login_as_customer.flows import live_check
 from shopassist.login_as_customer.flows.end import end_session
-from shopassist.login_as_customer.integrations.actor import ASSISTED_SESSION, ASSISTED_SESSION_ID
 from shopassist.login_as_customer.models import EndReason
 
 SESSION_ENDED = "login_as_customer.session_ended"

@@ -17,6 +17,7 @@ class LacHostConfig(AppConfig):
         from shopassist.lac_host import (  # noqa: F401
             account_forms,
             acl,
+            actor,
             audit_trail,
             config,
             orders,

@@ -10,7 +10,7 @@ from shopassist.customers.signals import (
     customer_account_changed,
 )
 from shopassist.login_as_customer import events
-from shopassist.login_as_customer.integrations.actor import assisted_session_of
+from shopassist.login_as_customer.actor import assisted_session_of
 from shopassist.sales.signals import order_placed
 
 

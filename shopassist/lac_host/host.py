@@ -6,7 +6,7 @@ from shopassist.cart.selectors import guest_cart
 from shopassist.cart.services import abandon_guest_cart
 from shopassist.core.acl import has_resource, require_resource
 from shopassist.core.acl_grants import grants_resource
-from shopassist.core.actor import Actor
+from shopassist.core.actor import Actor, client_ip
 from shopassist.core.config import config
 from shopassist.customers import auth
 from shopassist.customers.models import Customer
@@ -37,6 +37,12 @@ class ShopAssistHost(Host):
 
     def admin_context(self, request) -> dict:
         return admin_site.each_context(request)
+
+    def client_ip(self, request):
+        return client_ip(request)
+
+    def actor_of(self, request):
+        return Actor.for_request(request)
 
     def customer_model(self):
         return Customer

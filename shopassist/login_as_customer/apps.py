@@ -15,7 +15,6 @@ class LoginAsCustomerConfig(AppConfig):
 
         from shopassist.login_as_customer.host import host
         from shopassist.login_as_customer.integrations import (  # noqa: F401
-            actor,
             admin_logout,
             admin_password,
             password_change,

@@ -85,6 +85,23 @@ class Host:
 
         return admin.site.each_context(request)
 
+    def client_ip(self, request) -> str | None:
+        """The client's address, as the log records it (behind a proxy: the host knows which
+        forwarded address to trust)."""
+        return request.META.get("REMOTE_ADDR")
+
+    def actor_of(self, request):
+        """Who acts in ``request`` (``actor.ActorLike``): the signed-in user, as staff in the
+        admin or as the customer on the storefront."""
+        from shopassist.login_as_customer.actor import Actor
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return Actor(ip_address=self.client_ip(request))
+        if user.is_staff:
+            return Actor(staff_user=user, ip_address=self.client_ip(request))
+        return Actor(customer=user, ip_address=self.client_ip(request))
+
     # -- the customer ---------------------------------------------------------------------------
 
     def customer_model(self):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from shopassist.core.actor import client_ip
 from shopassist.core.areas import STOREFRONT
 from shopassist.login_as_customer.banner import banner_html
 from shopassist.login_as_customer.flows import live_check
@@ -77,7 +76,9 @@ class AssistedSessionMiddleware:
         """Run a state-changing request with its "request" entry (``flows/assisted_write``);
         the entry names the view that answered and the status of its response."""
         write = Write(
-            view_name=request.path_info[:200], method=request.method, ip_address=client_ip(request)
+            view_name=request.path_info[:200],
+            method=request.method,
+            ip_address=host().client_ip(request),
         )
         with recorded_write(session, write):
             response = self.get_response(request)

@@ -13,9 +13,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shopassist.core.actor import Actor
 from shopassist.login_as_customer.config import DEFAULT_TITLE
 from shopassist.login_as_customer.flows.consent import set_consent, valid_consents
+from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import AssistanceConsent
 from shopassist.login_as_customer.permissions import OPT_IN, staff_may
 
@@ -116,5 +116,5 @@ class ConsentAdminMixin:
             set_consent(
                 customer=obj,
                 allowed=form.cleaned_data[CONSENT_FIELD],
-                actor=Actor.for_request(request),
+                actor=host().actor_of(request),
             )

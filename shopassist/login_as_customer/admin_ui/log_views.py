@@ -18,7 +18,6 @@ from shopassist.audit.filters import DateRangeForm, apply_date_range
 from shopassist.audit.list_rows import choice_labels, timestamp
 from shopassist.audit.models import ActionLogEntry
 from shopassist.audit.substring_filter import Contains, filter_icontains, newest_page
-from shopassist.core.actor import client_ip
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events
 from shopassist.login_as_customer.flows.end import end_session
@@ -223,7 +222,7 @@ def terminate(request, session_id):
     if session is None:
         raise Http404
     if end_session(session, EndReason.TERMINATED):
-        events.terminated(session, by=request.user, ip_address=client_ip(request))
+        events.terminated(session, by=request.user, ip_address=host().client_ip(request))
         messages.success(
             request,
             _("The assisted session of %(admin)s as %(email)s was terminated.")

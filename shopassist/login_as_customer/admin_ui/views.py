@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from shopassist.core.actor import client_ip
 from shopassist.login_as_customer import binding_cookie, step_up, tokens
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.admin_ui.dialog import dialog_context
@@ -70,7 +69,7 @@ def _log_refused_start(request, customer_id):
             staff=request.user,
             customer_id=customer_id,
             origin=StartRequest(
-                ip_address=client_ip(request),
+                ip_address=host().client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             ),
         )
@@ -86,7 +85,7 @@ def start(request, customer_id):
     When the administrator's password was entered too long ago, nothing starts until they
     enter it again (``step_up``)."""
     origin = StartRequest(
-        ip_address=client_ip(request),
+        ip_address=host().client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         admin_session_key=request.session.session_key,
     )

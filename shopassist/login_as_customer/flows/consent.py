@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shopassist.login_as_customer import events, notifications, selectors
+from shopassist.login_as_customer.actor import ActorLike, assisted_session_of
 from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
 from shopassist.login_as_customer.flows.end import end_each
 from shopassist.login_as_customer.models import AssistanceConsent, EndReason
@@ -43,7 +44,9 @@ def valid_consents(now: datetime, prefix: str = "") -> Q:
     )
 
 
-def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> AssistanceConsent:
+def set_consent(
+    *, customer, allowed: bool, duration: str = "", actor: ActorLike
+) -> AssistanceConsent:
     """Grant (for as long as a ``ConsentDuration`` says) or revoke remote shopping assistance.
 
     Revoking ends the customer's live assisted sessions. Refused while an administrator acts
@@ -51,14 +54,14 @@ def set_consent(*, customer, allowed: bool, duration: str = "", actor) -> Assist
     by staff is recorded on the consent (who) and in the action log, and — with *Notify the
     customer* — a grant is e-mailed to the customer; the customer's own change clears "who".
     """
-    if getattr(actor, "on_behalf_of_customer", False):
-        session = getattr(actor, "context", {}).get("assisted_session")
+    if actor.on_behalf_of_customer:
+        session = assisted_session_of(actor)
         if session is not None:
             events.blocked(
                 session,
                 action="consent.blocked",
                 details={"allowed": allowed},
-                channel=getattr(actor, "channel", "web"),
+                channel=actor.channel,
                 ip_address=actor.ip_address,
             )
         raise LoginAsCustomerDenied(DenialCode.CONSENT_CHANGE_BLOCKED)

@@ -11,7 +11,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shopassist.audit.models import ActionLogEntry
-from shopassist.core.actor import Actor
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import selectors
 from shopassist.login_as_customer.flows.consent import set_consent
@@ -96,7 +95,7 @@ def assisted_sessions(request):
 def revoke_consent(request):
     if getattr(request, "assisted_session", None) is not None:
         raise PermissionDenied  # only the customer decides (set_consent refuses as well)
-    set_consent(customer=request.customer, allowed=False, actor=Actor.for_request(request))
+    set_consent(customer=request.customer, allowed=False, actor=host().actor_of(request))
     messages.success(request, _("You withdrew the permission for remote shopping assistance."))
     return HttpResponseRedirect(
         host().storefront_url("login_as_customer:assisted_sessions", request.store_view)

@@ -8,7 +8,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from shopassist.core.actor import client_ip
 from shopassist.core.areas import set_session_cookie
 from shopassist.login_as_customer import binding_cookie
 from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
@@ -33,7 +32,7 @@ def replaced_message(name: str, other: str) -> str:
 
 def _origin(request) -> StartRequest:
     return StartRequest(
-        ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+        ip_address=host().client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
     )
 
 

@@ -4,14 +4,7 @@ from django.dispatch import receiver
 
 from shopassist.core.actor import Actor
 from shopassist.core.signals import actor_for_request
-
-ASSISTED_SESSION_ID = "assisted_session_id"
-ASSISTED_SESSION = "assisted_session"
-
-
-def assisted_session_of(actor):
-    """The live assisted session an actor acts in, or None."""
-    return getattr(actor, "context", {}).get(ASSISTED_SESSION)
+from shopassist.login_as_customer.actor import assisted_context
 
 
 @receiver(actor_for_request)
@@ -24,5 +17,5 @@ def assisted_actor(sender, request, actor, **kwargs):
         customer=actor.customer,
         channel=actor.channel,
         ip_address=actor.ip_address,
-        context={ASSISTED_SESSION_ID: session.pk, ASSISTED_SESSION: session},
+        context=assisted_context(session),
     )
