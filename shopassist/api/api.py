@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from shopassist.api.errors import ApiError, ApiErrorCode, status_for
 from shopassist.api.parser import BoundedJsonParser
 from shopassist.core.errors import DomainError
+from shopassist.login_as_customer.errors import LoginAsCustomerDenied
 
 api = NinjaAPI(
     title="ShopAssist API",
@@ -36,6 +37,11 @@ def api_error(request, exc: ApiError):
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
+    return _error(request, status_for(exc.code), exc.code, exc.message)
+
+
+@api.exception_handler(LoginAsCustomerDenied)
+def login_as_customer_denied(request, exc: LoginAsCustomerDenied):
     return _error(request, status_for(exc.code), exc.code, exc.message)
 
 

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from shopassist.api.errors import ApiError, status_for
 from shopassist.core.actor import client_ip
 from shopassist.core.errors import DomainError
+from shopassist.login_as_customer.errors import LoginAsCustomerDenied
 from shopassist.login_as_customer.flows import assisted_write
 from shopassist.login_as_customer.flows.assisted_write import Write
 
@@ -32,6 +33,6 @@ def recorded_write(request, *, operation: str):
 def _status_of_refusal(error: Exception) -> int | None:
     if isinstance(error, ApiError):
         return error.status
-    if isinstance(error, DomainError):
+    if isinstance(error, (DomainError, LoginAsCustomerDenied)):
         return status_for(error.code)
     return None

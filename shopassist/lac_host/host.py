@@ -1,17 +1,22 @@
 """ShopAssist as the host of Login as Customer: its customers, store views and storefront
 session, as the feature's host interface asks for them (docs/host-interface.md)."""
 
+from django.core.cache import cache
+
 from shopassist.admin_panel.site import admin_site
 from shopassist.cart.selectors import guest_cart
 from shopassist.cart.services import abandon_guest_cart
+from shopassist.core import resilient_cache, signin_guard
 from shopassist.core.acl import has_resource, require_resource
 from shopassist.core.acl_grants import grants_resource
 from shopassist.core.actor import Actor, client_ip
 from shopassist.core.config import config
+from shopassist.core.csrf import response_token
 from shopassist.customers import auth
 from shopassist.customers.models import Customer
 from shopassist.customers.storefront.views import customer_required
 from shopassist.lac_host.acl import RESOURCE
+from shopassist.lac_host.journal import ActionLogJournal
 from shopassist.login_as_customer.host import Host
 from shopassist.outbox.services import queue_mail
 from shopassist.stores import selectors as stores
@@ -35,14 +40,41 @@ class ShopAssistHost(Host):
     def require(self, permission, *, on_refused=None):
         return require_resource(RESOURCE[permission], on_refused=on_refused)
 
+    def staff_locked_out(self, request, user) -> bool:
+        return signin_guard.is_locked(request, signin_guard.admin_credentials(user.get_username()))
+
+    def staff_password_checked(self, request, user, *, correct) -> None:
+        credentials = signin_guard.admin_credentials(user.get_username())
+        if correct:
+            signin_guard.record_success(request, credentials)
+        else:
+            signin_guard.record_failure(request, credentials)
+
+    def staff_locked_message(self):
+        return signin_guard.LOCKED_MESSAGE
+
     def admin_context(self, request) -> dict:
         return admin_site.each_context(request)
+
+    def csrf_token(self, request) -> str:
+        return response_token(request)
+
+    def count(self, key, *, timeout):
+        try:
+            return resilient_cache.count(cache, key, timeout=timeout)
+        except resilient_cache.CacheUnavailable:
+            return None
 
     def client_ip(self, request):
         return client_ip(request)
 
     def actor_of(self, request):
         return Actor.for_request(request)
+
+    _journal = ActionLogJournal()
+
+    def journal(self):
+        return self._journal
 
     def customer_model(self):
         return Customer

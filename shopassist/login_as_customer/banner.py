@@ -11,7 +11,6 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from shopassist.core.csrf import response_token
 from shopassist.login_as_customer.flows import live_check
 from shopassist.login_as_customer.host import host
 
@@ -130,5 +129,5 @@ def banner_html(request, session, *, now=None) -> str:
     return template.format(
         seconds=seconds_left,
         clock=f"{seconds_left // 60}:{seconds_left % 60:02d}",
-        csrf=response_token(request),
+        csrf=host().csrf_token(request),
     )

@@ -2,10 +2,10 @@
 
 from enum import StrEnum
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from shopassist.core.errors import DomainError
-from shopassist.core.signin_guard import LOCKED_MESSAGE
+from shopassist.login_as_customer.host import host
 
 
 class DenialCode(StrEnum):
@@ -63,7 +63,7 @@ MESSAGES = {
         "The login link was sent from another site. Start Login as Customer from the admin panel."
     ),
     DenialCode.REAUTH_FAILED: _("The password is not correct."),
-    DenialCode.REAUTH_LOCKED: LOCKED_MESSAGE,
+    DenialCode.REAUTH_LOCKED: lazy(lambda: str(host().staff_locked_message()), str)(),
     DenialCode.CONSENT_CHANGE_BLOCKED: _(
         "The assistance permission cannot be changed during an assisted session."
     ),
@@ -75,8 +75,13 @@ def message_for(code: DenialCode) -> str:
     return str(MESSAGES[code])
 
 
-class LoginAsCustomerDenied(DomainError):
+class LoginAsCustomerDenied(Exception):
     """A refusal of Login as Customer, with its stable code and its message."""
 
     def __init__(self, code: DenialCode):
-        super().__init__(code, message_for(code))
+        self.code = code
+        self.message = message_for(code)
+        super().__init__(self.message)
+
+    def __str__(self):
+        return self.message

@@ -1,39 +1,14 @@
-"""Action log entries of Login as Customer: one small function per event, each called inside
-the transaction of what it records (action group "Login As Customer"). Refusals ("denied",
-"blocked") are written so that the rollback of the refused work cannot remove them
-(``shopassist.audit.writer.record_refusal``)."""
+"""What Login as Customer records: one small function per event, each called inside the
+transaction of what it records, each handing one ``journal.Event`` to the host's journal.
+Refusals ("denied", "blocked") are written so that the rollback of the refused work cannot
+remove them (``journal.record_refusal``)."""
 
-from shopassist.audit.models import ActionGroup, Outcome
-from shopassist.audit.writer import record, record_refusal
-
-GROUP = ActionGroup.LOGIN_AS_CUSTOMER
+from shopassist.login_as_customer.journal import Event, Outcome, record, record_refusal
 
 
-def _session_fields(session) -> dict:
-    return {
-        "admin_id": session.admin_id,
-        "admin_username": session.admin_username,
-        "assisted_session_id": session.pk,
-        "store_view_code": session.store_view_code,
-    }
-
-
-def _record_for_session(
-    session, *, action, customer=None, outcome=Outcome.SUCCESS, refusal=False, **kwargs
-):
-    write = record_refusal if refusal else record
-    entry_customer = customer if customer is not None else session.customer
-    fields = _session_fields(session)
-    if entry_customer is None:  # deleted since: keep the e-mail as it was
-        kwargs.setdefault("details", {})["customer_email"] = session.customer_email
-    return write(
-        action_group=GROUP,
-        action=action,
-        outcome=outcome,
-        customer=entry_customer,
-        **fields,
-        **kwargs,
-    )
+def _record_for_session(session, *, action, outcome=Outcome.SUCCESS, refusal=False, **fields):
+    event = Event(action=action, outcome=outcome, session=session, **fields)
+    (record_refusal if refusal else record)(event)
 
 
 def started(session, *, channel, ip_address):
@@ -64,13 +39,14 @@ def denied(*, stage, staff, customer_id, code, channel, ip_address, details=None
         _REDEEM_ACTIONS.get(str(code), "redeem_denied") if stage == "redeem" else ("start_denied")
     )
     record_refusal(
-        action_group=GROUP,
-        action=action,
-        outcome=Outcome.DENIED,
-        channel=channel,
-        admin=staff,
-        details={"code": str(code), "customer_id": customer_id, **(details or {})},
-        ip_address=ip_address,
+        Event(
+            action=action,
+            outcome=Outcome.DENIED,
+            channel=channel,
+            admin=staff,
+            details={"code": str(code), "customer_id": customer_id, **(details or {})},
+            ip_address=ip_address,
+        )
     )
 
 
@@ -151,16 +127,17 @@ def consent_changed(consent, *, staff=None, by="customer", channel="web", ip_add
     """The "Allow remote shopping assistance" flag was set ("consent.grant") or cleared
     ("consent.revoke") ``by`` "staff" (``staff``, in the admin panel), "customer" or "system"."""
     record(
-        action_group=GROUP,
-        action="consent.grant" if consent.allowed else "consent.revoke",
-        admin=staff,
-        customer=consent.customer,
-        target=consent,
-        channel=channel,
-        ip_address=ip_address,
-        details={
-            "allowed": consent.allowed,
-            "expires_at": consent.expires_at.isoformat() if consent.expires_at else None,
-            "set_by": by,
-        },
+        Event(
+            action="consent.grant" if consent.allowed else "consent.revoke",
+            admin=staff,
+            customer=consent.customer,
+            target=consent,
+            channel=channel,
+            ip_address=ip_address,
+            details={
+                "allowed": consent.allowed,
+                "expires_at": consent.expires_at.isoformat() if consent.expires_at else None,
+                "set_by": by,
+            },
+        )
     )

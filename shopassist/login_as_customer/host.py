@@ -17,15 +17,19 @@ own code: the feature never imports the shop.
 
 from __future__ import annotations
 
-from functools import cache, wraps
+import functools
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache as default_cache
 from django.core.exceptions import PermissionDenied
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.middleware.csrf import get_token
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 # A request that reads (GET, HEAD) changes nothing: it is checked and shown, never recorded.
 READING_METHODS = frozenset({"GET", "HEAD"})
@@ -79,6 +83,18 @@ class Host:
 
         return decorator
 
+    def staff_locked_out(self, request, user) -> bool:
+        """Whether the administrator is locked out of signing in (wrong passwords): the
+        re-entered password of a start is then not checked. Here: never."""
+        return False
+
+    def staff_password_checked(self, request, user, *, correct: bool) -> None:
+        """A password re-entered to start a session was right or wrong: count it as the
+        host's sign-in lockout does."""
+
+    def staff_locked_message(self) -> str:
+        return _("Too many failed sign-in attempts. Try again later.")
+
     def admin_context(self, request) -> dict:
         """What the host's admin templates need on the feature's admin pages."""
         from django.contrib import admin
@@ -101,6 +117,27 @@ class Host:
         if user.is_staff:
             return Actor(staff_user=user, ip_address=self.client_ip(request))
         return Actor(customer=user, ip_address=self.client_ip(request))
+
+    def csrf_token(self, request) -> str:
+        """The CSRF token for the banner's Close session form."""
+        return get_token(request)
+
+    def count(self, key: str, *, timeout: int) -> int | None:
+        """Add one to the counter ``key`` (it lives ``timeout`` seconds from its first count)
+        and return it; None when the cache cannot count (the caller counts another way)."""
+        try:
+            default_cache.add(key, 0, timeout=timeout)
+            return default_cache.incr(key)
+        except Exception:  # any cache backend's failure: the caller counts another way
+            return None
+
+    # -- the journal ----------------------------------------------------------------------------
+
+    def journal(self):
+        """Where the feature's events are written (``journal.Journal``): here its own table."""
+        from shopassist.login_as_customer.journal import OwnJournal
+
+        return OwnJournal()
 
     # -- the customer ---------------------------------------------------------------------------
 
@@ -213,7 +250,7 @@ class Host:
         raise NotImplementedError
 
 
-@cache
+@functools.cache
 def host() -> Host:
     """The host named in ``LOGIN_AS_CUSTOMER["HOST"]``, made once per process."""
     path = getattr(settings, "LOGIN_AS_CUSTOMER", {}).get("HOST")

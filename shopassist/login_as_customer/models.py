@@ -120,6 +120,43 @@ class AssistedSession(models.Model):
         return self.started_at is not None and self.ended_at is None
 
 
+class AssistedAction(models.Model):
+    """One event of the default journal (``journal.OwnJournal``): a start, a refusal, an action
+    in an assisted session, an ending — with names as they were. A host with a log of its own
+    (ShopAssist: the action log) writes there instead and leaves this table empty."""
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=64)
+    outcome = models.CharField(_("outcome"), max_length=16)
+    channel = models.CharField(_("channel"), max_length=16, default="web")
+    assisted_session = models.ForeignKey(
+        AssistedSession,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        verbose_name=_("assisted session"),
+    )
+    admin_id = models.PositiveBigIntegerField(null=True, blank=True)
+    admin_username = models.CharField(_("admin username"), max_length=150, blank=True)
+    customer_id = models.PositiveBigIntegerField(null=True, blank=True)
+    customer_email = models.EmailField(_("customer e-mail"), blank=True)
+    store_view_code = models.CharField(_("store view"), max_length=32, blank=True)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("assisted session action")
+        verbose_name_plural = _("assisted session actions")
+        indexes = [models.Index(fields=["assisted_session", "id"], name="lac_action_session_id")]
+
+    def __str__(self):
+        return f"{self.action} ({self.outcome})"
+
+
 class LoginToken(models.Model):
     """A one-time login token: only its SHA-256 hash is stored."""
 

@@ -9,10 +9,10 @@ re-entry here. Wrong passwords count toward the administrator's sign-in lockout.
 
 from django.utils import timezone
 
-from shopassist.core import signin_guard
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
 from shopassist.login_as_customer.flows.start import record_denial
+from shopassist.login_as_customer.host import host
 
 VERIFIED_AT_SESSION_KEY = "_lac_password_verified_at"
 
@@ -37,21 +37,21 @@ def confirm_password(request, *, password: str, customer_id, origin) -> None:
     """Check the re-entered password of the signed-in administrator.
 
     Raises ``LoginAsCustomerDenied`` (recorded as a refused start) when the administrator is
-    locked out or the password is wrong; a wrong password counts toward the lockout.
+    locked out or the password is wrong; a wrong password counts toward the lockout (the
+    host's: ``Host.staff_locked_out`` and ``Host.staff_password_checked``).
     """
     staff = request.user
-    credentials = signin_guard.admin_credentials(staff.get_username())
-    if signin_guard.is_locked(request, credentials):
+    if host().staff_locked_out(request, staff):
         raise record_denial(
             DenialCode.REAUTH_LOCKED, staff=staff, customer_id=customer_id, origin=origin
         )
     if not staff.check_password(password):
-        signin_guard.record_failure(request, credentials)
+        host().staff_password_checked(request, staff, correct=False)
         denial = record_denial(
             DenialCode.REAUTH_FAILED, staff=staff, customer_id=customer_id, origin=origin
         )
-        if signin_guard.is_locked(request, credentials):  # this failure reached the limit
+        if host().staff_locked_out(request, staff):  # this failure reached the limit
             raise LoginAsCustomerDenied(DenialCode.REAUTH_LOCKED) from denial
         raise denial
-    signin_guard.record_success(request, credentials)
+    host().staff_password_checked(request, staff, correct=True)
     record_password_entered(request.session)

@@ -308,7 +308,7 @@ def test_a_failed_entry_write_fails_the_change(support_client, jane, monkeypatch
 def test_a_failed_entry_write_raises_through_the_test_client(assisted_jane, jane, monkeypatch):
     browser, _session = assisted_jane
 
-    def failing_record(**kwargs):
+    def failing_record(*args, **kwargs):
         raise OSError("the action log cannot be written")
 
     monkeypatch.setattr(events, "record", failing_record)

@@ -99,3 +99,14 @@ def test_the_default_host_asks_djangos_permissions_and_refuses_the_rest():
 
     agent.is_staff = False  # a customer-facing account never may, whatever it holds
     assert not default.staff_may(agent, permissions.ALLOW)
+
+
+def test_the_default_host_counts_in_djangos_cache_and_says_when_it_cannot(settings):
+    default = Host()
+    assert default.count("lac-test:counter", timeout=60) == 1
+    assert default.count("lac-test:counter", timeout=60) == 2
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    assert Host().count("lac-test:counter", timeout=60) is None  # the dummy cache cannot incr

@@ -1,7 +1,7 @@
 """A state-changing request of an assisted session, recorded the same way on the web and in the
 API (SPEC §8): the change and its "request" entry commit together or not at all; a write refused
 with a status the caller knows is recorded with it, after its rollback; the refusals recorded
-during the write (``audit.writer.record_refusal``) are written after its own entry, whatever
+during the write (``journal.record_refusal``) are written after its own entry, whatever
 became of it."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from shopassist.audit.writer import flush_refusals
 from shopassist.login_as_customer import events
+from shopassist.login_as_customer.journal import flush_refusals
 from shopassist.login_as_customer.models import AssistedSession
 
 

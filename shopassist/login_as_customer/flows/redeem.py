@@ -11,7 +11,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from shopassist.audit.writer import atomic_keeping_refusals
 from shopassist.core import precompiled
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events, selectors, tokens
@@ -20,6 +19,7 @@ from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenie
 from shopassist.login_as_customer.flows.end import record_end
 from shopassist.login_as_customer.flows.start import StartRequest, deny, start_facts
 from shopassist.login_as_customer.host import host
+from shopassist.login_as_customer.journal import atomic_keeping_refusals
 from shopassist.login_as_customer.models import (
     AssistedSession,
     EndReason,

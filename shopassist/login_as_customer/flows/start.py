@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from shopassist.audit.request_context import clean_user_agent
-from shopassist.core import precompiled, resilient_cache
-from shopassist.core.resilient_cache import CacheUnavailable
+from shopassist.core import precompiled
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events, selectors, tokens
 from shopassist.login_as_customer.decisions import StartFacts, can_login_as
@@ -70,15 +68,15 @@ def _rate_limited(staff) -> bool:
     limit = lac_config.setting(lac_config.START_RATE_LIMIT)
     minute = int(timezone.now().timestamp() // 60)
     key = f"lac:start-rate:{staff.pk}:{minute}"
-    try:
-        return resilient_cache.count(cache, key, timeout=120) > limit
-    except CacheUnavailable:
-        # No counter while the cache is down: count this minute's starts in the database
-        # (every start records a session), so the limit holds without the cache.
-        started = AssistedSession.objects.filter(
-            admin=staff, created_at__gte=datetime.fromtimestamp(minute * 60, tz=UTC)
-        ).count()
-        return started + 1 > limit
+    counted = host().count(key, timeout=120)
+    if counted is not None:
+        return counted > limit
+    # No counter while the cache is down: count this minute's starts in the database (every
+    # start records a session), so the limit holds without the cache.
+    started = AssistedSession.objects.filter(
+        admin=staff, created_at__gte=datetime.fromtimestamp(minute * 60, tz=UTC)
+    ).count()
+    return started + 1 > limit
 
 
 def choose_store_view(customer, store_view_id):
