@@ -9,6 +9,7 @@ from shopassist.admin_panel.menu import MenuEntry, add_entry
 from shopassist.admin_panel.site import admin_site
 from shopassist.customers.admin import CustomerAdmin
 from shopassist.customers.models import Customer
+from shopassist.lac_host import log_page
 from shopassist.lac_host.acl import MANAGE_SESSIONS, VIEW_LOG
 from shopassist.login_as_customer.admin_ui import log_views, views
 from shopassist.login_as_customer.admin_ui.buttons import login_as_customer_button
@@ -51,7 +52,7 @@ admin_site.add_view(
 admin_site.add_view(
     "login_as_customer/<int:customer_id>/start/", views.start, "login_as_customer_start"
 )
-admin_site.add_view("login_as_customer/log/", log_views.session_log, "login_as_customer_log")
+admin_site.add_view("login_as_customer/log/", log_page.session_log, "login_as_customer_log")
 admin_site.add_view(
     "login_as_customer/log/<int:session_id>/",
     log_views.session_detail,

@@ -6,12 +6,14 @@ from django.core.cache import cache
 from shopassist.admin_panel.site import admin_site
 from shopassist.cart.selectors import guest_cart
 from shopassist.cart.services import abandon_guest_cart
-from shopassist.core import resilient_cache, signin_guard
+from shopassist.core import precompiled, resilient_cache, signin_guard
 from shopassist.core.acl import has_resource, require_resource
 from shopassist.core.acl_grants import grants_resource
 from shopassist.core.actor import Actor, client_ip
+from shopassist.core.areas import set_session_cookie
 from shopassist.core.config import config
 from shopassist.core.csrf import response_token
+from shopassist.core.prepared import kept_plan_cursor
 from shopassist.customers import auth
 from shopassist.customers.models import Customer
 from shopassist.customers.storefront.views import customer_required
@@ -148,6 +150,12 @@ class ShopAssistHost(Host):
     def home_url(self, store_view) -> str:
         return store_reverse("storefront:home", store_view=store_view)
 
+    def area_of(self, request):
+        return request.area
+
+    def set_session_cookie(self, request, response) -> None:
+        set_session_cookie(request, response)
+
     def open_customer_session(self, request, customer) -> None:
         auth.start_customer_session(request, customer)
 
@@ -167,3 +175,16 @@ class ShopAssistHost(Host):
 
     def queue_mail(self, *, to, subject, body) -> None:
         queue_mail(to=to, subject=subject, body=body)
+
+    # Statements written once per process, rows built without Model.__init__ (docs/performance.md).
+    def first_of(self, name, build, **conditions):
+        return precompiled.first_of(name, build, **conditions)
+
+    def statement_cursor(self, connection):
+        return kept_plan_cursor(connection)
+
+    def fetch_row(self, connection, sql, params, converters):
+        return precompiled.fetch_row(connection, sql, params, converters)
+
+    def built(self, model, alias, attnames, values):
+        return precompiled.built(model, alias, attnames, values)

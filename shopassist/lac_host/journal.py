@@ -3,8 +3,8 @@ Customer"), through the audit app's writer: its refusal queue, its request field
 session hash), its chain."""
 
 from shopassist.audit import writer
-from shopassist.audit.models import ActionGroup
-from shopassist.login_as_customer.journal import Event, Journal
+from shopassist.audit.models import ActionGroup, ActionLogEntry
+from shopassist.login_as_customer.journal import Event, Journal, filter_actions
 
 
 def _entry_fields(event: Event) -> dict:
@@ -35,6 +35,9 @@ def _entry_fields(event: Event) -> dict:
 
 
 class ActionLogJournal(Journal):
+    def actions_of(self, session_ids, *, actions=None):
+        return filter_actions(ActionLogEntry.objects.all(), session_ids, actions)
+
     def write(self, event: Event) -> None:
         writer.record(**_entry_fields(event))
 

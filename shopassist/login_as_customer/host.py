@@ -34,6 +34,9 @@ from django.utils.translation import gettext_lazy as _
 # A request that reads (GET, HEAD) changes nothing: it is checked and shown, never recorded.
 READING_METHODS = frozenset({"GET", "HEAD"})
 
+# The areas of a shop: its admin (dashboard) and its storefront, each with its own session.
+ADMIN, STOREFRONT = "admin", "storefront"
+
 
 class Host:
     """The defaults describe a shop whose customers are Django's users."""
@@ -220,6 +223,39 @@ class Host:
         """Where a browser goes when its assisted session has ended."""
         raise NotImplementedError
 
+    # -- areas and their sessions ---------------------------------------------------------------
+
+    def area_of(self, request) -> str | None:
+        """``ADMIN``, ``STOREFRONT`` or None (e.g. an API): ``request.area`` when the shop's
+        middleware sets it, else the admin below Django admin's index, the storefront
+        elsewhere."""
+        area = getattr(request, "area", None)
+        if area is not None:
+            return area
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            admin_prefix = reverse("admin:index")
+        except NoReverseMatch:
+            return STOREFRONT
+        return ADMIN if request.path_info.startswith(admin_prefix) else STOREFRONT
+
+    def set_session_cookie(self, request, response) -> None:
+        """Give the browser the cookie of the request's session, saved by the caller (a
+        redemption saves the new storefront session in its own transaction)."""
+        session = request.session
+        max_age = None if session.get_expire_at_browser_close() else session.get_expiry_age()
+        response.set_cookie(
+            settings.SESSION_COOKIE_NAME,
+            session.session_key,
+            max_age=max_age,
+            domain=settings.SESSION_COOKIE_DOMAIN,
+            path=settings.SESSION_COOKIE_PATH,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=settings.SESSION_COOKIE_HTTPONLY,
+            samesite=settings.SESSION_COOKIE_SAMESITE,
+        )
+
     # -- the storefront session -----------------------------------------------------------------
 
     def open_customer_session(self, request, customer) -> None:
@@ -248,6 +284,36 @@ class Host:
     def queue_mail(self, *, to: str, subject: str, body: str) -> None:
         """Send a notification mail once the caller's transaction commits."""
         raise NotImplementedError
+
+    # -- speed: what a host may answer faster (optional) ----------------------------------------
+
+    def first_of(self, name: str, build, **conditions):
+        """``build().filter(**conditions).first()``, the one row the conditions match (a
+        primary key or a unique column among them); ``name`` is the statement's, for a host
+        that compiles each once (ShopAssist: ``core.precompiled``)."""
+        return build().filter(**conditions).order_by().first()
+
+    def statement_cursor(self, connection):
+        """A cursor for a statement the feature runs on every start or request."""
+        return connection.cursor()
+
+    def fetch_row(self, connection, sql: str, params, converters) -> list | None:
+        """The first row of ``sql`` with the column converters the ORM would apply —
+        ``converters``: (column index, converters, expression) — or None."""
+        with self.statement_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        row = list(row)
+        for index, column_converters, expression in converters:
+            for convert in column_converters:
+                row[index] = convert(row[index], expression, connection)
+        return row
+
+    def built(self, model, alias: str, attnames, values):
+        """The instance the ORM gives for a row of these columns."""
+        return model.from_db(alias, attnames, values)
 
 
 @functools.cache

@@ -17,16 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, models, transaction
-from django.utils.translation import gettext_lazy as _
+from django.db import connection, transaction
 
 from shopassist.login_as_customer.host import host
+from shopassist.login_as_customer.models import Outcome
 
-
-class Outcome(models.TextChoices):
-    SUCCESS = "success", _("Success")
-    DENIED = "denied", _("Denied")
-    FAILED = "failed", _("Failed")
+__all__ = ["Event", "Journal", "OwnJournal", "Outcome", "journal", "record", "record_refusal"]
 
 
 @dataclass
@@ -47,9 +43,16 @@ class Event:
 
 
 class Journal:
-    """What a journal does; ``write`` is the one method a journal of its own must have."""
+    """What a journal does; ``write`` and ``actions_of`` are what a journal of its own must
+    have."""
 
     def write(self, event: Event) -> None:
+        raise NotImplementedError
+
+    def actions_of(self, session_ids, *, actions=None):
+        """The events of these sessions (an id or ids), oldest first, optionally only those
+        ``actions``: rows with ``assisted_session_id``, ``created_at``, ``action``,
+        ``outcome`` (``get_outcome_display``), ``channel``, ``ip_address``, ``details``."""
         raise NotImplementedError
 
     def refusals_queue(self) -> list[Event]:
@@ -89,6 +92,11 @@ class Journal:
 class OwnJournal(Journal):
     """The feature's own table, ``AssistedAction``."""
 
+    def actions_of(self, session_ids, *, actions=None):
+        from shopassist.login_as_customer.models import AssistedAction
+
+        return filter_actions(AssistedAction.objects.all(), session_ids, actions)
+
     def write(self, event: Event) -> None:
         from shopassist.login_as_customer.models import AssistedAction
 
@@ -117,6 +125,16 @@ class OwnJournal(Journal):
             details=event.details,
             ip_address=event.ip_address,
         )
+
+
+def filter_actions(queryset, session_ids, actions):
+    if isinstance(session_ids, int):
+        queryset = queryset.filter(assisted_session_id=session_ids)
+    else:
+        queryset = queryset.filter(assisted_session_id__in=list(session_ids))
+    if actions is not None:
+        queryset = queryset.filter(action__in=list(actions))
+    return queryset.order_by("id")
 
 
 def journal() -> Journal:

@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from shopassist.core.areas import STOREFRONT
 from shopassist.login_as_customer.banner import banner_html
 from shopassist.login_as_customer.flows import live_check
 from shopassist.login_as_customer.flows.assisted_write import Write, recorded_write
 from shopassist.login_as_customer.flows.end import end_session
-from shopassist.login_as_customer.host import READING_METHODS, host
+from shopassist.login_as_customer.host import READING_METHODS, STOREFRONT, host
 
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 
@@ -44,7 +43,7 @@ class AssistedSessionMiddleware:
 
     def __call__(self, request):
         request.assisted_session = None
-        if request.area != STOREFRONT:
+        if host().area_of(request) != STOREFRONT:
             return self.get_response(request)
         session_id = request.session.get(live_check.SESSION_ID_KEY)
         if session_id is None:

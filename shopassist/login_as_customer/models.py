@@ -1,5 +1,7 @@
 """Consent, assisted sessions and their one-time login tokens."""
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -120,6 +122,18 @@ class AssistedSession(models.Model):
         return self.started_at is not None and self.ended_at is None
 
 
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    DENIED = "denied", _("Denied")
+    FAILED = "failed", _("Failed")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    SYSTEM = "system", _("System")
+
+
 class AssistedAction(models.Model):
     """One event of the default journal (``journal.OwnJournal``): a start, a refusal, an action
     in an assisted session, an ending — with names as they were. A host with a log of its own
@@ -127,8 +141,10 @@ class AssistedAction(models.Model):
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=64)
-    outcome = models.CharField(_("outcome"), max_length=16)
-    channel = models.CharField(_("channel"), max_length=16, default="web")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
+    )
     assisted_session = models.ForeignKey(
         AssistedSession,
         null=True,
@@ -155,6 +171,10 @@ class AssistedAction(models.Model):
 
     def __str__(self):
         return f"{self.action} ({self.outcome})"
+
+    @property
+    def details_json(self) -> str:
+        return json.dumps(self.details, sort_keys=True, ensure_ascii=False)
 
 
 class LoginToken(models.Model):

@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 
-from shopassist.core.prepared import kept_plan_cursor
 from shopassist.login_as_customer import tokens
 from shopassist.login_as_customer.host import host
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, LoginToken
@@ -99,7 +98,7 @@ def has_unused_links(admin_id: int, expired_by) -> bool:
     alias = AssistedSession.objects.db
     connection = connections[alias]
     expires = LoginToken._meta.get_field("expires_at")
-    with kept_plan_cursor(connection) as cursor:
+    with host().statement_cursor(connection) as cursor:
         cursor.execute(
             _unused_link_probe(alias),
             [int(admin_id), expires.get_db_prep_value(expired_by, connection)],

@@ -20,8 +20,8 @@ from shopassist.audit.views import CSV_COLUMNS as REPORT_COLUMNS
 from shopassist.audit.writer import record
 from shopassist.cart.selectors import customer_cart
 from shopassist.customers.models import Customer
+from shopassist.lac_host.log_page import CSV_COLUMNS as LOG_COLUMNS
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.admin_ui.log_views import CSV_COLUMNS as LOG_COLUMNS
 from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
 from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
 from shopassist.login_as_customer.overdue import end_overdue_sessions

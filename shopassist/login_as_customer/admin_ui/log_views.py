@@ -1,191 +1,31 @@
-"""Customers › Login as Customer Log (one row per assisted session, its actions in order) and
-Customers › Login as Customer › Active sessions (with Terminate)."""
+"""A session's actions (the log's detail page), and Customers › Login as Customer › Active
+sessions with Terminate."""
 
-from django import forms
 from django.contrib import messages
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from shopassist.audit.exports import stream_csv
-from shopassist.audit.filters import DateRangeForm, apply_date_range
-from shopassist.audit.list_rows import choice_labels, timestamp
-from shopassist.audit.models import ActionLogEntry
-from shopassist.audit.substring_filter import Contains, filter_icontains, newest_page
 from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import events
-from shopassist.login_as_customer.flows.end import end_session
+from shopassist.login_as_customer.flows.end import terminate as terminate_session
 from shopassist.login_as_customer.host import host
-from shopassist.login_as_customer.models import AssistedSession, EndReason
+from shopassist.login_as_customer.journal import journal
+from shopassist.login_as_customer.models import AssistedSession
 from shopassist.login_as_customer.overdue import end_overdue_sessions
 from shopassist.login_as_customer.permissions import MANAGE_SESSIONS, VIEW_LOG, require
 
-PAGE_SIZE = 50
-CSV_COLUMNS = (
-    "id",
-    "created_at",
-    "started_at",
-    "customer_id",
-    "customer_email",
-    "admin_id",
-    "admin_username",
-    "store_view_code",
-    "reason",
-    "ended_at",
-    "end_reason",
-    "action_count",
-    "ip_address",
-)
-# What a row of the page shows (the CSV has more).
-PAGE_COLUMNS = (
-    "id",
-    "created_at",
-    "customer_id",
-    "customer_email",
-    "admin_id",
-    "admin_username",
-    "store_view_code",
-    "reason",
-    "ended_at",
-    "end_reason",
-    "action_count",
-)
 
-
-class SessionLogFilterForm(DateRangeForm):
-    admin_username = forms.CharField(label=gettext_lazy("Admin"), required=False, max_length=150)
-    customer_email = forms.CharField(
-        label=gettext_lazy("Customer e-mail"), required=False, max_length=254
-    )
-    store_view = forms.ChoiceField(label=gettext_lazy("Store View"), required=False)
-    end_reason = forms.ChoiceField(
-        label=gettext_lazy("End reason"),
-        required=False,
-        choices=[("", gettext_lazy("All"))] + list(EndReason.choices),
-    )
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Store views by name; the log keeps their codes (lac_store_view_id).
-        self.fields["store_view"].choices = [("", gettext_lazy("All"))] + list(
-            host().store_view_names().items()
-        )
-
-
-def _require_enabled():
+def require_enabled():
     if not lac_config.feature_enabled():
         raise Http404
-
-
-def _action_count():
-    counts = (
-        ActionLogEntry.objects.filter(assisted_session_id=OuterRef("pk"))
-        .order_by()
-        .values("assisted_session_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
-
-
-def filtered_sessions(form: SessionLogFilterForm):
-    """(The sessions the form's exact filters keep, its partial filters: admin, e-mail and
-    search.)"""
-    queryset = AssistedSession.objects.all()
-    if not form.is_valid():
-        return queryset.none(), []
-    data = form.cleaned_data
-    if data["store_view"]:
-        queryset = queryset.filter(store_view_code=data["store_view"])
-    if data["end_reason"]:
-        queryset = queryset.filter(end_reason=data["end_reason"])
-    # As a person types: any part, any case (see shopassist/audit/substring_filter.py).
-    partial = [
-        Contains(data[field], (field,))
-        for field in ("admin_username", "customer_email")
-        if data[field]  # stripped by the form
-    ]
-    if data["q"]:
-        partial.append(Contains(data["q"], ("customer_email", "admin_username", "reason")))
-    return apply_date_range(queryset, "created_at", form.date_bounds()), partial
-
-
-# One row of the page. Rendered with format_html (every value escaped), as Django's own change
-# lists render theirs: one call per row instead of a dozen template variables and filters.
-ROW_HTML = '<tr><td><a href="{}">{}</a></td>' + "<td>{}</td>" * 10 + "</tr>"
-
-
-def page_rows(sessions: list[dict]) -> list[str]:
-    """The rows as shown: end reasons in the active language, store views by name, a link to
-    the session's actions."""
-    end_reasons = choice_labels(EndReason.choices)
-    store_views = host().store_view_names()
-    # One reverse() per page: the rows' links differ only by the id at their end.
-    detail_prefix = reverse("admin:login_as_customer_log_detail", args=[0]).removesuffix("0/")
-    return [
-        format_html(
-            ROW_HTML,
-            f"{detail_prefix}{session['id']}/",
-            session["id"],
-            timestamp(session["created_at"]),
-            "" if session["customer_id"] is None else session["customer_id"],
-            session["customer_email"],
-            "" if session["admin_id"] is None else session["admin_id"],
-            session["admin_username"],
-            store_views.get(session["store_view_code"], session["store_view_code"]),
-            session["reason"],
-            timestamp(session["ended_at"]),
-            end_reasons.get(session["end_reason"], session["end_reason"]),
-            session["action_count"],
-        )
-        for session in sessions
-    ]
-
-
-@require(VIEW_LOG)
-@require_GET
-def session_log(request):
-    _require_enabled()
-    end_overdue_sessions()
-    form = SessionLogFilterForm(request.GET)
-    sessions, partial = filtered_sessions(form)
-    sessions = sessions.annotate(action_count=_action_count())
-    if request.GET.get("export") == "csv":
-        rows = (
-            filter_icontains(sessions, partial)
-            .order_by("-id")
-            .values_list(*CSV_COLUMNS)
-            .iterator(chunk_size=2000)
-        )
-        return stream_csv("login-as-customer-log.csv", list(CSV_COLUMNS), rows)
-    rows, next_before = newest_page(
-        sessions.values(*PAGE_COLUMNS), partial, before_id=request.GET.get("before"), size=PAGE_SIZE
-    )
-    query = request.GET.copy()
-    query.pop("before", None)
-    query.pop("export", None)
-    context = {
-        **host().admin_context(request),
-        "title": _("Login as Customer Log"),
-        "form": form,
-        "sessions": page_rows(rows),
-        "next_before": next_before,
-        "query": query.urlencode(),
-    }
-    return render(request, "login_as_customer/admin/session_log.html", context)
 
 
 @require(VIEW_LOG)
 @require_GET
 def session_detail(request, session_id):
-    _require_enabled()
+    require_enabled()
     end_overdue_sessions(AssistedSession.objects.filter(pk=session_id))
     session = AssistedSession.objects.filter(pk=session_id).first()
     if session is None:
@@ -194,7 +34,7 @@ def session_detail(request, session_id):
         **host().admin_context(request),
         "title": _("Assisted session #%(id)s") % {"id": session.pk},
         "session": session,
-        "entries": ActionLogEntry.objects.filter(assisted_session_id=session.pk).order_by("id"),
+        "entries": journal().actions_of(session.pk),
     }
     return render(request, "login_as_customer/admin/session_detail.html", context)
 
@@ -202,7 +42,7 @@ def session_detail(request, session_id):
 @require(MANAGE_SESSIONS)
 @require_GET
 def active_sessions(request):
-    _require_enabled()
+    require_enabled()
     end_overdue_sessions()
     context = {
         **host().admin_context(request),
@@ -217,12 +57,11 @@ def active_sessions(request):
 @require(MANAGE_SESSIONS)
 @require_POST
 def terminate(request, session_id):
-    _require_enabled()
+    require_enabled()
     session = AssistedSession.objects.filter(pk=session_id).first()
     if session is None:
         raise Http404
-    if end_session(session, EndReason.TERMINATED):
-        events.terminated(session, by=request.user, ip_address=host().client_ip(request))
+    if terminate_session(session, by=request.user, ip_address=host().client_ip(request)):
         messages.success(
             request,
             _("The assisted session of %(admin)s as %(email)s was terminated.")

@@ -54,6 +54,16 @@ def end_session(
         return record_end(session, reason, at=at, only_if=only_if, details=details)
 
 
+def terminate(session: AssistedSession, *, by, ip_address) -> bool:
+    """An administrator with *Manage active sessions* ends a live session: its end and who
+    terminated it, in one transaction. False if it had already ended."""
+    with transaction.atomic():
+        ended = record_end(session, EndReason.TERMINATED)
+        if ended:
+            events.terminated(session, by=by, ip_address=ip_address)
+    return ended
+
+
 def end_unused_links_of(staff) -> int:
     """``end_unused_links`` of one administrator, after a look that costs one statement
     written once (each start asks; there is rarely one)."""

@@ -10,7 +10,6 @@ from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 
-from shopassist.core.precompiled import built, fetch_row
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer.decisions import LiveFacts, end_reason_for, limit_passed
 from shopassist.login_as_customer.flows.consent import consent_valid
@@ -151,15 +150,18 @@ def load_live_session(session_id, *, read_along: bool = False) -> AssistedSessio
     alias = AssistedSession.objects.db
     query = _live_query(alias, read_along)
     connection = connections[alias]
-    row = fetch_row(connection, query.sql, [*query.params, session_id], query.converters)
+    the_host = host()
+    row = the_host.fetch_row(connection, query.sql, [*query.params, session_id], query.converters)
     if row is None:
         return None
-    session = built(AssistedSession, alias, query.session_attnames, row[: query.session_columns])
+    session = the_host.built(
+        AssistedSession, alias, query.session_attnames, row[: query.session_columns]
+    )
     attributes = session.__dict__
     for name, index in query.flags:
         attributes[name] = row[index]
     if session.customer_id is not None:
-        customer = built(
+        customer = the_host.built(
             _customer_model(),
             alias,
             query.customer_attnames,

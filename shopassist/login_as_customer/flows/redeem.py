@@ -11,7 +11,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from shopassist.core import precompiled
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events, selectors, tokens
 from shopassist.login_as_customer.decisions import can_login_as
@@ -91,7 +90,7 @@ def _tokens_with_their_facts():
 def _token_with_its_facts(raw_token) -> LoginToken | None:
     """The token of ``raw_token`` with its session, admin and customer, and what the decision
     reads about the customer (consent, staff e-mail), in one statement."""
-    token = precompiled.first_of(
+    token = host().first_of(
         "login_as_customer.token_with_its_facts",
         _tokens_with_their_facts,
         token_hash=tokens.hash_token(raw_token),

@@ -11,8 +11,6 @@ from datetime import UTC, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from shopassist.audit.request_context import clean_user_agent
-from shopassist.core import precompiled
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import events, selectors, tokens
 from shopassist.login_as_customer.decisions import StartFacts, can_login_as
@@ -28,6 +26,12 @@ from shopassist.login_as_customer.signals import (
 )
 
 MAX_REASON = 255
+MAX_USER_AGENT = 512
+
+
+def _printable(value: str, limit: int) -> str:
+    """Printable characters only (PostgreSQL refuses NUL in text), at most ``limit``."""
+    return "".join(char for char in str(value) if char.isprintable())[:limit]
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ def start_assisted_session(
     # One statement (written once per process): the customer with the consent and staff
     # e-mail the decision reads.
     customer = (
-        precompiled.first_of(
+        host().first_of(
             "login_as_customer.customer_for_decision",
             selectors.customers_for_decision,
             pk=customer_pk,
@@ -169,7 +173,7 @@ def start_assisted_session(
             reason=reason,
             created_at=now,
             ip_address=origin.ip_address,
-            user_agent=clean_user_agent(origin.user_agent),  # printable, ≤ 512
+            user_agent=_printable(origin.user_agent, MAX_USER_AGENT),
             admin_session_hash=tokens.hash_session_key(origin.admin_session_key),
         )
         events.started(session, channel=origin.channel, ip_address=origin.ip_address)

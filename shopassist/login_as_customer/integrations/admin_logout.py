@@ -4,15 +4,15 @@ signing out in an assisted session closes it; deleting a customer ends theirs.""
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
-from shopassist.core.areas import ADMIN
 from shopassist.login_as_customer.flows.end import end_each
+from shopassist.login_as_customer.host import ADMIN, host
 from shopassist.login_as_customer.models import AssistedSession, EndReason
 from shopassist.login_as_customer.tokens import hash_session_key
 
 
 @receiver(user_logged_out)
 def end_sessions_of_admin_session(sender, request, user, **kwargs):
-    if request is None or getattr(request, "area", None) != ADMIN or user is None:
+    if request is None or user is None or host().area_of(request) != ADMIN:
         return
     session_hash = hash_session_key(request.session.session_key)
     if session_hash:

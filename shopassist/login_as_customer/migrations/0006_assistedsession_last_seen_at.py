@@ -3,7 +3,6 @@
 from django.db import migrations, models
 from django.utils import timezone
 
-from shopassist.audit.append_only import install_session_triggers
 
 
 def start_the_idle_clock_of_live_sessions(apps, schema_editor):
@@ -23,8 +22,8 @@ def _drop_sqlite_frozen_trigger(schema_editor):
 def freeze_last_seen_of_ended_sessions(apps, schema_editor):
     # last_seen_at joins the columns frozen once a session has ended; SQLite's trigger is
     # "CREATE IF NOT EXISTS", so the old one goes first (PostgreSQL replaces its function).
+    # The host installs the triggers again with the new column (ShopAssist: lac_host 0001).
     _drop_sqlite_frozen_trigger(schema_editor)
-    install_session_triggers(schema_editor)
 
 
 def unfreeze_last_seen(apps, schema_editor):
@@ -33,9 +32,8 @@ def unfreeze_last_seen(apps, schema_editor):
 
 
 def reinstall_triggers_without_last_seen(apps, schema_editor):
-    # Backwards, once the column is gone: the triggers as they were.
+    # Backwards, once the column is gone: the host installs its triggers again.
     _drop_sqlite_frozen_trigger(schema_editor)
-    install_session_triggers(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from shopassist.audit.models import ActionLogEntry
 from shopassist.login_as_customer import config as lac_config
 from shopassist.login_as_customer import selectors
 from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.login_as_customer.host import host
+from shopassist.login_as_customer.journal import journal
 from shopassist.login_as_customer.models import AssistedSession
 from shopassist.login_as_customer.overdue import end_overdue_sessions
 
@@ -55,9 +55,7 @@ def assisted_sessions(request):
             "-started_at"
         )[:SHOWN_SESSIONS]
     )
-    entries = ActionLogEntry.objects.filter(
-        assisted_session_id__in=[s.pk for s in sessions], action__in=list(ACTION_LABELS)
-    ).order_by("id")
+    entries = journal().actions_of([s.pk for s in sessions], actions=ACTION_LABELS)
     by_session: dict[int, list[str]] = {}
     for entry in entries:
         by_session.setdefault(entry.assisted_session_id, []).append(_describe(entry))

@@ -8,7 +8,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from shopassist.core.areas import set_session_cookie
 from shopassist.login_as_customer import binding_cookie
 from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from shopassist.login_as_customer.flows import live_check
@@ -98,7 +97,7 @@ def redeem(request):
     # Saved with the redemption: the session middleware only gives the browser its cookie
     # (and saves again if the messages above had to go into the session).
     request.session.modified = False
-    set_session_cookie(request, response)
+    host().set_session_cookie(request, response)
     binding_cookie.delete_binding_cookie(response, session=session)
     return response
 
