@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= auto
 # tests/browser/package-lock.json; node_modules is not committed.
 BROWSER_ASSETS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: run test browser-assets screenshots i18n-check test-faults lint install messages migrate demo serve bench bench-http bench-lac bench-audit bench-peer clean
+.PHONY: run test browser-assets screenshots i18n-check test-faults test-minimal lint install messages migrate demo serve bench bench-http bench-lac bench-audit bench-peer clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,6 +46,12 @@ i18n-check: messages
 
 test: lint messages browser-assets i18n-check
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/i18n $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -p no:xdist -q --ds=tests_minimal.settings tests_minimal
+
+# Login as Customer on a minimal Django project with neither ShopAssist nor Oscar (its default
+# host: Django's users, sites, its own journal), on SQLite in memory whatever DATABASE_URL says.
+test-minimal: install messages
+	$(VENV)/bin/pytest -p no:xdist -q --ds=tests_minimal.settings tests_minimal
 
 $(BROWSER_ASSETS): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error

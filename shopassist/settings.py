@@ -239,7 +239,11 @@ STOREFRONT_CSRF_COOKIE_NAME = "__Host-sa_store_csrf" if PRODUCTION else "sa_stor
 # Login as Customer binds each login link to the browser that started it with a cookie
 # named PREFIX + assisted-session id (login_as_customer/binding_cookie.py); "__Host-" as above.
 # Login as Customer's host interface (docs/host-interface.md).
-LOGIN_AS_CUSTOMER = {"HOST": "shopassist.lac_host.host.ShopAssistHost"}
+LOGIN_AS_CUSTOMER = {
+    "HOST": "shopassist.lac_host.host.ShopAssistHost",
+    "CUSTOMER_MODEL": "customers.Customer",
+    "STORE_VIEW_MODEL": "stores.StoreView",
+}
 LOGIN_AS_CUSTOMER_BINDING_COOKIE_PREFIX = "__Host-sa_lac_bind_" if PRODUCTION else "sa_lac_bind_"
 # Each area answers a CSRF failure in its own look (shell, storefront page, JSON).
 CSRF_FAILURE_VIEW = "shopassist.error_handlers.csrf_failure"

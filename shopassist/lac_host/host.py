@@ -30,6 +30,9 @@ class ShopAssistHost(Host):
     """Customers are a model of their own, per website (or shared by all websites); a session
     opens in one store view, whose language and settings it uses."""
 
+    storefront_template = "storefront/base.html"
+    customer_related = ("website",)
+
     def setting(self, key, *, store_view=None):
         return config.get(key, store_view=store_view)
 
@@ -78,15 +81,9 @@ class ShopAssistHost(Host):
     def journal(self):
         return self._journal
 
-    def customer_model(self):
-        return Customer
-
     def customer(self, customer_id):
         customers = Customer.objects.select_related("website", "created_in")
         return customers.filter(pk=customer_id).first()
-
-    def customers_for_decision(self):
-        return Customer.objects.select_related("website")
 
     def customer_name(self, customer) -> str:
         return customer.full_name
@@ -102,6 +99,12 @@ class ShopAssistHost(Host):
 
     def store_view(self, store_view_id):
         return StoreView.objects.select_related("store__website").filter(pk=store_view_id).first()
+
+    def current_store_view(self, request):
+        return request.store_view
+
+    def store_view_code(self, store_view) -> str:
+        return store_view.code
 
     def store_view_usable(self, customer, store_view) -> bool:
         return (
@@ -164,6 +167,9 @@ class ShopAssistHost(Host):
 
     def customer_of_assisted_request(self, request, customer):
         return auth.customer_from_session(request, loaded=customer)
+
+    def signed_in_customer(self, request):
+        return request.customer or None
 
     def discard_guest_cart(self, request) -> None:
         cart = guest_cart(request.session, request.store_view)

@@ -4,12 +4,11 @@ session and store view, and per request only the time left and the CSRF token go
 
 from functools import lru_cache
 from string import Formatter
-from types import SimpleNamespace
 
 from django.templatetags.static import static
 from django.utils.html import escape
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from shopassist.login_as_customer.flows import live_check
 from shopassist.login_as_customer.host import host
@@ -58,10 +57,9 @@ def _markup() -> str:
     )
 
 
-def _close_url(store_code: str) -> str:
-    """Close session's address, escaped: the same on every page of a store view (its code is
-    all the URL holds besides the script prefix, which reverse() reads)."""
-    store_view = SimpleNamespace(code=store_code)
+def _close_url(store_view) -> str:
+    """Close session's address, escaped: the same on every page of a store view (the store
+    view is all the URL holds besides the script prefix, which reverse() reads)."""
     return escape(host().storefront_url("login_as_customer:close", store_view))
 
 
@@ -71,7 +69,7 @@ _PER_REQUEST = ("seconds", "clock", "csrf")
 @lru_cache(maxsize=256)
 def _session_banner(
     language: str,
-    store_code: str,
+    store_view,  # hashed and compared by its primary key
     script_name: str,  # the request's: the close address starts with it
     session_id: int,
     started_at,
@@ -87,7 +85,7 @@ def _session_banner(
         "started": str(int(started_at.timestamp() * 1000)),
         "name": escape(name),
         "website": escape(website),
-        "close_url": _close_url(store_code),
+        "close_url": _close_url(store_view),
     }
     template = []
     for literal, slot, _spec, _conversion in Formatter().parse(_skeleton(language)):
@@ -117,8 +115,9 @@ def banner_html(request, session, *, now=None) -> str:
     escaped (names are customer-controlled); the CSRF token needs none: it is made of letters
     and digits only (``core.csrf``)."""
     template = _session_banner(
-        request.LANGUAGE_CODE,  # the page's (its Content-Language), set by the store view
-        request.store_view.code,
+        # The page's language (its Content-Language): LocaleMiddleware's, else the active one.
+        getattr(request, "LANGUAGE_CODE", None) or get_language(),
+        host().current_store_view(request),
         _script_name(request),
         session.pk,
         session.started_at,

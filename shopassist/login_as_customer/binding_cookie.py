@@ -15,8 +15,15 @@ from django.conf import settings
 MAX_PRESENTED = 20
 
 
+def cookie_prefix() -> str:
+    """``LOGIN_AS_CUSTOMER_BINDING_COOKIE_PREFIX``; by default ``__Host-`` prefixed (only this
+    host can set it) when the session cookie is secure."""
+    default = "__Host-lac_bind_" if settings.SESSION_COOKIE_SECURE else "lac_bind_"
+    return getattr(settings, "LOGIN_AS_CUSTOMER_BINDING_COOKIE_PREFIX", default)
+
+
 def cookie_name(session) -> str:
-    return f"{settings.LOGIN_AS_CUSTOMER_BINDING_COOKIE_PREFIX}{session.pk}"
+    return f"{cookie_prefix()}{session.pk}"
 
 
 def set_binding_cookie(response, *, session, binding: str, max_age: int) -> None:
@@ -33,7 +40,7 @@ def set_binding_cookie(response, *, session, binding: str, max_age: int) -> None
 
 def bindings_of(request) -> list[str]:
     """The binding secrets the browser presented (at most ``MAX_PRESENTED``)."""
-    prefix = settings.LOGIN_AS_CUSTOMER_BINDING_COOKIE_PREFIX
+    prefix = cookie_prefix()
     values = [value for name, value in request.COOKIES.items() if name.startswith(prefix)]
     return [value for value in values if value][:MAX_PRESENTED]
 

@@ -41,6 +41,10 @@ ADMIN, STOREFRONT = "admin", "storefront"
 class Host:
     """The defaults describe a shop whose customers are Django's users."""
 
+    # The template the feature's storefront pages (refused, closed, My Account › Assisted
+    # sessions) extend; they fill its ``title`` and ``content`` blocks.
+    storefront_template = "base.html"
+
     # -- settings -------------------------------------------------------------------------------
 
     def setting(self, key: str, *, store_view=None):
@@ -145,17 +149,24 @@ class Host:
     # -- the customer ---------------------------------------------------------------------------
 
     def customer_model(self):
-        """The model of a customer: a model of its own, or ``AUTH_USER_MODEL``."""
-        return get_user_model()
+        """The model of a customer: ``LOGIN_AS_CUSTOMER["CUSTOMER_MODEL"]`` (a model of its
+        own, as in ShopAssist), by default ``AUTH_USER_MODEL`` (``swappable.py``)."""
+        from shopassist.login_as_customer.models import AssistedSession
+
+        return AssistedSession.customer.field.related_model
 
     def customer(self, customer_id):
         """The customer with this id, or None (for the admin pages of Login as Customer)."""
         return self.customer_model()._default_manager.filter(pk=customer_id).first()
 
+    # What a start and a redemption read with the customer (``select_related`` names): what
+    # the host's answers below use, e.g. its website.
+    customer_related: tuple[str, ...] = ()
+
     def customers_for_decision(self):
-        """The customers a start decision reads, with what it reads about them in the same
-        statement (the consent is joined by the feature)."""
-        return self.customer_model()._default_manager.all()
+        """The customers a start decision reads, with ``customer_related`` (the feature joins
+        the consent and the staff e-mail)."""
+        return self.customer_model()._default_manager.select_related(*self.customer_related)
 
     def customer_name(self, customer) -> str:
         full_name = getattr(customer, "get_full_name", lambda: "")()
@@ -181,47 +192,74 @@ class Host:
         return {}
 
     # -- where: websites and store views --------------------------------------------------------
+    # A store view is an object of ``LOGIN_AS_CUSTOMER["STORE_VIEW_MODEL"]``; by default a site
+    # of ``django.contrib.sites``, a website of its own, usable by every customer.
+
+    def _sites(self):
+        from django.contrib.sites.models import Site
+
+        return Site.objects.order_by("pk")
 
     def store_view(self, store_view_id):
-        """The store view with this id (with its store and website), or None."""
-        raise NotImplementedError
+        """The store view with this id, or None."""
+        return self._sites().filter(pk=store_view_id).first()
+
+    def current_store_view(self, request):
+        """The store view a storefront request is in."""
+        from django.contrib.sites.shortcuts import get_current_site
+
+        return get_current_site(request)
+
+    def store_view_code(self, store_view) -> str:
+        """What the records keep of a store view (its name may change)."""
+        return store_view.domain
 
     def store_view_choices(self, customer) -> list[dict]:
-        """The dialog's choices: ``[{"website": w, "views": [{"view": v, "usable": bool}]}]``."""
-        raise NotImplementedError
+        """The dialog's choices: ``[{"website": w, "views": [{"view": v, "usable": bool}]}]``
+        (a website has a ``name``)."""
+        return [
+            {"website": site, "views": [{"view": site, "usable": True}]} for site in self._sites()
+        ]
 
     def auto_store_view(self, customer):
         """The store view "Auto detection" opens for this customer, or None."""
-        raise NotImplementedError
+        return self.default_store_view()
 
     def store_view_usable(self, customer, store_view) -> bool:
-        raise NotImplementedError
+        return store_view is not None
 
     def default_store_view(self):
-        raise NotImplementedError
+        from django.contrib.sites.models import Site
+
+        return Site.objects.get_current()
 
     def store_view_names(self) -> dict[str, str]:
         """Store view code -> name, for the log's filter and columns."""
-        raise NotImplementedError
+        return {site.domain: site.name for site in self._sites()}
 
     def store_view_language(self, store_view) -> str:
         return settings.LANGUAGE_CODE
 
     def website_name(self, store_view) -> str:
         """The name of the website a store view belongs to (the banner's WEBSITE)."""
-        raise NotImplementedError
+        return store_view.name
 
     def storefront_url(self, name: str, store_view, **kwargs) -> str:
         """``reverse`` for a storefront URL name, in that store view."""
-        raise NotImplementedError
+        from django.urls import reverse
+
+        return reverse(name, kwargs=kwargs or None)
 
     def landing_url(self, store_view) -> str:
-        """Where a redemption lands: the customer's account page."""
-        raise NotImplementedError
+        """Where a redemption lands: ``LOGIN_AS_CUSTOMER["LANDING_URL"]`` (a URL name or a
+        path), by default the site's root."""
+        from django.shortcuts import resolve_url
+
+        return resolve_url(getattr(settings, "LOGIN_AS_CUSTOMER", {}).get("LANDING_URL", "/"))
 
     def home_url(self, store_view) -> str:
         """Where a browser goes when its assisted session has ended."""
-        raise NotImplementedError
+        return "/"
 
     # -- areas and their sessions ---------------------------------------------------------------
 
@@ -242,34 +280,43 @@ class Host:
 
     def set_session_cookie(self, request, response) -> None:
         """Give the browser the cookie of the request's session, saved by the caller (a
-        redemption saves the new storefront session in its own transaction)."""
-        session = request.session
-        max_age = None if session.get_expire_at_browser_close() else session.get_expiry_age()
-        response.set_cookie(
-            settings.SESSION_COOKIE_NAME,
-            session.session_key,
-            max_age=max_age,
-            domain=settings.SESSION_COOKIE_DOMAIN,
-            path=settings.SESSION_COOKIE_PATH,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=settings.SESSION_COOKIE_HTTPONLY,
-            samesite=settings.SESSION_COOKIE_SAMESITE,
-        )
+        redemption saves the new storefront session in its own transaction): the area's
+        (``areas.py``), which is Django's own cookie without the area middleware."""
+        from shopassist.login_as_customer.areas import set_cookie
+
+        set_cookie(request, response)
 
     # -- the storefront session -----------------------------------------------------------------
+    # By default the customer signs in through django.contrib.auth: an assisted session is
+    # that sign-in, written without its signal (not the customer's own login: no last_login).
 
     def open_customer_session(self, request, customer) -> None:
         """Authenticate the (fresh) storefront session of ``request`` as the customer."""
-        raise NotImplementedError
+        from django.contrib import auth
+
+        request.session[auth.SESSION_KEY] = customer._meta.pk.value_to_string(customer)
+        request.session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        request.session[auth.HASH_SESSION_KEY] = customer.get_session_auth_hash()
+        request.user = customer
 
     def end_customer_session(self, request) -> None:
         """Destroy the storefront session on the server, with a new CSRF secret."""
-        raise NotImplementedError
+        from django.contrib.auth.models import AnonymousUser
+        from django.middleware.csrf import rotate_token
+
+        request.session.flush()
+        rotate_token(request)
+        request.user = AnonymousUser()
 
     def customer_of_assisted_request(self, request, customer):
         """The customer the shop sees on an assisted request; ``customer`` was read by the live
         check (the shop may still verify its own conditions, and return None)."""
-        raise NotImplementedError
+        return customer
+
+    def signed_in_customer(self, request):
+        """The customer signed in on this storefront request, or None."""
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
 
     def discard_guest_cart(self, request) -> None:
         """Whatever the browser had in a guest cart is discarded when an assisted session opens
@@ -277,13 +324,18 @@ class Host:
 
     def customer_page(self, view):
         """Decorate a storefront view that only a signed-in customer may see."""
-        raise NotImplementedError
+        from django.contrib.auth.decorators import login_required
+
+        return login_required(view)
 
     # -- mail -----------------------------------------------------------------------------------
 
     def queue_mail(self, *, to: str, subject: str, body: str) -> None:
         """Send a notification mail once the caller's transaction commits."""
-        raise NotImplementedError
+        from django.core.mail import send_mail
+        from django.db import transaction
+
+        transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
 
     # -- speed: what a host may answer faster (optional) ----------------------------------------
 

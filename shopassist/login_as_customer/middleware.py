@@ -93,7 +93,7 @@ class AssistedSessionMiddleware:
             end_session(session, reason, at=live_check.limit_passed_at(session, reason))
         host().end_customer_session(request)  # destroyed on the server, a new CSRF secret
         messages.info(request, _("The assisted session has ended."))
-        view = request.store_view or host().default_store_view()
+        view = host().current_store_view(request) or host().default_store_view()
         response = HttpResponseRedirect(host().home_url(view))
         patch_cache_control(response, private=True, no_store=True)
         return response

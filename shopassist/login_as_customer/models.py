@@ -7,12 +7,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shopassist.login_as_customer.swappable import customer_model_label, store_view_model_label
+
+CUSTOMER_MODEL = customer_model_label()
+STORE_VIEW_MODEL = store_view_model_label()
+
 
 class AssistanceConsent(models.Model):
     """A customer's "Allow remote shopping assistance" flag, optionally time-limited."""
 
     customer = models.OneToOneField(
-        "customers.Customer", on_delete=models.CASCADE, related_name="assistance_consent"
+        CUSTOMER_MODEL, on_delete=models.CASCADE, related_name="assistance_consent"
     )
     allowed = models.BooleanField(_("Allow remote shopping assistance"), default=False)
     granted_at = models.DateTimeField(null=True, blank=True)
@@ -63,12 +68,12 @@ class AssistedSession(models.Model):
     )
     admin_username = models.CharField(_("admin username"), max_length=150)
     customer = models.ForeignKey(
-        "customers.Customer", null=True, on_delete=models.SET_NULL, related_name="+"
+        CUSTOMER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     customer_email = models.EmailField(_("customer e-mail"))
     customer_name = models.CharField(_("customer name"), max_length=301)
     store_view = models.ForeignKey(
-        "stores.StoreView", null=True, on_delete=models.SET_NULL, related_name="+"
+        STORE_VIEW_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     store_view_code = models.CharField(_("store view"), max_length=32)
     website_name = models.CharField(_("website"), max_length=255)
@@ -185,8 +190,8 @@ class LoginToken(models.Model):
         AssistedSession, on_delete=models.CASCADE, related_name="token"
     )
     admin = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
-    store_view = models.ForeignKey("stores.StoreView", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(CUSTOMER_MODEL, on_delete=models.CASCADE, related_name="+")
+    store_view = models.ForeignKey(STORE_VIEW_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

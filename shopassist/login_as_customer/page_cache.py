@@ -8,6 +8,7 @@ after the page cache has answered and so is never part of a stored page.
 """
 
 from shopassist.login_as_customer.config import DISABLE_PAGE_CACHE, setting
+from shopassist.login_as_customer.host import host
 
 BYPASS, READ_ONLY = "bypass", "read_only"
 
@@ -18,6 +19,6 @@ def page_cache_use(request) -> str | None:
     A host with a page cache asks this before it serves a page (docs/host-interface.md)."""
     if getattr(request, "assisted_session", None) is None:
         return None
-    if setting(DISABLE_PAGE_CACHE, store_view=request.store_view):
+    if setting(DISABLE_PAGE_CACHE, store_view=host().current_store_view(request)):
         return BYPASS
     return READ_ONLY

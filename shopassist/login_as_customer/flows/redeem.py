@@ -82,8 +82,9 @@ def _presented_by_its_browser(token: LoginToken, browser_bindings) -> bool:
 
 
 def _tokens_with_their_facts():
+    along = [f"customer__{name}" for name in host().customer_related]
     return LoginToken.objects.select_related(
-        "assisted_session", "admin", "customer__website", "customer__assistance_consent"
+        "assisted_session", "admin", *along, "customer__assistance_consent"
     ).annotate(customer_has_staff_email=selectors.has_staff_email("customer__email"))
 
 

@@ -168,7 +168,7 @@ def start_assisted_session(
             customer_email=host().customer_email(customer),
             customer_name=host().customer_name(customer),
             store_view=store_view,
-            store_view_code=store_view.code,
+            store_view_code=host().store_view_code(store_view),
             website_name=host().website_name(store_view),
             reason=reason,
             created_at=now,

@@ -5,14 +5,16 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from shopassist.login_as_customer.swappable import customer_model_label, store_view_model_label
+
 
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
-        ('stores', '0001_initial'),
+        migrations.swappable_dependency(customer_model_label()),
+        migrations.swappable_dependency(store_view_model_label()),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -25,7 +27,7 @@ class Migration(migrations.Migration):
                 ('granted_at', models.DateTimeField(blank=True, null=True)),
                 ('expires_at', models.DateTimeField(blank=True, null=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='assistance_consent', to='customers.customer')),
+                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='assistance_consent', to=customer_model_label())),
             ],
             options={
                 'verbose_name': 'remote shopping assistance consent',
@@ -50,8 +52,8 @@ class Migration(migrations.Migration):
                 ('user_agent', models.CharField(blank=True, max_length=512, verbose_name='user agent')),
                 ('admin_session_hash', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('admin', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.customer')),
-                ('store_view', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='stores.storeview')),
+                ('customer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=customer_model_label())),
+                ('store_view', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=store_view_model_label())),
             ],
             options={
                 'verbose_name': 'assisted session',
@@ -69,8 +71,8 @@ class Migration(migrations.Migration):
                 ('used_at', models.DateTimeField(blank=True, null=True)),
                 ('admin', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('assisted_session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='token', to='login_as_customer.assistedsession')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
-                ('store_view', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='stores.storeview')),
+                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=customer_model_label())),
+                ('store_view', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=store_view_model_label())),
             ],
             options={
                 'verbose_name': 'login token',

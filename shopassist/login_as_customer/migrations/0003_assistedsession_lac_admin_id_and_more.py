@@ -3,13 +3,15 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from shopassist.login_as_customer.swappable import customer_model_label, store_view_model_label
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0001_initial'),
+        migrations.swappable_dependency(customer_model_label()),
         ('login_as_customer', '0002_append_only'),
-        ('stores', '0001_initial'),
+        migrations.swappable_dependency(store_view_model_label()),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -48,7 +48,7 @@ def _describe(entry) -> str:
 @never_cache
 @host().customer_page
 def assisted_sessions(request):
-    customer = request.customer
+    customer = host().signed_in_customer(request)
     end_overdue_sessions(AssistedSession.objects.filter(customer=customer))
     sessions = list(
         AssistedSession.objects.filter(customer=customer, started_at__isnull=False).order_by(
@@ -84,6 +84,7 @@ def assisted_sessions(request):
             "consent_valid": consent_valid,
             "consent": consent,
             "consent_set_by": set_by,
+            "storefront_template": host().storefront_template,
         },
     )
 
@@ -93,8 +94,12 @@ def assisted_sessions(request):
 def revoke_consent(request):
     if getattr(request, "assisted_session", None) is not None:
         raise PermissionDenied  # only the customer decides (set_consent refuses as well)
-    set_consent(customer=request.customer, allowed=False, actor=host().actor_of(request))
+    set_consent(
+        customer=host().signed_in_customer(request), allowed=False, actor=host().actor_of(request)
+    )
     messages.success(request, _("You withdrew the permission for remote shopping assistance."))
     return HttpResponseRedirect(
-        host().storefront_url("login_as_customer:assisted_sessions", request.store_view)
+        host().storefront_url(
+            "login_as_customer:assisted_sessions", host().current_store_view(request)
+        )
     )

@@ -37,7 +37,10 @@ def _origin(request) -> StartRequest:
 
 def _refused(request, code: DenialCode, status: int):
     response = render(
-        request, "login_as_customer/refused.html", {"message": message_for(code)}, status=status
+        request,
+        "login_as_customer/refused.html",
+        {"message": message_for(code), "storefront_template": host().storefront_template},
+        status=status,
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -80,7 +83,7 @@ def redeem(request):
     try:
         session = redeem_login_token(
             raw_token=values[0],
-            store_view=request.store_view,
+            store_view=host().current_store_view(request),
             origin=_origin(request),
             browser_bindings=binding_cookie.bindings_of(request),
             open_in_browser=lambda opened: _open_storefront_session(request, opened, replaced),
@@ -93,7 +96,7 @@ def redeem(request):
     messages.success(request, _("You are logged in as customer: %(name)s") % {"name": name})
     if replaced is not None:
         messages.info(request, replaced_message(replaced.customer_name, name))
-    response = HttpResponseRedirect(host().landing_url(request.store_view))
+    response = HttpResponseRedirect(host().landing_url(host().current_store_view(request)))
     # Saved with the redemption: the session middleware only gives the browser its cookie
     # (and saves again if the messages above had to go into the session).
     request.session.modified = False
@@ -121,9 +124,13 @@ def _open_storefront_session(request, session, replaced) -> None:
 def close(request):
     session = request.assisted_session
     if session is None:
-        return HttpResponseRedirect(host().home_url(request.store_view))
+        return HttpResponseRedirect(host().home_url(host().current_store_view(request)))
     end_session(session, EndReason.CLOSED_BY_ADMIN)
     host().end_customer_session(request)
-    response = render(request, "login_as_customer/closed.html", {"session": session})
+    response = render(
+        request,
+        "login_as_customer/closed.html",
+        {"session": session, "storefront_template": host().storefront_template},
+    )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,0 +1,171 @@
+"""Login as Customer on a minimal Django project with neither host: Django's users as
+customers, sites as store views, the default host's journal, permissions and settings. The
+whole way — consent, start, redemption in the browser that started it, the banner on a page,
+Close session — and a refusal that starts nothing."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from shopassist.login_as_customer import binding_cookie, tokens
+from shopassist.login_as_customer.actor import Actor
+from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from shopassist.login_as_customer.flows.consent import set_consent
+from shopassist.login_as_customer.flows.start import StartRequest, start_assisted_session
+from shopassist.login_as_customer.host import Host, host
+from shopassist.login_as_customer.models import (
+    AssistedAction,
+    AssistedSession,
+    EndReason,
+    LoginToken,
+)
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+@pytest.fixture
+def support():
+    agent = User.objects.create_user("support", "support@example.com", "demo-support")
+    agent.is_staff = True
+    agent.save()
+    agent.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="login_as_customer", codename="login_as_customer"
+        )
+    )
+    return User.objects.get(pk=agent.pk)
+
+
+@pytest.fixture
+def jane():
+    customer = User.objects.create_user(
+        "jane", "jane@example.com", "demo-customer", first_name="Jane", last_name="Doe"
+    )
+    set_consent(customer=customer, allowed=True, actor=Actor(customer=customer))
+    return customer
+
+
+def _start(support, customer, binding=""):
+    return start_assisted_session(
+        staff=support,
+        customer_id=customer.pk,
+        origin=StartRequest(ip_address="10.0.0.5", user_agent="test"),
+        browser_binding=binding,
+    )
+
+
+def test_the_default_host_serves_with_djangos_users_and_sites():
+    assert type(host()) is Host
+    assert host().customer_model() is User
+    site = host().default_store_view()
+    assert host().store_view_code(site) == "example.com"
+    assert host().store_view_names() == {"example.com": "example.com"}
+
+
+def test_start_redeem_banner_and_close_on_a_minimal_project(support, jane):
+    binding = tokens.new_binding()
+    session, raw_token = _start(support, jane, binding)
+    assert (session.customer, session.customer_name, session.website_name) == (
+        jane,
+        "Jane Doe",
+        "example.com",
+    )
+
+    browser = Client()
+    browser.cookies[binding_cookie.cookie_name(session)] = binding
+    landing = browser.post("/login_as_customer/redeem/", {"token": raw_token})
+    assert (landing.status_code, landing["Location"]) == (302, "/account/")
+
+    page = browser.get("/account/")
+    html = page.content.decode()
+    assert "You are connected as Jane Doe on example.com" in html
+    assert "<p id='who'>jane</p>" in html  # the customer's own page, as Django's user
+    assert "private" in page["Cache-Control"]
+
+    closed = browser.post("/login_as_customer/close/")
+    assert closed.status_code == 200
+    session.refresh_from_db()
+    assert session.end_reason == EndReason.CLOSED_BY_ADMIN
+    assert "<p id='who'>guest</p>" in browser.get("/account/").content.decode()
+    actions = list(AssistedAction.objects.values_list("action", "outcome", "assisted_session_id"))
+    assert actions == [
+        ("consent.grant", "success", None),
+        ("start", "success", session.pk),
+        ("redeem", "success", session.pk),
+        ("end", "success", session.pk),
+        ("request", "success", session.pk),  # the Close session POST, recorded as every write
+    ]
+    close = AssistedAction.objects.get(action="request")
+    assert close.details == {"view": "login_as_customer:close", "method": "POST", "status": 200}
+    assert LoginToken.objects.get(assisted_session=session).used_at is not None
+
+
+def test_a_customer_without_consent_is_refused_and_nothing_starts(support):
+    chen = User.objects.create_user("chen", "chen@example.com", "demo-customer")
+    with pytest.raises(LoginAsCustomerDenied) as refused:
+        _start(support, chen)
+    assert refused.value.code == DenialCode.CONSENT_MISSING
+    assert not AssistedSession.objects.exists()
+    assert not LoginToken.objects.exists()
+    denial = AssistedAction.objects.get()
+    assert (denial.action, denial.outcome, denial.admin_username) == (
+        "start_denied",
+        "denied",
+        "support",
+    )
+
+
+def test_a_redemption_without_the_binding_cookie_is_refused(support, jane):
+    session, raw_token = _start(support, jane, tokens.new_binding())
+    response = Client().post("/login_as_customer/redeem/", {"token": raw_token})
+    assert response.status_code == 403
+    assert LoginToken.objects.get(assisted_session=session).used_at is None
+    assert AssistedSession.objects.get(pk=session.pk).started_at is None
+
+
+def test_the_administrators_own_session_survives_start_use_and_close(support, jane):
+    """One browser: signed in to Django's admin, it opens an assisted session on the
+    storefront, uses it and closes it; the admin session is never touched (two cookies)."""
+    browser = Client()
+    browser.force_login(support)  # Django's admin sign-in: the storefront's cookie, so…
+    browser.cookies.clear()
+    assert (
+        browser.post(
+            "/admin/login/", {"username": "support", "password": "demo-support", "next": "/admin/"}
+        ).status_code
+        == 302
+    )
+    admin_cookie = browser.cookies["sessionid_admin"]
+    assert admin_cookie["path"] == "/admin/"
+    assert "sessionid" not in browser.cookies  # the storefront has no session yet
+    assert browser.get("/admin/").status_code == 200
+
+    binding = tokens.new_binding()
+    session, raw_token = start_assisted_session(
+        staff=support,
+        customer_id=jane.pk,
+        origin=StartRequest(admin_session_key=admin_cookie.value),
+        browser_binding=binding,
+    )
+    browser.cookies[binding_cookie.cookie_name(session)] = binding
+    assert browser.post("/login_as_customer/redeem/", {"token": raw_token}).status_code == 302
+    assert "<p id='who'>jane</p>" in browser.get("/account/").content.decode()
+    assert browser.get("/admin/").status_code == 200  # still the administrator there
+    assert browser.cookies["sessionid_admin"].value == admin_cookie.value
+
+    assert browser.post("/login_as_customer/close/").status_code == 200
+    assert "<p id='who'>guest</p>" in browser.get("/account/").content.decode()
+    assert browser.get("/admin/").status_code == 200
+    assert browser.cookies["sessionid_admin"].value == admin_cookie.value
+
+
+def test_a_session_key_of_one_area_is_no_session_in_the_other(support):
+    browser = Client()
+    browser.post("/admin/login/", {"username": "support", "password": "demo-support"})
+    admin_key = browser.cookies["sessionid_admin"].value
+    assert browser.get("/admin/").status_code == 200  # a signed-in admin session
+    thief = Client()
+    thief.cookies["sessionid"] = admin_key  # the admin's key, presented to the storefront
+    assert "<p id='who'>guest</p>" in thief.get("/account/").content.decode()
