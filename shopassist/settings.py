@@ -243,6 +243,7 @@ LOGIN_AS_CUSTOMER = {
     "HOST": "shopassist.lac_host.host.ShopAssistHost",
     "CUSTOMER_MODEL": "customers.Customer",
     "STORE_VIEW_MODEL": "stores.StoreView",
+    "DJANGO_ADMIN": False,  # its admin panel has the feature's pages (lac_host/admin.py)
 }
 LOGIN_AS_CUSTOMER_BINDING_COOKIE_PREFIX = "__Host-sa_lac_bind_" if PRODUCTION else "sa_lac_bind_"
 # Each area answers a CSRF failure in its own look (shell, storefront page, JSON).

@@ -169,3 +169,67 @@ def test_a_session_key_of_one_area_is_no_session_in_the_other(support):
     thief = Client()
     thief.cookies["sessionid"] = admin_key  # the admin's key, presented to the storefront
     assert "<p id='who'>guest</p>" in thief.get("/account/").content.decode()
+
+
+def _signed_in_admin(username="support", password="demo-support"):  # noqa: S107 - test data
+    browser = Client()
+    response = browser.post("/admin/login/", {"username": username, "password": password})
+    assert response.status_code == 302
+    return browser
+
+
+def test_the_button_dialog_start_and_redemption_through_djangos_admin(support, jane):
+    support.user_permissions.add(
+        Permission.objects.get(codename="view_login_as_customer_log"),
+    )
+    browser = _signed_in_admin()
+    confirm = browser.get(f"/admin/login_as_customer/assistedsession/customer/{jane.pk}/confirm/")
+    assert confirm.status_code == 200
+    assert "Login as Customer: Jane Doe" in confirm.content.decode()
+    assert f"/admin/auth/user/{jane.pk}/change/" in confirm.content.decode()
+
+    start = browser.post(
+        f"/admin/login_as_customer/assistedsession/customer/{jane.pk}/start/", {"reason": ""}
+    )
+    assert start.status_code == 200
+    html = start.content.decode()
+    assert 'action="/login_as_customer/redeem/"' in html
+    session = AssistedSession.objects.get()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    assert browser.post("/login_as_customer/redeem/", {"token": token}).status_code == 302
+    assert "You are connected as Jane Doe" in browser.get("/account/").content.decode()
+
+    log = browser.get("/admin/login_as_customer/assistedsession/")
+    assert log.status_code == 200 and "jane@example.com" in log.content.decode()
+    actions = browser.get(f"/admin/login_as_customer/assistedsession/{session.pk}/actions/")
+    assert actions.status_code == 200
+    assert 'data-action="redeem"' in actions.content.decode()
+
+
+def test_a_start_without_the_permission_is_refused_logged_and_starts_nothing(jane):
+    clerk = User.objects.create_user("clerk", "clerk@example.com", "demo-support", is_staff=True)
+    browser = _signed_in_admin("clerk")
+    response = browser.post(
+        f"/admin/login_as_customer/assistedsession/customer/{jane.pk}/start/", {"reason": ""}
+    )
+    assert response.status_code == 403
+    assert not AssistedSession.objects.exists()
+    denial = AssistedAction.objects.get(action="start_denied")
+    assert denial.admin_id == clerk.pk
+    assert denial.details["code"] == "login_as_customer.permission_missing"
+    assert browser.get("/admin/login_as_customer/assistedsession/").status_code == 403
+
+
+def test_the_button_tag_shows_only_to_an_administrator_who_may(support, jane):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    tag = Template("{% load login_as_customer %}{% login_as_customer_button customer %}")
+    request = RequestFactory().get("/admin/auth/user/")
+    request.session = SessionStore()
+    request.user = support
+    shown = tag.render(Context({"request": request, "customer": jane}))
+    assert "Login as Customer" in shown and f"lac-dialog-{jane.pk}" in shown
+    request.user = User.objects.create_user("clerk", "c@example.com", "x", is_staff=True)
+    assert tag.render(Context({"request": request, "customer": jane})).strip() == ""

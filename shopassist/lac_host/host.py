@@ -31,6 +31,7 @@ class ShopAssistHost(Host):
     opens in one store view, whose language and settings it uses."""
 
     storefront_template = "storefront/base.html"
+    account_nav_template = "customers/_account_nav.html"
     customer_related = ("website",)
 
     def setting(self, key, *, store_view=None):

@@ -44,6 +44,8 @@ class Host:
     # The template the feature's storefront pages (refused, closed, My Account › Assisted
     # sessions) extend; they fill its ``title`` and ``content`` blocks.
     storefront_template = "base.html"
+    # My Account's navigation, included above My Account › Assisted sessions (None: none).
+    account_nav_template: str | None = None
 
     # -- settings -------------------------------------------------------------------------------
 

@@ -85,6 +85,10 @@ def assisted_sessions(request):
             "consent": consent,
             "consent_set_by": set_by,
             "storefront_template": host().storefront_template,
+            "account_nav_template": host().account_nav_template,
+            "revoke_url": host().storefront_url(
+                "login_as_customer:revoke_consent", host().current_store_view(request)
+            ),
         },
     )
 
