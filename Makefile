@@ -10,9 +10,10 @@ BROWSER_ASSETS := tests/browser/node_modules/.package-lock.json
 
 .PHONY: run test browser-assets screenshots i18n-check test-faults test-minimal lint install messages migrate demo serve bench bench-http bench-lac bench-audit bench-peer clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml packages/django-login-as-customer/pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e packages/django-login-as-customer
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 

@@ -233,7 +233,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
-    from shopassist.login_as_customer.models import AssistedSession
+    from login_as_customer.models import AssistedSession
 
     if AssistedSession.objects.count() < args.sessions:
         began = time.perf_counter()

@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "shopassist.checkout",
     "shopassist.sales",
     "shopassist.audit",
-    "shopassist.login_as_customer",
+    "login_as_customer",
     "shopassist.lac_host",  # ShopAssist as the host of Login as Customer (its host interface)
     "shopassist.api",
     "shopassist.storefront",
@@ -79,7 +79,7 @@ MIDDLEWARE = [
     # the request, after what the 400 page shows (store view, customer: all read lazily).
     "shopassist.core.nul_characters.RefuseNulCharactersMiddleware",
     # After MessageMiddleware: ending an assisted session leaves a message for the next page.
-    "shopassist.login_as_customer.middleware.AssistedSessionMiddleware",
+    "login_as_customer.middleware.AssistedSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a locked-out admin login into the lockout page (admin_panel/lockout.py).
     "axes.middleware.AxesMiddleware",

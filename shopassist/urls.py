@@ -21,7 +21,7 @@ storefront_urls = [
     path("", include("shopassist.checkout.storefront.urls")),
     path("", include("shopassist.sales.storefront.urls")),
     path("", include("shopassist.customers.storefront.urls")),
-    path("", include("shopassist.login_as_customer.storefront.urls")),
+    path("", include("login_as_customer.storefront.urls")),
 ]
 
 urlpatterns = [

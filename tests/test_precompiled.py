@@ -11,11 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from login_as_customer.models import AssistanceConsent
+from login_as_customer.selectors import has_staff_email
 from shopassist.core import precompiled
 from shopassist.core.areas import STOREFRONT, area_session_store
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.models import AssistanceConsent
-from shopassist.login_as_customer.selectors import has_staff_email
 
 pytestmark = pytest.mark.django_db
 

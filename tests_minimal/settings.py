@@ -18,22 +18,22 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.sites",
-    "shopassist.login_as_customer",
+    "login_as_customer",
 ]
 MIDDLEWARE = [
     # Instead of Django's SessionMiddleware: the admin and the storefront each have a session.
-    "shopassist.login_as_customer.areas.AreaSessionMiddleware",
+    "login_as_customer.areas.AreaSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "shopassist.login_as_customer.middleware.AssistedSessionMiddleware",
+    "login_as_customer.middleware.AssistedSessionMiddleware",
 ]
 ROOT_URLCONF = "tests_minimal.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates", BASE_DIR.parent / "shopassist" / "templates"],
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

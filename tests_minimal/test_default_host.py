@@ -8,13 +8,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from shopassist.login_as_customer import binding_cookie, tokens
-from shopassist.login_as_customer.actor import Actor
-from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
-from shopassist.login_as_customer.flows.consent import set_consent
-from shopassist.login_as_customer.flows.start import StartRequest, start_assisted_session
-from shopassist.login_as_customer.host import Host, host
-from shopassist.login_as_customer.models import (
+from login_as_customer import binding_cookie, tokens
+from login_as_customer.actor import Actor
+from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from login_as_customer.flows.consent import set_consent
+from login_as_customer.flows.start import StartRequest, start_assisted_session
+from login_as_customer.host import Host, host
+from login_as_customer.models import (
     AssistedAction,
     AssistedSession,
     EndReason,

@@ -12,7 +12,7 @@ def page(request):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("shopassist.login_as_customer.storefront.urls")),
+    path("", include("login_as_customer.storefront.urls")),
     path("account/", page, name="account"),
     path("", page, name="home"),
 ]

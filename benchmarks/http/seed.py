@@ -82,9 +82,9 @@ def seed_products(count: int) -> int:
 def ensure_consent(customer) -> None:
     from django.utils import timezone
 
+    from login_as_customer.flows.consent import set_consent
+    from login_as_customer.models import AssistanceConsent
     from shopassist.core.actor import Actor
-    from shopassist.login_as_customer.flows.consent import set_consent
-    from shopassist.login_as_customer.models import AssistanceConsent
 
     consent = AssistanceConsent.objects.filter(customer=customer).first()
     if consent is None or not consent.is_valid(timezone.now()):

@@ -10,10 +10,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from login_as_customer.errors import LoginAsCustomerDenied
 from shopassist.api.errors import ApiError, ApiErrorCode, status_for
 from shopassist.api.parser import BoundedJsonParser
 from shopassist.core.errors import DomainError
-from shopassist.login_as_customer.errors import LoginAsCustomerDenied
 
 api = NinjaAPI(
     title="ShopAssist API",

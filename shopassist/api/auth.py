@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from login_as_customer.actor import ASSISTED_SESSION, ASSISTED_SESSION_ID
+from login_as_customer.flows import live_check
+from login_as_customer.flows.end import end_session
+from login_as_customer.models import EndReason
 from shopassist.api import services
 from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.models import ApiToken, TokenKind
 from shopassist.core.actor import Actor, client_ip
-from shopassist.login_as_customer.actor import ASSISTED_SESSION, ASSISTED_SESSION_ID
-from shopassist.login_as_customer.flows import live_check
-from shopassist.login_as_customer.flows.end import end_session
-from shopassist.login_as_customer.models import EndReason
 
 SESSION_ENDED = "login_as_customer.session_ended"
 LAST_USED_GRANULARITY = timedelta(seconds=live_check.LAST_SEEN_GRANULARITY)

@@ -3,12 +3,12 @@ the change and its generic "request" entry share one transaction, refusals are w
 
 from contextlib import contextmanager
 
+from login_as_customer.errors import LoginAsCustomerDenied
+from login_as_customer.flows import assisted_write
+from login_as_customer.flows.assisted_write import Write
 from shopassist.api.errors import ApiError, status_for
 from shopassist.core.actor import client_ip
 from shopassist.core.errors import DomainError
-from shopassist.login_as_customer.errors import LoginAsCustomerDenied
-from shopassist.login_as_customer.flows import assisted_write
-from shopassist.login_as_customer.flows.assisted_write import Write
 
 
 @contextmanager

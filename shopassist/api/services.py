@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from login_as_customer import tokens
+from login_as_customer.flows.end import end_each
+from login_as_customer.models import AssistedSession, EndReason
 from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.models import ApiToken, TokenKind
 from shopassist.core import signin_guard
 from shopassist.customers.signin import authenticate_customer_with_lockout
-from shopassist.login_as_customer import tokens
-from shopassist.login_as_customer.flows.end import end_each
-from shopassist.login_as_customer.models import AssistedSession, EndReason
 
 ADMIN_TOKEN_LIFETIME = timedelta(hours=4)
 CUSTOMER_TOKEN_LIFETIME = timedelta(hours=1)

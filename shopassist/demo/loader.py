@@ -6,13 +6,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from login_as_customer.models import AssistanceConsent
 from shopassist.catalog.models import Product
 from shopassist.core.config import Scope, config
 from shopassist.core.models import ConfigValue
 from shopassist.customers.models import Address, Customer
 from shopassist.demo import data
 from shopassist.demo.commerce import load_catalog, load_orders
-from shopassist.login_as_customer.models import AssistanceConsent
 from shopassist.sales.models import Order
 from shopassist.staff import roles
 from shopassist.staff.models import Role

@@ -2,11 +2,11 @@
 
 from django.core.exceptions import ValidationError
 
+from login_as_customer import selectors
+from login_as_customer.errors import LoginAsCustomerDenied
+from login_as_customer.flows.consent import set_consent
+from login_as_customer.forms import ConsentForm
 from shopassist.customers.account_forms import register_account_form_extension
-from shopassist.login_as_customer import selectors
-from shopassist.login_as_customer.errors import LoginAsCustomerDenied
-from shopassist.login_as_customer.flows.consent import set_consent
-from shopassist.login_as_customer.forms import ConsentForm
 
 
 class ConsentExtension:

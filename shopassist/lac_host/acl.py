@@ -3,9 +3,9 @@ Customers and Stores branches."""
 
 from django.utils.translation import gettext_lazy as _
 
+from login_as_customer import permissions
+from login_as_customer.permissions import LABELS
 from shopassist.core.acl import Resource, extend_branch
-from shopassist.login_as_customer import permissions
-from shopassist.login_as_customer.permissions import LABELS
 
 LOGIN_AS_CUSTOMER = "customers.login_as_customer"
 ALLOW = "customers.login_as_customer.allow"

@@ -2,9 +2,9 @@
 
 from django.dispatch import receiver
 
+from login_as_customer.actor import assisted_context
 from shopassist.core.actor import Actor
 from shopassist.core.signals import actor_for_request
-from shopassist.login_as_customer.actor import assisted_context
 
 
 @receiver(actor_for_request)

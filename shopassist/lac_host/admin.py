@@ -4,6 +4,10 @@ field (``ConsentAdminMixin``)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from login_as_customer.admin_ui import log_views, views
+from login_as_customer.admin_ui.buttons import login_as_customer_button
+from login_as_customer.admin_ui.customer_admin import ConsentAdminMixin
+from login_as_customer.config import feature_enabled
 from shopassist.admin_panel.buttons import register_object_button
 from shopassist.admin_panel.menu import MenuEntry, add_entry
 from shopassist.admin_panel.site import admin_site
@@ -11,10 +15,6 @@ from shopassist.customers.admin import CustomerAdmin
 from shopassist.customers.models import Customer
 from shopassist.lac_host import log_page
 from shopassist.lac_host.acl import MANAGE_SESSIONS, VIEW_LOG
-from shopassist.login_as_customer.admin_ui import log_views, views
-from shopassist.login_as_customer.admin_ui.buttons import login_as_customer_button
-from shopassist.login_as_customer.admin_ui.customer_admin import ConsentAdminMixin
-from shopassist.login_as_customer.config import feature_enabled
 
 
 class AssistedCustomerAdmin(ConsentAdminMixin, CustomerAdmin):

@@ -3,14 +3,14 @@ transaction of the change through the commerce core's extension points."""
 
 from django.dispatch import receiver
 
+from login_as_customer import events
+from login_as_customer.actor import assisted_session_of
 from shopassist.cart.signals import cart_changed
 from shopassist.customers.signals import (
     account_change_refused,
     address_changed,
     customer_account_changed,
 )
-from shopassist.login_as_customer import events
-from shopassist.login_as_customer.actor import assisted_session_of
 from shopassist.sales.signals import order_placed
 
 

@@ -4,6 +4,7 @@ configuration, where ``ShopAssistHost.setting`` reads them."""
 
 from django.utils.translation import gettext_lazy as _
 
+from login_as_customer.config import OPTIONS, PREFIX, Option
 from shopassist.core.config import (
     ALL_SCOPES,
     GLOBAL_ONLY,
@@ -16,7 +17,6 @@ from shopassist.core.config import (
     register_section,
 )
 from shopassist.lac_host.acl import CONFIG_SECTION
-from shopassist.login_as_customer.config import OPTIONS, PREFIX, Option
 
 assert all(option.key.startswith(PREFIX) for option in OPTIONS)
 

@@ -3,6 +3,7 @@ session, as the feature's host interface asks for them (docs/host-interface.md).
 
 from django.core.cache import cache
 
+from login_as_customer.host import Host
 from shopassist.admin_panel.site import admin_site
 from shopassist.cart.selectors import guest_cart
 from shopassist.cart.services import abandon_guest_cart
@@ -19,7 +20,6 @@ from shopassist.customers.models import Customer
 from shopassist.customers.storefront.views import customer_required
 from shopassist.lac_host.acl import RESOURCE
 from shopassist.lac_host.journal import ActionLogJournal
-from shopassist.login_as_customer.host import Host
 from shopassist.outbox.services import queue_mail
 from shopassist.stores import selectors as stores
 from shopassist.stores.models import StoreView

@@ -2,9 +2,9 @@
 Customer"), through the audit app's writer: its refusal queue, its request fields (user agent,
 session hash), its chain."""
 
+from login_as_customer.journal import Event, Journal, filter_actions
 from shopassist.audit import writer
 from shopassist.audit.models import ActionGroup, ActionLogEntry
-from shopassist.login_as_customer.journal import Event, Journal, filter_actions
 
 
 def _entry_fields(event: Event) -> dict:

@@ -12,16 +12,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from login_as_customer.admin_ui.log_views import require_enabled
+from login_as_customer.host import host
+from login_as_customer.models import AssistedSession, EndReason
+from login_as_customer.overdue import end_overdue_sessions
+from login_as_customer.permissions import VIEW_LOG, require
 from shopassist.audit.exports import stream_csv
 from shopassist.audit.filters import DateRangeForm, apply_date_range
 from shopassist.audit.list_rows import choice_labels, timestamp
 from shopassist.audit.models import ActionLogEntry
 from shopassist.audit.substring_filter import Contains, filter_icontains, newest_page
-from shopassist.login_as_customer.admin_ui.log_views import require_enabled
-from shopassist.login_as_customer.host import host
-from shopassist.login_as_customer.models import AssistedSession, EndReason
-from shopassist.login_as_customer.overdue import end_overdue_sessions
-from shopassist.login_as_customer.permissions import VIEW_LOG, require
 
 PAGE_SIZE = 50
 CSV_COLUMNS = (

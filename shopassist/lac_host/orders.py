@@ -4,7 +4,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from shopassist.login_as_customer.actor import ASSISTED_SESSION_ID
+from login_as_customer.actor import ASSISTED_SESSION_ID
 from shopassist.sales.services import add_order_comment
 from shopassist.sales.signals import order_placed
 

@@ -1,6 +1,6 @@
 """ShopAssist's page cache asks Login as Customer how to serve an assisted request."""
 
-from shopassist.login_as_customer import page_cache as assisted
+from login_as_customer import page_cache as assisted
 from shopassist.storefront import page_cache
 
 _MODES = {assisted.BYPASS: page_cache.BYPASS, assisted.READ_ONLY: page_cache.READ_ONLY}

@@ -2,8 +2,8 @@
 
 from django.dispatch import receiver
 
+from login_as_customer.integrations.admin_logout import end_session_on_sign_out
 from shopassist.customers.signals import customer_logged_out
-from shopassist.login_as_customer.integrations.admin_logout import end_session_on_sign_out
 
 
 @receiver(customer_logged_out)

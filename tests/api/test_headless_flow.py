@@ -2,9 +2,9 @@
 
 import pytest
 
+from login_as_customer.flows.consent import set_consent
+from login_as_customer.models import AssistedSession, EndReason
 from shopassist.core.actor import Actor
-from shopassist.login_as_customer.flows.consent import set_consent
-from shopassist.login_as_customer.models import AssistedSession, EndReason
 from shopassist.sales.models import Order
 from tests.api.conftest import JANE_ADDRESS, admin_token_for
 

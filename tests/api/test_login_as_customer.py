@@ -5,14 +5,14 @@ import time_machine
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from login_as_customer import config as lac_config
+from login_as_customer.flows.consent import set_consent
+from login_as_customer.flows.end import end_session
+from login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
+from login_as_customer.selectors import consent_is_valid
 from shopassist.api.models import ApiToken, TokenKind
 from shopassist.audit.models import ActionLogEntry
 from shopassist.core.actor import Actor
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.flows.consent import set_consent
-from shopassist.login_as_customer.flows.end import end_session
-from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
-from shopassist.login_as_customer.selectors import consent_is_valid
 from tests.api.conftest import admin_token_for, assisted_token_for
 from tests.login_as_customer.assisted import lac_snapshot
 

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
+from login_as_customer.flows.end import end_session
+from login_as_customer.models import AssistedSession, EndReason
 from shopassist.audit.config import RETENTION_DAYS
 from shopassist.audit.models import (
     CHAINS,
@@ -20,8 +22,6 @@ from shopassist.audit.models import (
 )
 from shopassist.audit.writer import record
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.flows.end import end_session
-from shopassist.login_as_customer.models import AssistedSession, EndReason
 from tests.audit.helpers import entries_of, log_snapshot
 
 pytestmark = pytest.mark.django_db

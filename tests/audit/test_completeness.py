@@ -13,16 +13,16 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from login_as_customer import config as lac_config
+from login_as_customer import events
+from login_as_customer.errors import DenialCode
+from login_as_customer.models import AssistedSession, EndReason, LoginToken
 from shopassist.audit.models import ActionLogEntry
 from shopassist.cart.models import CartItem
 from shopassist.cart.selectors import customer_cart
 from shopassist.cart.signals import cart_changed
 from shopassist.customers.models import Address, Customer
 from shopassist.demo.data import CUSTOMER_PASSWORD
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import events
-from shopassist.login_as_customer.errors import DenialCode
-from shopassist.login_as_customer.models import AssistedSession, EndReason, LoginToken
 from shopassist.sales.models import Order
 from tests.audit.helpers import entries_of, log_snapshot
 from tests.login_as_customer.assisted import (

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from login_as_customer.models import AssistedSession, EndReason
+from login_as_customer.overdue import end_overdue_sessions
 from shopassist.audit.models import ActionGroup, Channel
 from shopassist.audit.writer import record
-from shopassist.login_as_customer.models import AssistedSession, EndReason
-from shopassist.login_as_customer.overdue import end_overdue_sessions
 from tests.audit.helpers import table
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,10 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
+from login_as_customer import config as lac_config
+from login_as_customer.flows.live_check import SESSION_ID_KEY
+from login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
+from login_as_customer.overdue import end_overdue_sessions
 from shopassist.audit.config import RETENTION_DAYS
 from shopassist.audit.models import ActionLogEntry
 from shopassist.audit.views import CSV_COLUMNS as REPORT_COLUMNS
@@ -21,10 +25,6 @@ from shopassist.audit.writer import record
 from shopassist.cart.selectors import customer_cart
 from shopassist.customers.models import Customer
 from shopassist.lac_host.log_page import CSV_COLUMNS as LOG_COLUMNS
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
-from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
-from shopassist.login_as_customer.overdue import end_overdue_sessions
 from tests.audit.helpers import actions_of, csv_rows, log_snapshot, table
 from tests.conftest import login_admin_client, login_customer_client
 from tests.login_as_customer.assisted import session_of, start_assisted

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from login_as_customer.models import AssistedSession
 from shopassist.audit.append_only import deletion_allowed
 from shopassist.audit.models import ActionGroup, ActionLogEntry, Channel
 from shopassist.audit.partitions import LOG_TABLE, months_before
@@ -30,7 +31,6 @@ from shopassist.audit.search_values import (
     tables_remembering_values,
 )
 from shopassist.audit.writer import record
-from shopassist.login_as_customer.models import AssistedSession
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the search values are kept on PostgreSQL only"

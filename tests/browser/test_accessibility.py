@@ -6,10 +6,10 @@ The walk also saves the README's screenshots under `make screenshots` (SCREENSHO
 
 import pytest
 
+from login_as_customer.models import AssistedSession
 from shopassist.core.actor import Actor
 from shopassist.customers.models import Customer
 from shopassist.lac_host.acl import ALLOW
-from shopassist.login_as_customer.models import AssistedSession
 from shopassist.sales import services as sales
 from shopassist.sales.models import CreditMemo, Order
 from shopassist.staff.models import Role

@@ -4,8 +4,8 @@ another browser."""
 
 import pytest
 
+from login_as_customer.models import AssistedSession, EndReason
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.models import AssistedSession, EndReason
 from tests.browser.conftest import admin_login, storefront_login
 from tests.browser.test_login_as_customer import BANNER, BUTTON, confirm_in_new_tab, open_dialog
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from login_as_customer.flows.consent import set_consent
 from shopassist.core.actor import Actor
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.flows.consent import set_consent
 from shopassist.sales.models import Order
 from tests.browser.conftest import admin_login, confirm_in_new_tab, open_dialog
 

@@ -9,9 +9,9 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from login_as_customer.models import AssistedSession, EndReason
 from shopassist.audit.models import ActionLogEntry
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.models import AssistedSession, EndReason
 from tests.browser.conftest import admin_login, confirm_in_new_tab, open_dialog
 
 pytestmark = pytest.mark.browser

@@ -4,8 +4,8 @@ than the screen, and the assisted-session banner takes at most two lines, in eve
 
 import pytest
 
+from login_as_customer.models import AssistedSession
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.models import AssistedSession
 from shopassist.sales.models import Order
 from shopassist.staff.models import Role
 from tests.browser.conftest import admin_login, confirm_in_new_tab, open_dialog

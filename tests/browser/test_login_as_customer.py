@@ -3,14 +3,14 @@ banner in a new tab and back."""
 
 import pytest
 
+from login_as_customer import config as lac_config
+from login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
 from shopassist.cart.selectors import customer_cart
 from shopassist.core.actor import Actor
 from shopassist.core.config import config
 from shopassist.core.models import ConfigValue
 from shopassist.customers.models import Customer
 from shopassist.lac_host.acl import ALLOW, OPT_IN, VIEW_LOG
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
 from shopassist.sales import services as sales
 from shopassist.sales.models import Order
 from shopassist.staff import roles

@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from login_as_customer import step_up
+from login_as_customer.models import AssistedSession, LoginToken
 from shopassist.core import areas
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer import step_up
-from shopassist.login_as_customer.models import AssistedSession, LoginToken
 from tests.browser.conftest import admin_login, open_dialog
 
 pytestmark = pytest.mark.browser

@@ -24,15 +24,15 @@ from django.core.management import call_command  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from login_as_customer import config as lac  # noqa: E402
+from login_as_customer.flows.consent import set_consent  # noqa: E402
+from login_as_customer.models import AssistanceConsent  # noqa: E402
 from shopassist.audit.models import ActionLogEntry  # noqa: E402
 from shopassist.catalog.models import Product  # noqa: E402
 from shopassist.core.actor import Actor  # noqa: E402
 from shopassist.core.config.services import save_config_values  # noqa: E402
 from shopassist.customers.models import Customer  # noqa: E402
 from shopassist.demo import data  # noqa: E402
-from shopassist.login_as_customer import config as lac  # noqa: E402
-from shopassist.login_as_customer.flows.consent import set_consent  # noqa: E402
-from shopassist.login_as_customer.models import AssistanceConsent  # noqa: E402
 from shopassist.sales.models import Order  # noqa: E402
 
 STOCK = 1_000_000

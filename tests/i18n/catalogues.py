@@ -122,10 +122,12 @@ def _literal(node) -> str | None:
 
 
 def python_msgids() -> dict[tuple[str | None, str], str]:
-    """(msgctxt, msgid) → "file:line" of every literal gettext call in shopassist/, including
-    those inside f-strings, which xgettext (and so makemessages) does not see."""
+    """(msgctxt, msgid) → "file:line" of every literal gettext call in shopassist/ and in
+    Login as Customer's package, including those inside f-strings, which xgettext (and so
+    makemessages) does not see."""
     found = {}
-    for path in sorted((ROOT / "shopassist").rglob("*.py")):
+    sources = [ROOT / "shopassist", ROOT / "packages" / "django-login-as-customer" / "src"]
+    for path in sorted(path for source in sources for path in source.rglob("*.py")):
         if "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):

@@ -9,12 +9,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from login_as_customer.flows.consent import set_consent
+from login_as_customer.models import AssistedSession
 from shopassist.audit.models import ActionLogEntry
 from shopassist.catalog.models import CategoryText, ProductText
 from shopassist.core.actor import Actor
 from shopassist.customers.models import Address, Customer
-from shopassist.login_as_customer.flows.consent import set_consent
-from shopassist.login_as_customer.models import AssistedSession
 from shopassist.sales.models import Order
 from shopassist.stores.models import Store, StoreView, Website
 from tests.conftest import login_customer_client, use_own_cache_namespace

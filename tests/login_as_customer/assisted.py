@@ -8,10 +8,10 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
+from login_as_customer.flows.live_check import SESSION_ID_KEY
+from login_as_customer.models import AssistanceConsent, AssistedSession, LoginToken
 from shopassist.customers.auth import SESSION_CUSTOMER_ID
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
-from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, LoginToken
 
 ADMIN_COOKIE = settings.ADMIN_SESSION_COOKIE_NAME
 STORE_COOKIE = settings.STOREFRONT_SESSION_COOKIE_NAME

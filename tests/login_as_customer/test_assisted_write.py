@@ -6,10 +6,10 @@ from contextlib import nullcontext
 
 import pytest
 
+from login_as_customer.flows.assisted_write import Write, recorded_write
 from shopassist.audit.models import ActionGroup, ActionLogEntry
 from shopassist.audit.writer import record_refusal
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.flows.assisted_write import Write, recorded_write
 from tests.login_as_customer.assisted import start_assisted
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
 from django.urls import set_script_prefix
 
-from shopassist.login_as_customer.flows.live_check import load_live_session
-from shopassist.login_as_customer.middleware import AssistedSessionMiddleware
+from login_as_customer.flows.live_check import load_live_session
+from login_as_customer.middleware import AssistedSessionMiddleware
 from tests.login_as_customer.assisted import start_assisted
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from login_as_customer.models import AssistedSession, EndReason
 from shopassist.audit.models import ActionLogEntry
 from shopassist.cart.models import CartItem
-from shopassist.login_as_customer.models import AssistedSession, EndReason
 from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import start_assisted
 from tests.page_cache.test_leaks import add_to_cart, minicart_count

@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shopassist.api.schemas import CustomerPatch
-from shopassist.customers.models import Customer
-from shopassist.login_as_customer.flows.consent import (
+from login_as_customer.flows.consent import (
     ConsentDuration,
     consent_valid,
     valid_consents,
 )
-from shopassist.login_as_customer.forms import ConsentForm
-from shopassist.login_as_customer.models import AssistanceConsent
+from login_as_customer.forms import ConsentForm
+from login_as_customer.models import AssistanceConsent
+from shopassist.api.schemas import CustomerPatch
+from shopassist.customers.models import Customer
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shopassist.login_as_customer.decisions import (
+from login_as_customer.decisions import (
     ALLOWED,
     Decision,
     LiveFacts,
@@ -13,8 +13,8 @@ from shopassist.login_as_customer.decisions import (
     can_login_as,
     end_reason_for,
 )
-from shopassist.login_as_customer.errors import DenialCode
-from shopassist.login_as_customer.models import EndReason
+from login_as_customer.errors import DenialCode
+from login_as_customer.models import EndReason
 
 NOW = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)

@@ -12,18 +12,18 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
+from login_as_customer import config as lac_config
+from login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
+from login_as_customer.flows.consent import set_consent
+from login_as_customer.flows.live_check import SESSION_ID_KEY
+from login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
+from login_as_customer.selectors import consent_is_valid
 from shopassist.audit.models import ActionLogEntry
 from shopassist.cart.selectors import customer_cart
 from shopassist.core.actor import Actor
 from shopassist.core.config import Scope
 from shopassist.customers.models import Customer
 from shopassist.demo.data import CUSTOMER_PASSWORD
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
-from shopassist.login_as_customer.flows.consent import set_consent
-from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
-from shopassist.login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
-from shopassist.login_as_customer.selectors import consent_is_valid
 from shopassist.sales.models import Order
 from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import (

@@ -5,12 +5,12 @@ ShopAssist's configuration shows every setting the feature declares."""
 import pytest
 from django.contrib.auth import get_user_model
 
+from login_as_customer import config as lac_config
+from login_as_customer.host import Host, host
 from shopassist.core.config import ALL_SCOPES, GLOBAL_ONLY, config
 from shopassist.core.config.registry import get_field
 from shopassist.customers.models import Customer
 from shopassist.lac_host.host import ShopAssistHost
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.host import Host, host
 
 
 def test_shopassist_names_its_own_host():
@@ -66,7 +66,7 @@ def test_the_default_host_asks_djangos_permissions_and_refuses_the_rest():
     from django.core.exceptions import PermissionDenied
     from django.test import RequestFactory
 
-    from shopassist.login_as_customer import permissions
+    from login_as_customer import permissions
 
     users = get_user_model().objects
     agent = users.create_user("agent", "agent@example.com", "x", is_staff=True)

@@ -4,11 +4,11 @@ events in the feature's table, named as they were, refusals kept through a rollb
 import pytest
 from django.contrib.auth import get_user_model
 
+from login_as_customer import events
+from login_as_customer.errors import DenialCode
+from login_as_customer.journal import Outcome, atomic_keeping_refusals
+from login_as_customer.models import AssistedAction, AssistedSession, EndReason
 from shopassist.audit.models import ActionLogEntry
-from shopassist.login_as_customer import events
-from shopassist.login_as_customer.errors import DenialCode
-from shopassist.login_as_customer.journal import Outcome, atomic_keeping_refusals
-from shopassist.login_as_customer.models import AssistedAction, AssistedSession, EndReason
 
 
 @pytest.fixture

@@ -23,25 +23,25 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from shopassist.cart.models import Cart
-from shopassist.cart.selectors import customer_cart
-from shopassist.core.actor import Actor
-from shopassist.customers.models import Customer
-from shopassist.lac_host.acl import OPT_IN, VIEW_LOG
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import tokens
-from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
-from shopassist.login_as_customer.flows.consent import set_consent
-from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
-from shopassist.login_as_customer.flows.redeem import redeem_login_token
-from shopassist.login_as_customer.flows.start import StartRequest
-from shopassist.login_as_customer.models import (
+from login_as_customer import config as lac_config
+from login_as_customer import tokens
+from login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
+from login_as_customer.flows.consent import set_consent
+from login_as_customer.flows.live_check import SESSION_ID_KEY
+from login_as_customer.flows.redeem import redeem_login_token
+from login_as_customer.flows.start import StartRequest
+from login_as_customer.models import (
     AssistanceConsent,
     AssistedSession,
     EndReason,
     LoginToken,
 )
-from shopassist.login_as_customer.signals import login_as_customer_denied
+from login_as_customer.signals import login_as_customer_denied
+from shopassist.cart.models import Cart
+from shopassist.cart.selectors import customer_cart
+from shopassist.core.actor import Actor
+from shopassist.customers.models import Customer
+from shopassist.lac_host.acl import OPT_IN, VIEW_LOG
 from shopassist.staff import roles
 from shopassist.staff.models import Role
 from tests.conftest import login_admin_client, login_customer_client

@@ -16,12 +16,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from login_as_customer.flows.live_check import SESSION_ID_KEY
+from login_as_customer.models import AssistedSession, LoginToken
 from shopassist.audit.models import CHAINS, ActionLogEntry, ChainHead
 from shopassist.core.config import config
 from shopassist.customers.acl import ALL_CUSTOMERS
 from shopassist.lac_host.acl import ALLOW
-from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
-from shopassist.login_as_customer.models import AssistedSession, LoginToken
 from shopassist.staff import roles
 from shopassist.staff.models import Role
 from tests.conftest import login_admin_client

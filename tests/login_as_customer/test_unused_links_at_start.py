@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from shopassist.login_as_customer.models import AssistedSession, EndReason, LoginToken
+from login_as_customer.models import AssistedSession, EndReason, LoginToken
 from tests.login_as_customer.assisted import start
 
 pytestmark = pytest.mark.django_db

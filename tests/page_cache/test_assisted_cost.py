@@ -6,9 +6,9 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from login_as_customer import config as lac_config
+from login_as_customer.flows import live_check
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.flows import live_check
 from shopassist.storefront import page_cache
 from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import start_assisted

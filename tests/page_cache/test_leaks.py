@@ -18,8 +18,8 @@ from django.core.cache import caches
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
+from login_as_customer import config as lac_config
 from shopassist.core.config import config
-from shopassist.login_as_customer import config as lac_config
 from shopassist.storefront import page_cache, visitor_parts
 from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import banner_of, start_assisted

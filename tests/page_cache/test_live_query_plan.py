@@ -6,8 +6,8 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
-from shopassist.login_as_customer.flows import live_check
-from shopassist.login_as_customer.models import AssistedSession
+from login_as_customer.flows import live_check
+from login_as_customer.models import AssistedSession
 from tests.login_as_customer.assisted import start_assisted
 
 pytestmark = pytest.mark.django_db

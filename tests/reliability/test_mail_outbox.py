@@ -26,11 +26,11 @@ from django.db import transaction
 from django.test import Client, TestCase
 from django.utils import timezone
 
+from login_as_customer import config as lac_config
+from login_as_customer.flows.consent import set_consent
+from login_as_customer.models import AssistanceConsent
 from shopassist.core.actor import Actor
 from shopassist.demo.loader import load_demo
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.flows.consent import set_consent
-from shopassist.login_as_customer.models import AssistanceConsent
 from shopassist.outbox import delivery
 from shopassist.outbox.models import OutgoingMail
 from tests.login_as_customer.assisted import start_assisted

@@ -28,15 +28,15 @@ from django.test import Client, override_settings
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from login_as_customer import config as lac_config
+from login_as_customer.errors import DenialCode, message_for
+from login_as_customer.models import AssistedSession
 from shopassist.catalog.models import Product
 from shopassist.core import cache_tags
 from shopassist.core.config import config
 from shopassist.core.models import PendingInvalidation
 from shopassist.core.resilient_cache import CacheUnavailable
 from shopassist.core.sessions import KEY_PREFIX as SESSION_KEY_PREFIX
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.errors import DenialCode, message_for
-from shopassist.login_as_customer.models import AssistedSession
 from shopassist.storefront import page_cache
 from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import start, start_assisted

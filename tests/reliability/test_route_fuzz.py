@@ -35,12 +35,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, example, given, settings
 
+from login_as_customer.models import AssistedSession
 from shopassist.cart.models import CartItem
 from shopassist.catalog.models import Category, Product
 from shopassist.core.config import sections
 from shopassist.customers.models import Address, Customer
 from shopassist.customers.storefront.views import RESET_URL_TOKEN, password_reset_tokens
-from shopassist.login_as_customer.models import AssistedSession
 from shopassist.sales.models import Order
 from shopassist.stores.models import StoreView
 from tests.api.conftest import ApiClient, admin_token_for, assisted_token_for, customer_token_for

@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from login_as_customer.models import AssistedSession, EndReason
 from shopassist.api.models import ApiToken, TokenKind
 from shopassist.audit.models import ActionLogEntry
-from shopassist.login_as_customer.models import AssistedSession, EndReason
 from tests.api.conftest import (
     ApiClient,
     admin_token_for,
@@ -40,7 +40,7 @@ def support_token(api, support_agent):
 
 
 def token_row(raw) -> ApiToken:
-    from shopassist.login_as_customer.tokens import hash_token
+    from login_as_customer.tokens import hash_token
 
     return ApiToken.objects.get(token_hash=hash_token(raw))
 

@@ -13,11 +13,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from login_as_customer.models import AssistedSession, EndReason, LoginToken
 from shopassist.api.models import ApiToken, TokenKind
 from shopassist.audit.models import ActionGroup, ActionLogEntry
 from shopassist.audit.verify import verify_chains
 from shopassist.audit.writer import HASHED_FIELDS, entry_digest, record
-from shopassist.login_as_customer.models import AssistedSession, EndReason, LoginToken
 from tests.api.conftest import ApiClient, admin_token_for, assisted_token_for
 from tests.audit.helpers import csv_rows
 from tests.audit.test_tamper_evidence import tamper, verify_fails

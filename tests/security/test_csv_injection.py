@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from login_as_customer.models import AssistedSession
 from shopassist.audit.exports import neutralise_cell
 from shopassist.audit.writer import record
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.models import AssistedSession
 from tests.audit.helpers import csv_rows
 from tests.login_as_customer.assisted import start
 

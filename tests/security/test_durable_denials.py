@@ -14,6 +14,11 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from login_as_customer import tokens
+from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from login_as_customer.flows.redeem import redeem_login_token
+from login_as_customer.flows.start import StartRequest
+from login_as_customer.models import AssistedSession, LoginToken
 from shopassist.audit.middleware import RequestContextMiddleware
 from shopassist.audit.models import ActionGroup, ActionLogEntry, Outcome
 from shopassist.audit.writer import (
@@ -24,11 +29,6 @@ from shopassist.audit.writer import (
     record_refusal,
 )
 from shopassist.customers.acl import ALL_CUSTOMERS
-from shopassist.login_as_customer import tokens
-from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied
-from shopassist.login_as_customer.flows.redeem import redeem_login_token
-from shopassist.login_as_customer.flows.start import StartRequest
-from shopassist.login_as_customer.models import AssistedSession, LoginToken
 from shopassist.staff import roles
 from shopassist.staff.models import Role
 from shopassist.stores.models import Website

@@ -11,11 +11,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
+from login_as_customer.flows.live_check import SESSION_ID_KEY
+from login_as_customer.models import AssistedSession, EndReason, LoginToken
+from login_as_customer.selectors import consent_is_valid
 from shopassist.audit.models import ActionLogEntry
 from shopassist.demo.data import CUSTOMER_PASSWORD
-from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
-from shopassist.login_as_customer.models import AssistedSession, EndReason, LoginToken
-from shopassist.login_as_customer.selectors import consent_is_valid
 from tests.conftest import login_customer_client, use_own_cache_namespace
 from tests.login_as_customer.assisted import (
     assert_ended,

@@ -13,10 +13,10 @@ from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from login_as_customer import config as lac_config
+from login_as_customer.models import AssistanceConsent
+from login_as_customer.selectors import consent_is_valid
 from shopassist.audit.models import ActionLogEntry
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.models import AssistanceConsent
-from shopassist.login_as_customer.selectors import consent_is_valid
 from shopassist.staff import roles
 from shopassist.staff.models import Role
 from tests.audit.helpers import log_snapshot

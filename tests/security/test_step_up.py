@@ -10,12 +10,12 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from login_as_customer import config as lac_config
+from login_as_customer import step_up
+from login_as_customer.errors import DenialCode, message_for
+from login_as_customer.models import AssistedSession
 from shopassist.core import areas, signin_guard
 from shopassist.core.config.services import ConfigValidationError
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer import step_up
-from shopassist.login_as_customer.errors import DenialCode, message_for
-from shopassist.login_as_customer.models import AssistedSession
 from tests.audit.helpers import log_snapshot
 from tests.conftest import use_own_cache_namespace
 from tests.login_as_customer.assisted import (

@@ -12,14 +12,14 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from login_as_customer import binding_cookie, tokens
+from login_as_customer import config as lac_config
+from login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
+from login_as_customer.flows.live_check import SESSION_ID_KEY
+from login_as_customer.flows.redeem import start_api_session
+from login_as_customer.flows.start import StartRequest, start_assisted_session
+from login_as_customer.models import AssistedSession, LoginToken
 from shopassist.audit.models import ActionLogEntry
-from shopassist.login_as_customer import binding_cookie, tokens
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
-from shopassist.login_as_customer.flows.live_check import SESSION_ID_KEY
-from shopassist.login_as_customer.flows.redeem import start_api_session
-from shopassist.login_as_customer.flows.start import StartRequest, start_assisted_session
-from shopassist.login_as_customer.models import AssistedSession, LoginToken
 from tests.audit.helpers import log_snapshot
 from tests.conftest import use_own_cache_namespace
 from tests.login_as_customer.assisted import (
@@ -102,7 +102,7 @@ def test_the_binding_cookie_can_only_be_set_by_this_host_in_production(tmp_path)
     script = (
         "from types import SimpleNamespace\n"
         "from django.http import HttpResponse\n"
-        "from shopassist.login_as_customer.binding_cookie import set_binding_cookie\n"
+        "from login_as_customer.binding_cookie import set_binding_cookie\n"
         "response = HttpResponse()\n"
         "set_binding_cookie(response, session=SimpleNamespace(pk=7), binding='b', max_age=60)\n"
         "(c,) = response.cookies.values()\n"

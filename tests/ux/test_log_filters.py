@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from login_as_customer.models import AssistedSession
 from shopassist.audit import substring_filter
 from shopassist.audit.filters import keyset_page
 from shopassist.audit.models import ActionGroup, ActionLogEntry, Outcome
@@ -18,7 +19,6 @@ from shopassist.audit.search_values import VALUES_TABLE, matching_values
 from shopassist.audit.substring_filter import filter_icontains
 from shopassist.audit.writer import record
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.models import AssistedSession
 from tests.audit.helpers import csv_rows, table
 from tests.conftest import login_customer_client
 

@@ -20,11 +20,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from login_as_customer import config as lac_config
+from login_as_customer.decisions import limit_passed
+from login_as_customer.flows.end import end_session
+from login_as_customer.models import AssistedSession, EndReason, LoginToken
 from shopassist.audit.models import ActionLogEntry
-from shopassist.login_as_customer import config as lac_config
-from shopassist.login_as_customer.decisions import limit_passed
-from shopassist.login_as_customer.flows.end import end_session
-from shopassist.login_as_customer.models import AssistedSession, EndReason, LoginToken
 from tests.api.conftest import ApiClient, admin_token_for, assisted_token_for
 from tests.audit.helpers import log_snapshot, table
 from tests.conftest import login_customer_client, use_own_cache_namespace

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.throttling import AnonRateThrottle
 
+from login_as_customer.flows.end import end_session
+from login_as_customer.models import EndReason
 from shopassist.api import services
 from shopassist.api.auth import AnyToken, InactiveToken, IntrospectedToken
 from shopassist.api.endpoints import AUTH_ERRORS
@@ -21,8 +23,6 @@ from shopassist.api.schemas import (
 )
 from shopassist.core.client_address import client_network
 from shopassist.core.resilient_cache import CacheUnavailable
-from shopassist.login_as_customer.flows.end import end_session
-from shopassist.login_as_customer.models import EndReason
 from shopassist.stores.selectors import store_view_by_code
 
 router = Router(tags=["auth"])

@@ -2,13 +2,13 @@
 
 from ninja import Router
 
+from login_as_customer.flows.consent import set_consent
+from login_as_customer.selectors import consent_is_valid
 from shopassist.api.auth import CustomerToken
 from shopassist.api.endpoints import AUTH_ERRORS
 from shopassist.api.recording import recorded_write
 from shopassist.api.schemas import CustomerOut, CustomerPatch, Error
 from shopassist.customers.services import update_account_information
-from shopassist.login_as_customer.flows.consent import set_consent
-from shopassist.login_as_customer.selectors import consent_is_valid
 
 router = Router(tags=["customers"], auth=CustomerToken())
 

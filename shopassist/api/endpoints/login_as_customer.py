@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from login_as_customer.flows.redeem import start_api_session
+from login_as_customer.flows.start import StartRequest, start_assisted_session
 from shopassist.api import services
 from shopassist.api.auth import AdminToken
 from shopassist.api.endpoints import AUTH_ERRORS
@@ -13,8 +15,6 @@ from shopassist.api.models import TokenKind
 from shopassist.api.schemas import Error, ExchangedTokenOut, LoginAsCustomerIn
 from shopassist.core.actor import client_ip
 from shopassist.customers.models import Customer
-from shopassist.login_as_customer.flows.redeem import start_api_session
-from shopassist.login_as_customer.flows.start import StartRequest, start_assisted_session
 from shopassist.stores.models import StoreView
 
 router = Router(tags=["login as customer"])

@@ -1,0 +1,59 @@
+"""What the confirmation dialog (and its no-JavaScript page) shows."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from login_as_customer import config as lac_config
+from login_as_customer import selectors, step_up
+from login_as_customer.decisions import can_login_as
+from login_as_customer.errors import DenialCode, message_for
+from login_as_customer.flows.start import start_facts
+from login_as_customer.host import host
+from login_as_customer.overdue import end_overdue_sessions
+
+
+def dialog_context(request, customer) -> dict:
+    manual = lac_config.setting(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION
+    preselected = host().auto_store_view(customer)
+    decision = can_login_as(
+        start_facts(staff=request.user, customer=customer, store_view=preselected, reason="-"),
+        now=timezone.now(),
+    )
+    # Only consent problems open the notice; other refusals are explained by the server
+    # when the administrator confirms (and are absent buttons in most cases).
+    notice = None
+    if decision.code in (DenialCode.CONSENT_MISSING, DenialCode.CONSENT_EXPIRED):
+        notice = message_for(decision.code)
+    return {
+        "customer": customer,
+        "customer_name": host().customer_name(customer),
+        "customer_email": host().customer_email(customer),
+        "customer_admin_url": customer_admin_url(customer),
+        "notice": notice,
+        "manual_selection": manual,
+        "store_view_groups": host().store_view_choices(customer) if manual else [],
+        "preselected_id": preselected.pk if preselected else None,
+        "require_reason": lac_config.setting(lac_config.REQUIRE_REASON),
+        # Step-up: the password field shows when the last password entry is too old.
+        "reauth_required": not step_up.password_is_recent(request.session),
+        # Confirming replaces the assisted session open in this browser: say so.
+        "open_in_browser": sessions_open_in_browser(request),
+    }
+
+
+def customer_admin_url(customer) -> str:
+    """The customer's page in the admin (Django admin's change page name)."""
+    opts = customer._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[customer.pk])
+    except NoReverseMatch:
+        return reverse("admin:index")
+
+
+def sessions_open_in_browser(request) -> list:
+    started_here = selectors.sessions_started_from(request.session.session_key)
+    open_here = list(started_here.order_by("started_at"))
+    # Past its limit a session is no longer open (the sweep records its end).
+    if open_here and end_overdue_sessions(started_here, unused_links=False):
+        open_here = list(started_here.order_by("started_at"))
+    return open_here

@@ -1,0 +1,153 @@
+"""Admin side: the confirmation page (the dialog without JavaScript) and the start POST."""
+
+from contextlib import suppress
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from login_as_customer import binding_cookie, step_up, tokens
+from login_as_customer import config as lac_config
+from login_as_customer.admin_ui.dialog import dialog_context
+from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from login_as_customer.flows.start import (
+    StartRequest,
+    record_denial,
+    start_assisted_session,
+)
+from login_as_customer.host import host
+from login_as_customer.permissions import ALLOW, require
+
+DENIAL_STATUS = {
+    DenialCode.RATE_LIMITED: 429,
+    DenialCode.CUSTOMER_MISSING: 404,
+    DenialCode.REAUTH_LOCKED: 429,
+}
+
+
+def _customer_or_404(customer_id):
+    customer = host().customer(customer_id)
+    if customer is None:
+        raise Http404
+    return customer
+
+
+@never_cache
+@require(ALLOW)
+@require_GET
+def confirm(request, customer_id):
+    customer = _customer_or_404(customer_id)
+    context = {**host().admin_context(request), **dialog_context(request, customer)}
+    return render(request, "login_as_customer/admin/confirm_page.html", context)
+
+
+def _ask_for_password(request, customer, *, error=None, status=403):
+    """The confirmation again, in the tab the start opened, with the password field (and what
+    the administrator had chosen): nothing was started."""
+    context = {**host().admin_context(request), **dialog_context(request, customer)}
+    with suppress(TypeError, ValueError):
+        context["preselected_id"] = int(request.POST.get("store_view"))
+    context.update(
+        reauth_required=True,
+        reauth_error=error,
+        reason_value=request.POST.get("reason", ""),
+        in_new_tab=True,
+    )
+    response = render(request, "login_as_customer/admin/confirm_page.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _log_refused_start(request, customer_id):
+    """A start POST without Allow Login as Customer is refused before the service runs: it
+    is logged all the same ("start_denied", permission missing)."""
+    if request.method == "POST" and request.user.is_authenticated:
+        record_denial(
+            DenialCode.PERMISSION_MISSING,
+            staff=request.user,
+            customer_id=customer_id,
+            origin=StartRequest(
+                ip_address=host().client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            ),
+        )
+
+
+@never_cache
+@require(ALLOW, on_refused=_log_refused_start)
+@require_POST
+def start(request, customer_id):
+    """Re-check everything, record the session, and hand the token to the storefront by an
+    auto-submitting POST form (the token never appears in a URL), binding it to this browser.
+
+    When the administrator's password was entered too long ago, nothing starts until they
+    enter it again (``step_up``)."""
+    origin = StartRequest(
+        ip_address=host().client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        admin_session_key=request.session.session_key,
+    )
+    # A recent password (the usual case) needs no customer read here: the service reads it.
+    # No such customer: nothing to protect, the service refuses (and records it) below.
+    customer = None
+    if not step_up.password_is_recent(request.session):
+        customer = host().customer(customer_id)
+    if customer is not None:
+        password = request.POST.get("password", "")
+        if not password:
+            return _ask_for_password(request, customer)
+        try:
+            step_up.confirm_password(
+                request, password=password, customer_id=customer.pk, origin=origin
+            )
+        except LoginAsCustomerDenied as denial:
+            return _ask_for_password(
+                request,
+                customer,
+                error=denial.message,
+                status=DENIAL_STATUS.get(denial.code, 403),
+            )
+    binding = tokens.new_binding()
+    try:
+        session, token = start_assisted_session(
+            staff=request.user,
+            customer_id=customer_id,
+            store_view_id=request.POST.get("store_view"),
+            reason=request.POST.get("reason", ""),
+            origin=origin,
+            browser_binding=binding,
+        )
+    except LoginAsCustomerDenied as denial:
+        context = {
+            **host().admin_context(request),
+            "title": _("Login as Customer"),
+            "message": denial.message,
+        }
+        return render(
+            request,
+            "login_as_customer/admin/refused.html",
+            context,
+            status=DENIAL_STATUS.get(denial.code, 403),
+        )
+    response = render(
+        request,
+        "login_as_customer/admin/redirect_to_storefront.html",
+        {
+            "action": host().storefront_url("login_as_customer:redeem", session.store_view),
+            "token": token,
+            "session": session,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    # Same-origin, not no-referrer: with no-referrer the browser sends "Origin: null" with
+    # the form, which the redemption refuses. Nothing crosses to another site either way.
+    response["Referrer-Policy"] = "same-origin"
+    binding_cookie.set_binding_cookie(
+        response,
+        session=session,
+        binding=binding,
+        max_age=lac_config.setting(lac_config.LINK_LIFETIME),
+    )
+    return response

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginAsCustomerConfig(AppConfig):
+    name = "login_as_customer"
+    label = "login_as_customer"
+    verbose_name = _("Login as Customer")
+
+    def ready(self):
+        # Registration: ACL resources, configuration fields, and the receivers that end
+        # sessions when an account changes. What the host's apps report (actions, orders,
+        # sign-outs) comes through its own code (docs/host-interface.md).
+        from django.db.models.signals import pre_delete, pre_save
+
+        from login_as_customer.host import host
+        from login_as_customer.integrations import (  # noqa: F401
+            admin_logout,
+            admin_password,
+            password_change,
+        )
+
+        customer_model = host().customer_model()
+        pre_delete.connect(
+            admin_logout.end_sessions_of_deleted_customer,
+            sender=customer_model,
+            dispatch_uid="login_as_customer.customer_deleted",
+        )
+        pre_save.connect(
+            password_change.end_sessions_of_customer,
+            sender=customer_model,
+            dispatch_uid="login_as_customer.customer_password",
+        )

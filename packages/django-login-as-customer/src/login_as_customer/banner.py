@@ -1,0 +1,132 @@
+"""The banner of an assisted session, built on every page — so kept cheap: no template; the
+markup is assembled once per process and language, filled with a session's values once per
+session and store view, and per request only the time left and the CSRF token go in."""
+
+from functools import lru_cache
+from string import Formatter
+
+from django.templatetags.static import static
+from django.utils.html import escape
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
+
+from login_as_customer.flows import live_check
+from login_as_customer.host import host
+
+
+@lru_cache(maxsize=32)
+def _skeleton(language: str) -> str:
+    """The banner's markup in one language, with {named} slots for the per-request values."""
+    with override(language):
+        return _markup()
+
+
+def _markup() -> str:
+    text = escape(_("You are connected as %(name)s on %(website)s")) % {
+        "name": "{name}",
+        "website": "{website}",
+    }
+    # Outside the f-string: xgettext does not look inside f-strings (makemessages would miss it).
+    time_left = escape(_("Time left:"))
+    close = escape(_("Close session"))
+    # Filled in by the script (%(name)s, %(other)s stay as they are here).
+    replaced = escape(
+        _("The assisted session as %(name)s was closed because you started one as %(other)s.")
+    )
+    ended = escape(_("You are no longer connected as %(name)s. You can close this tab."))
+    return (
+        # A labelled region, not a live one: the countdown changes every second and must not
+        # be announced; the start message is the page's live region (storefront messages).
+        '<section class="lac-banner" aria-labelledby="lac-banner-text" data-testid="lac-banner" '
+        # For lac_tabs.js: which session this page belongs to, and what to say in it once
+        # another tab of the browser started a newer one or closed this one.
+        'data-lac-session="{session_id}" data-lac-started="{started}" data-lac-name="{name}" '
+        f'data-lac-replaced="{replaced}" data-lac-ended="{ended}">'
+        '<div class="lac-banner-inner"><p class="lac-banner-status">'
+        f'<strong class="lac-banner-text" id="lac-banner-text">{text}</strong> '
+        f'<span class="lac-banner-time"><span class="lac-banner-time-label">{time_left}</span> '
+        '<time class="lac-countdown" role="timer" data-seconds-left="{seconds}">{clock}</time>'
+        "</span></p>"
+        '<form method="post" action="{close_url}" class="lac-banner-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+        f'<button type="submit" class="lac-banner-close">{close}</button>'
+        "</form></div></section>"
+        f'<link rel="stylesheet" href="{static("login_as_customer/login_as_customer.css")}">'
+        f'<script src="{static("login_as_customer/lac_banner.js")}" defer></script>'
+        f'<script src="{static("login_as_customer/lac_tabs.js")}" defer></script>'
+    )
+
+
+def _close_url(store_view) -> str:
+    """Close session's address, escaped: the same on every page of a store view (the store
+    view is all the URL holds besides the script prefix, which reverse() reads)."""
+    return escape(host().storefront_url("login_as_customer:close", store_view))
+
+
+_PER_REQUEST = ("seconds", "clock", "csrf")
+
+
+@lru_cache(maxsize=256)
+def _session_banner(
+    language: str,
+    store_view,  # hashed and compared by its primary key
+    script_name: str,  # the request's: the close address starts with it
+    session_id: int,
+    started_at,
+    name: str,
+    website: str,
+) -> str:
+    """The banner with one session's values in place, a ``str.format`` template of the
+    per-request slots (``_PER_REQUEST``) alone. Only the skeleton, our own markup, is parsed
+    for slots; a customer's name may hold braces: they go in doubled, so ``format`` gives them
+    back as text and never reads them as a slot."""
+    values = {
+        "session_id": str(session_id),
+        "started": str(int(started_at.timestamp() * 1000)),
+        "name": escape(name),
+        "website": escape(website),
+        "close_url": _close_url(store_view),
+    }
+    template = []
+    for literal, slot, _spec, _conversion in Formatter().parse(_skeleton(language)):
+        template.append(_as_text(literal))
+        if slot in _PER_REQUEST:
+            template.append("{" + slot + "}")
+        elif slot is not None:
+            template.append(_as_text(values[slot]))
+    return "".join(template)
+
+
+def _script_name(request) -> str:
+    """The request's script name (``request.path`` is it followed by ``path_info``), which is
+    what ``get_script_prefix()`` holds during the request, less its closing slash: read
+    without the thread-local lookup, as the memo's key (the address itself is reversed with
+    the script prefix, once)."""
+    return request.path[: len(request.path) - len(request.path_info)]
+
+
+def _as_text(value: str) -> str:
+    """``value`` as literal text of a ``str.format`` template."""
+    return value.replace("{", "{{").replace("}", "}}")
+
+
+def banner_html(request, session, *, now=None) -> str:
+    """ "You are connected as NAME on WEBSITE", time left and Close session. Every value is
+    escaped (names are customer-controlled); the CSRF token needs none: it is made of letters
+    and digits only (``core.csrf``)."""
+    template = _session_banner(
+        # The page's language (its Content-Language): LocaleMiddleware's, else the active one.
+        getattr(request, "LANGUAGE_CODE", None) or get_language(),
+        host().current_store_view(request),
+        _script_name(request),
+        session.pk,
+        session.started_at,
+        session.customer_name,
+        session.website_name,
+    )
+    seconds_left = live_check.seconds_left(session, now=now)
+    return template.format(
+        seconds=seconds_left,
+        clock=f"{seconds_left // 60}:{seconds_left % 60:02d}",
+        csrf=host().csrf_token(request),
+    )

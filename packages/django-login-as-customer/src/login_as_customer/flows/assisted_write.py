@@ -1,0 +1,62 @@
+"""A state-changing request of an assisted session, recorded the same way on the web and in the
+API (SPEC §8): the change and its "request" entry commit together or not at all; a write refused
+with a status the caller knows is recorded with it, after its rollback; the refusals recorded
+during the write (``journal.record_refusal``) are written after its own entry, whatever
+became of it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from login_as_customer import events
+from login_as_customer.journal import flush_refusals
+from login_as_customer.models import AssistedSession
+
+
+@dataclass
+class Write:
+    """What the entry of a write says; the caller completes it once it knows (the view that
+    answered, the status of its response)."""
+
+    view_name: str
+    method: str
+    channel: str = "web"
+    ip_address: str | None = None
+    status_code: int = 200
+
+
+@contextmanager
+def recorded_write(
+    session: AssistedSession,
+    write: Write,
+    *,
+    status_of_refusal: Callable[[Exception], int | None] = lambda error: None,
+) -> Iterator[Write]:
+    """Run the write inside; ``status_of_refusal``: the status a refused write answers with
+    (recorded after its rollback), or None for an error that is not a refusal (no entry)."""
+    try:
+        with transaction.atomic():
+            yield write
+            _entry(session, write, write.status_code)
+    except Exception as error:
+        status = status_of_refusal(error)
+        if status is not None:
+            _entry(session, write, status)
+        raise
+    finally:
+        flush_refusals()
+
+
+def _entry(session: AssistedSession, write: Write, status_code: int) -> None:
+    events.request_made(
+        session,
+        view_name=write.view_name,
+        method=write.method,
+        status_code=status_code,
+        channel=write.channel,
+        ip_address=write.ip_address,
+    )

@@ -1,0 +1,190 @@
+"""Starting an assisted session (SPEC §5): the administrator's request checked against the
+rules (``decisions.can_login_as``), the session and its one-time login link recorded, and every
+refusal written to the log — by the admin panel and the API alike. Where a start or a
+redemption comes from is a ``StartRequest``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from login_as_customer import config as lac_config
+from login_as_customer import events, selectors, tokens
+from login_as_customer.decisions import StartFacts, can_login_as
+from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from login_as_customer.flows.end import end_unused_links_of
+from login_as_customer.host import host
+from login_as_customer.models import (
+    AssistedSession,
+    LoginToken,
+)
+from login_as_customer.signals import (
+    login_as_customer_denied,
+)
+
+MAX_REASON = 255
+MAX_USER_AGENT = 512
+
+
+def _printable(value: str, limit: int) -> str:
+    """Printable characters only (PostgreSQL refuses NUL in text), at most ``limit``."""
+    return "".join(char for char in str(value) if char.isprintable())[:limit]
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """Where a start comes from: the admin's browser (IP, user agent, admin session)."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+    admin_session_key: str | None = None
+    channel: str = "web"
+
+
+def deny(code: DenialCode, *, staff, customer_id, context, stage="start", details=None):
+    """Record a refusal (kept even when the refused change rolls back) and build it."""
+    events.denied(
+        stage=stage,
+        staff=staff,
+        customer_id=customer_id,
+        code=code,
+        channel=context["channel"],
+        ip_address=context["ip_address"],
+        details=details,
+    )
+    login_as_customer_denied.send(
+        sender=AssistedSession, staff=staff, customer_id=customer_id, code=code, context=context
+    )
+    return LoginAsCustomerDenied(code)
+
+
+def record_denial(code: DenialCode, *, staff, customer_id, origin: StartRequest, stage="start"):
+    """Record a refusal decided outside the services (a cross-site redemption, a failed
+    password re-entry) like every other refusal, and build it for the caller to raise."""
+    context = {"ip_address": origin.ip_address, "channel": origin.channel}
+    return deny(code, staff=staff, customer_id=customer_id, context=context, stage=stage)
+
+
+def _rate_limited(staff) -> bool:
+    limit = lac_config.setting(lac_config.START_RATE_LIMIT)
+    minute = int(timezone.now().timestamp() // 60)
+    key = f"lac:start-rate:{staff.pk}:{minute}"
+    counted = host().count(key, timeout=120)
+    if counted is not None:
+        return counted > limit
+    # No counter while the cache is down: count this minute's starts in the database (every
+    # start records a session), so the limit holds without the cache.
+    started = AssistedSession.objects.filter(
+        admin=staff, created_at__gte=datetime.fromtimestamp(minute * 60, tz=UTC)
+    ).count()
+    return started + 1 > limit
+
+
+def choose_store_view(customer, store_view_id):
+    """Manual selection uses the administrator's pick; auto detection ignores it."""
+    if (
+        lac_config.setting(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION
+        and store_view_id
+    ):
+        try:
+            return host().store_view(int(store_view_id))
+        except (TypeError, ValueError):
+            return None
+    return host().auto_store_view(customer)
+
+
+def start_facts(*, staff, customer, store_view, reason) -> StartFacts:
+    consent = selectors.consent_of(customer) if customer else None
+    return StartFacts(
+        feature_enabled=lac_config.feature_enabled(),
+        staff_active=bool(staff and staff.is_active and staff.is_staff),
+        staff_allowed=bool(staff and selectors.staff_may_login_as(staff)),
+        customer_exists=customer is not None,
+        customer_active=bool(customer and host().customer_is_active(customer)),
+        customer_is_staff=bool(customer and selectors.customer_is_staff(customer)),
+        consent_given=bool(consent and consent.allowed),
+        consent_expires_at=consent.expires_at if consent else None,
+        store_view_usable=bool(customer and host().store_view_usable(customer, store_view)),
+        reason_required=lac_config.setting(lac_config.REQUIRE_REASON),
+        reason=reason,
+    )
+
+
+def start_assisted_session(
+    *,
+    staff,
+    customer_id,
+    store_view_id=None,
+    reason: str = "",
+    origin: StartRequest,
+    browser_binding: str = "",
+) -> tuple[AssistedSession, str]:
+    """Check everything on the server, then record the session and mint its one-time token.
+
+    Returns the session and the raw token (to be POSTed to the storefront, never stored).
+    ``browser_binding`` is the secret of the binding cookie the admin's browser gets with the
+    token (its hash is stored with the token); "" for a headless start, whose token no browser
+    can redeem.
+    """
+    reason = (reason or "").strip()[:MAX_REASON]
+    context = {"ip_address": origin.ip_address, "channel": origin.channel}
+    try:
+        customer_pk = int(customer_id)
+    except (TypeError, ValueError):
+        customer_pk = None
+    # One statement (written once per process): the customer with the consent and staff
+    # e-mail the decision reads.
+    customer = (
+        host().first_of(
+            "login_as_customer.customer_for_decision",
+            selectors.customers_for_decision,
+            pk=customer_pk,
+        )
+        if customer_pk
+        else None
+    )
+    store_view = choose_store_view(customer, store_view_id) if customer else None
+    decision = can_login_as(
+        start_facts(staff=staff, customer=customer, store_view=store_view, reason=reason),
+        now=timezone.now(),
+    )
+    if not decision.allowed:
+        raise deny(decision.code, staff=staff, customer_id=customer_pk, context=context)
+    if _rate_limited(staff):
+        raise deny(DenialCode.RATE_LIMITED, staff=staff, customer_id=customer_pk, context=context)
+
+    raw_token = tokens.new_token()
+    now = timezone.now()
+    with transaction.atomic():
+        # Links this admin never used are closed in the record, so the log has no loose ends.
+        end_unused_links_of(staff)
+        session = AssistedSession.objects.create(
+            admin=staff,
+            admin_username=staff.get_username(),
+            customer=customer,
+            customer_email=host().customer_email(customer),
+            customer_name=host().customer_name(customer),
+            store_view=store_view,
+            store_view_code=host().store_view_code(store_view),
+            website_name=host().website_name(store_view),
+            reason=reason,
+            created_at=now,
+            ip_address=origin.ip_address,
+            user_agent=_printable(origin.user_agent, MAX_USER_AGENT),
+            admin_session_hash=tokens.hash_session_key(origin.admin_session_key),
+        )
+        events.started(session, channel=origin.channel, ip_address=origin.ip_address)
+        LoginToken.objects.create(
+            token_hash=tokens.hash_token(raw_token),
+            binding_hash=tokens.hash_binding(browser_binding),
+            assisted_session=session,
+            admin=staff,
+            customer=customer,
+            store_view=store_view,
+            created_at=now,
+            expires_at=now + timedelta(seconds=lac_config.setting(lac_config.LINK_LIFETIME)),
+        )
+    return session, raw_token

@@ -1,0 +1,35 @@
+"""Logging out of the admin panel ends the assisted sessions started from that admin session;
+signing out in an assisted session closes it; deleting a customer ends theirs."""
+
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
+
+from login_as_customer.flows.end import end_each
+from login_as_customer.host import ADMIN, host
+from login_as_customer.models import AssistedSession, EndReason
+from login_as_customer.tokens import hash_session_key
+
+
+@receiver(user_logged_out)
+def end_sessions_of_admin_session(sender, request, user, **kwargs):
+    if request is None or user is None or host().area_of(request) != ADMIN:
+        return
+    session_hash = hash_session_key(request.session.session_key)
+    if session_hash:
+        end_each(
+            AssistedSession.objects.filter(admin=user, admin_session_hash=session_hash),
+            EndReason.ADMIN_LOGGED_OUT,
+        )
+
+
+def end_session_on_sign_out(request) -> None:
+    """Sign Out in an assisted session closes it, as the Close session button does (the host
+    calls this when a customer signs out)."""
+    session = getattr(request, "assisted_session", None)
+    if session is not None:
+        end_each(AssistedSession.objects.filter(pk=session.pk), EndReason.CLOSED_BY_ADMIN)
+
+
+# Connected to the host's customer model by the app's ready().
+def end_sessions_of_deleted_customer(sender, instance, **kwargs):
+    end_each(AssistedSession.objects.filter(customer_id=instance.pk), EndReason.CUSTOMER_DELETED)

@@ -1,0 +1,121 @@
+"""Every request of an assisted storefront session: check it may go on (SPEC §7), mark the
+response private, and put the banner on every HTML page (SPEC §6)."""
+
+import re
+from functools import lru_cache
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from login_as_customer.banner import banner_html
+from login_as_customer.flows import live_check
+from login_as_customer.flows.assisted_write import Write, recorded_write
+from login_as_customer.flows.end import end_session
+from login_as_customer.host import READING_METHODS, STOREFRONT, host
+
+_BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _private_no_store(cache_control: str) -> str:
+    """The view's Cache-Control with ``private, no-store`` added (``patch_cache_control``),
+    worked out once per header value: views send a handful of them."""
+    response = HttpResponse(headers={"Cache-Control": cache_control} if cache_control else None)
+    patch_cache_control(response, private=True, no_store=True)
+    return response["Cache-Control"]
+
+
+def _still_live(request, session) -> bool:
+    """The banner shows exactly while the session is live: not on the answer of the request
+    that ended it (Close session, Sign Out, a replacing redemption), which ended the record or
+    the storefront session that carried it."""
+    return session.ended_at is None and (
+        request.session.get(live_check.SESSION_ID_KEY) == session.pk
+    )
+
+
+class AssistedSessionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.assisted_session = None
+        if host().area_of(request) != STOREFRONT:
+            return self.get_response(request)
+        session_id = request.session.get(live_check.SESSION_ID_KEY)
+        if session_id is None:
+            return self.get_response(request)
+
+        session = live_check.load_live_session(
+            session_id, read_along=request.method in READING_METHODS
+        )
+        now = timezone.now()  # one instant for the check, the idle clock and the banner
+        reason = live_check.check(session, now=now)
+        if reason is not None:
+            return self._end(request, session, reason)
+
+        request.assisted_session = session
+        # The check above loaded the customer: reuse it (hash and website still verified).
+        request.customer = host().customer_of_assisted_request(request, session.customer)
+        live_check.touch(session, now=now)
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            response = self.get_response(request)
+        else:
+            response = self._recorded(request, session)
+        # An assisted page is never stored by a browser, proxy or CDN.
+        response.headers["Cache-Control"] = _private_no_store(response.get("Cache-Control", ""))
+        response.headers.pop("Expires", None)
+        self._add_banner(request, response, session, now)
+        return response
+
+    def _recorded(self, request, session):
+        """Run a state-changing request with its "request" entry (``flows/assisted_write``);
+        the entry names the view that answered and the status of its response."""
+        write = Write(
+            view_name=request.path_info[:200],
+            method=request.method,
+            ip_address=host().client_ip(request),
+        )
+        with recorded_write(session, write):
+            response = self.get_response(request)
+            match = getattr(request, "resolver_match", None)
+            if match:
+                write.view_name = match.view_name
+            write.status_code = response.status_code
+        return response
+
+    def _end(self, request, session, reason):
+        if session is not None:
+            live_check.load_deferred(session)
+            end_session(session, reason, at=live_check.limit_passed_at(session, reason))
+        host().end_customer_session(request)  # destroyed on the server, a new CSRF secret
+        messages.info(request, _("The assisted session has ended."))
+        view = host().current_store_view(request) or host().default_store_view()
+        response = HttpResponseRedirect(host().home_url(view))
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def _add_banner(self, request, response, session, now=None):
+        if not _still_live(request, session):
+            return
+        content_type = response.get("Content-Type", "")
+        if response.streaming or not content_type.startswith("text/html"):
+            return
+        content = response.content
+        # Our templates write <body …> in lower case: found without the pattern; any other
+        # spelling by the pattern.
+        start = content.find(b"<body")
+        end = content.find(b">", start) + 1 if start != -1 else 0
+        if not end:
+            match = _BODY_OPEN.search(content)
+            if match is None:
+                return
+            end = match.end()
+        # A name the charset cannot spell goes in as character references (any charset has them).
+        html = banner_html(request, session, now=now).encode(response.charset, "xmlcharrefreplace")
+        content = response.content = b"".join((content[:end], html, content[end:]))
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(content))

@@ -1,0 +1,87 @@
+"""Sessions past their limits end when the limit passes, not at their next request.
+
+A session nobody touches after its idle or absolute limit would otherwise stay live in the
+record until a request of it came, which may be never. The sweep ends it with the time the
+limit passed: ``manage.py end_overdue_sessions`` (run by the scheduler, docs/deploy.md), and
+the pages that list sessions before they read them (Active sessions, Login as Customer Log,
+the customer's Assisted sessions), so that every list and count is right the moment a limit
+passes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from login_as_customer import config as lac_config
+from login_as_customer.decisions import limit_passed
+from login_as_customer.flows.end import UNUSED_LINK_GRACE, end_session, end_unused_links
+from login_as_customer.models import AssistedSession, EndReason
+
+
+def _limits() -> tuple[timedelta, timedelta]:
+    return (
+        timedelta(minutes=lac_config.setting(lac_config.MAX_DURATION)),
+        timedelta(minutes=lac_config.setting(lac_config.IDLE_TIMEOUT)),
+    )
+
+
+def _past_a_limit(now) -> Q:
+    max_duration, idle_timeout = _limits()
+    idle_since = now - idle_timeout
+    return Q(started_at__isnull=False) & (
+        Q(started_at__lte=now - max_duration)
+        | Q(last_seen_at__lte=idle_since)
+        | Q(last_seen_at__isnull=True, started_at__lte=idle_since)
+    )
+
+
+def _link_unused(now) -> Q:
+    return Q(started_at__isnull=True, token__expires_at__lte=now - UNUSED_LINK_GRACE)
+
+
+def overdue_sessions(queryset=None, *, now=None):
+    """Live sessions (of ``queryset``) whose absolute or idle limit has passed by ``now``."""
+    now = now or timezone.now()
+    return (queryset if queryset is not None else AssistedSession.objects.all()).filter(
+        _past_a_limit(now), ended_at__isnull=True
+    )
+
+
+def _idle_clock_as(session) -> Q:
+    """The idle clock still where the sweep read it."""
+    if session.last_seen_at is None:
+        return Q(last_seen_at__isnull=True)
+    return Q(last_seen_at=session.last_seen_at)
+
+
+def end_overdue_sessions(queryset=None, *, unused_links: bool = True) -> int:
+    """End every session (of ``queryset``) past its absolute or idle limit, recording the
+    time that limit passed, and (``unused_links``) every login link left unused past its
+    lifetime. Returns how many ended. A request that moved a session's idle clock meanwhile
+    keeps it live."""
+    now = timezone.now()
+    sessions = queryset if queryset is not None else AssistedSession.objects.all()
+    due = (_past_a_limit(now) | _link_unused(now)) if unused_links else _past_a_limit(now)
+    # Most sweeps find nothing: one query (on the index of live sessions) says so.
+    if not sessions.filter(due, ended_at__isnull=True).exists():
+        return 0
+    max_duration, idle_timeout = _limits()
+    ended = 0
+    for session in overdue_sessions(queryset, now=now).order_by("pk"):
+        passed = limit_passed(
+            started_at=session.started_at,
+            last_seen_at=session.last_seen_at,
+            max_duration=max_duration,
+            idle_timeout=idle_timeout,
+            now=now,
+        )
+        if passed is None:  # the limits changed since the query
+            continue
+        only_if = None if passed.reason == EndReason.MAX_DURATION else _idle_clock_as(session)
+        ended += end_session(session, passed.reason, at=passed.at, only_if=only_if)
+    if unused_links:
+        ended += end_unused_links(sessions)
+    return ended

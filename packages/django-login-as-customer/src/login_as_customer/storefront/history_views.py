@@ -1,0 +1,109 @@
+"""My Account › Assisted sessions: the customer sees every session on their account, what was
+done in it, and can withdraw their permission from here."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from login_as_customer import config as lac_config
+from login_as_customer import selectors
+from login_as_customer.flows.consent import set_consent
+from login_as_customer.host import host
+from login_as_customer.journal import journal
+from login_as_customer.models import AssistedSession
+from login_as_customer.overdue import end_overdue_sessions
+
+SHOWN_SESSIONS = 50
+# Readable names of the domain actions a customer sees (generic request entries are omitted).
+ACTION_LABELS = {
+    "cart.add": gettext_lazy("Added to the cart"),
+    "cart.update": gettext_lazy("Changed a cart quantity"),
+    "cart.remove": gettext_lazy("Removed from the cart"),
+    "cart.merge": gettext_lazy("Cart merged"),
+    "address.add": gettext_lazy("Added an address"),
+    "address.update": gettext_lazy("Changed an address"),
+    "address.delete": gettext_lazy("Deleted an address"),
+    "order.placed": gettext_lazy("Placed an order"),
+    "account.update": gettext_lazy("Changed account information"),
+    "account.blocked": gettext_lazy("Refused: credentials change"),
+    "consent.blocked": gettext_lazy("Refused: permission change"),
+}
+
+
+def _describe(entry) -> str:
+    label = str(ACTION_LABELS.get(entry.action, entry.action))
+    details = entry.details
+    if "sku" in details:
+        return f"{label}: {details['sku']} × {details.get('qty', '')}"
+    if "order" in details:
+        return f"{label}: #{details['order']}"
+    return label
+
+
+@never_cache
+@host().customer_page
+def assisted_sessions(request):
+    customer = host().signed_in_customer(request)
+    end_overdue_sessions(AssistedSession.objects.filter(customer=customer))
+    sessions = list(
+        AssistedSession.objects.filter(customer=customer, started_at__isnull=False).order_by(
+            "-started_at"
+        )[:SHOWN_SESSIONS]
+    )
+    entries = journal().actions_of([s.pk for s in sessions], actions=ACTION_LABELS)
+    by_session: dict[int, list[str]] = {}
+    for entry in entries:
+        by_session.setdefault(entry.assisted_session_id, []).append(_describe(entry))
+    show_names = lac_config.setting(lac_config.SHOW_ADMIN_NAMES)
+    rows = [
+        {
+            "session": s,
+            "duration": (s.ended_at - s.started_at) if s.ended_at else None,
+            "admin": s.admin_username if show_names else _("a store administrator"),
+            "actions": by_session.get(s.pk, []),
+        }
+        for s in sessions
+    ]
+    consent = selectors.consent_of(customer)
+    consent_valid = bool(consent and consent.is_valid())
+    # Staff who allowed (while it lasts) or withdrew the permission, named as this store
+    # names administrators to customers.
+    set_by = ""
+    if consent is not None and consent.set_by_username and (consent_valid or not consent.allowed):
+        set_by = consent.set_by_username if show_names else _("a store administrator")
+    return render(
+        request,
+        "login_as_customer/assisted_sessions.html",
+        {
+            "rows": rows,
+            "consent_valid": consent_valid,
+            "consent": consent,
+            "consent_set_by": set_by,
+            "storefront_template": host().storefront_template,
+            "account_nav_template": host().account_nav_template,
+            "revoke_url": host().storefront_url(
+                "login_as_customer:revoke_consent", host().current_store_view(request)
+            ),
+        },
+    )
+
+
+@host().customer_page
+@require_POST
+def revoke_consent(request):
+    if getattr(request, "assisted_session", None) is not None:
+        raise PermissionDenied  # only the customer decides (set_consent refuses as well)
+    set_consent(
+        customer=host().signed_in_customer(request), allowed=False, actor=host().actor_of(request)
+    )
+    messages.success(request, _("You withdrew the permission for remote shopping assistance."))
+    return HttpResponseRedirect(
+        host().storefront_url(
+            "login_as_customer:assisted_sessions", host().current_store_view(request)
+        )
+    )

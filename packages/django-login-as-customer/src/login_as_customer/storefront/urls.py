@@ -1,0 +1,20 @@
+from django.urls import path
+
+from login_as_customer.storefront import history_views, views
+
+app_name = "login_as_customer"
+
+urlpatterns = [
+    path("login_as_customer/redeem/", views.redeem, name="redeem"),
+    path("login_as_customer/close/", views.close, name="close"),
+    path(
+        "customer/assisted-sessions/",
+        history_views.assisted_sessions,
+        name="assisted_sessions",
+    ),
+    path(
+        "customer/assisted-sessions/revoke/",
+        history_views.revoke_consent,
+        name="revoke_consent",
+    ),
+]
