@@ -190,8 +190,5 @@ class ShopAssistHost(Host):
     def statement_cursor(self, connection):
         return kept_plan_cursor(connection)
 
-    def fetch_row(self, connection, sql, params, converters):
-        return precompiled.fetch_row(connection, sql, params, converters)
-
     def built(self, model, alias, attnames, values):
         return precompiled.built(model, alias, attnames, values)

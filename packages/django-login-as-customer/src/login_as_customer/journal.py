@@ -13,6 +13,7 @@ The default journal, ``OwnJournal``, keeps the events in the feature's own table
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,18 +43,19 @@ class Event:
     ip_address: str | None = None
 
 
-class Journal:
-    """What a journal does; ``write`` and ``actions_of`` are what a journal of its own must
-    have."""
+class Journal(ABC):
+    """What a journal does: a journal of its own writes and reads its events; the refusal
+    queue below works for any."""
 
+    @abstractmethod
     def write(self, event: Event) -> None:
-        raise NotImplementedError
+        """Write one event, in the caller's transaction."""
 
+    @abstractmethod
     def actions_of(self, session_ids, *, actions=None):
         """The events of these sessions (an id or ids), oldest first, optionally only those
         ``actions``: rows with ``assisted_session_id``, ``created_at``, ``action``,
         ``outcome`` (``get_outcome_display``), ``channel``, ``ip_address``, ``details``."""
-        raise NotImplementedError
 
     def refusals_queue(self) -> list[Event]:
         """The refusals waiting for the outermost transaction's end, per connection (one
