@@ -167,8 +167,9 @@ def test_no_visitor_sees_another_visitors_parts_in_any_order(visitors, set_confi
                 response = visitor.client.get(url)
                 assert_own_page(visitor, response, setting_on=setting_on, secrets=secrets)
                 outcomes.add((visitor.assisted, response[page_cache.HEADER]))
-                if visitor.assisted:
-                    assert page_cache_keys() == before, "an assisted request added a key"
+                if visitor.assisted:  # stores nothing (a key may only vanish: Redis is shared)
+                    added = page_cache_keys() - before
+                    assert not added, f"an assisted request stored {added}"
     assert_cache_holds_nothing_personal(secrets)
 
     # Every path was taken: misses and hits for visitors, and the setting's path for admins.
@@ -198,7 +199,7 @@ def test_setting_decides_whether_the_administrator_reads_the_cached_page(
     assisted, _session = start_assisted(admin_client_for(administrator), jane)
     before = page_cache_keys()
     response = assisted.get(url)
-    assert page_cache_keys() == before
+    assert not page_cache_keys() - before, "the assisted request stored a page"
     if setting_on:
         assert response[page_cache.HEADER] == page_cache.BYPASS
         assert "777.00" in response.content.decode()
