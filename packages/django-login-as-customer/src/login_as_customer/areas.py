@@ -3,14 +3,18 @@
 Django gives a site one session cookie: the session an assisted session opens in the storefront
 would be the administrator's own, and Close session would sign the administrator out of the
 admin (django-hijack's way). ``AreaSessionMiddleware`` replaces Django's ``SessionMiddleware``:
-requests below the admin's address (``admin:index``, or ``LOGIN_AS_CUSTOMER["ADMIN_PREFIX"]``)
-read and write one cookie, scoped to that path, and every other request the storefront's. A
-session remembers its area: a key presented to the other area loads as an empty session.
+requests below the admin's address (``admin:index``, or ``LOGIN_AS_CUSTOMER["ADMIN_PREFIX"]``:
+one path or several, e.g. ``("/dashboard/", "/admin/")`` for a shop whose staff work in a
+dashboard and in Django's admin) read and write one cookie, scoped to that path (to the paths'
+common parent when there are several), and every other request the storefront's. A session
+remembers its area: a key presented to the other area loads as an empty session, so the admin's
+cookie reaching a storefront page (when its path is ``/``) is never a storefront session.
 
 ShopAssist has its own (``core.areas``, three areas with the API's); a shop without one puts this
 in ``MIDDLEWARE`` instead of ``django.contrib.sessions.middleware.SessionMiddleware``.
 """
 
+import posixpath
 import time
 from functools import cache
 from importlib import import_module
@@ -18,6 +22,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
@@ -34,18 +39,25 @@ def _options() -> dict:
 
 
 @cache
-def _admin_prefix() -> str:
+def _admin_prefixes() -> tuple[str, ...]:
     prefix = _options().get("ADMIN_PREFIX")
     if prefix:
-        return prefix
+        return (prefix,) if isinstance(prefix, str) else tuple(prefix)
     try:
-        return reverse("admin:index")
+        return (reverse("admin:index"),)
     except NoReverseMatch:
-        return "/admin/"
+        return ("/admin/",)
+
+
+@cache
+def _admin_cookie_path() -> str:
+    """The admin cookie's path: the one prefix, or the longest path above all of them."""
+    common = posixpath.commonpath(_admin_prefixes())
+    return common if common.endswith("/") else f"{common}/"
 
 
 def area_of_path(path: str) -> str:
-    return ADMIN if path.startswith(_admin_prefix()) else STOREFRONT
+    return ADMIN if path.startswith(_admin_prefixes()) else STOREFRONT
 
 
 def cookie_of(area: str) -> tuple[str, str]:
@@ -54,7 +66,7 @@ def cookie_of(area: str) -> tuple[str, str]:
     admin's address; the storefront keeps Django's."""
     if area == ADMIN:
         name = _options().get("ADMIN_SESSION_COOKIE_NAME", f"{settings.SESSION_COOKIE_NAME}_admin")
-        return name, _admin_prefix()
+        return name, _admin_cookie_path()
     return settings.SESSION_COOKIE_NAME, settings.SESSION_COOKIE_PATH
 
 
@@ -89,10 +101,16 @@ def _store_of(area: str):
 @receiver(setting_changed)
 def _forget_admin_prefix(sender, setting, **kwargs):
     if setting in ("LOGIN_AS_CUSTOMER", "ROOT_URLCONF"):
-        _admin_prefix.cache_clear()
+        _admin_prefixes.cache_clear()
+        _admin_cookie_path.cache_clear()
 
 
-class AreaSessionMiddleware:
+class AreaSessionMiddleware(SessionMiddleware):
+    """Django's ``SessionMiddleware`` (a subclass, so Django's admin and others find it), with a
+    session and a cookie per area."""
+
+    async_capable = False  # a synchronous __call__ (Django adapts it under ASGI)
+
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -117,12 +117,21 @@ class Host:
 
     def actor_of(self, request):
         """Who acts in ``request`` (``actor.ActorLike``): the signed-in user, as staff in the
-        admin or as the customer on the storefront."""
-        from login_as_customer.actor import Actor
+        admin or as the customer on the storefront — and in an assisted session the
+        administrator on the customer's behalf, whom the customer's own decisions refuse."""
+        from login_as_customer.actor import Actor, assisted_context
 
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return Actor(ip_address=self.client_ip(request))
+        session = getattr(request, "assisted_session", None)
+        if session is not None:
+            return Actor(
+                staff_user=session.admin,
+                customer=user,
+                ip_address=self.client_ip(request),
+                context=assisted_context(session),
+            )
         if user.is_staff:
             return Actor(staff_user=user, ip_address=self.client_ip(request))
         return Actor(customer=user, ip_address=self.client_ip(request))
@@ -176,6 +185,17 @@ class Host:
 
     def customer_email(self, customer) -> str:
         return customer.email
+
+    def customer_admin_url(self, customer) -> str:
+        """The customer's page in the admin (the confirmation's Back link): Django admin's
+        change page of the customer model."""
+        from django.urls import NoReverseMatch, reverse
+
+        opts = customer._meta
+        try:
+            return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[customer.pk])
+        except NoReverseMatch:
+            return reverse("admin:index")
 
     def customer_is_active(self, customer) -> bool:
         return customer.is_active

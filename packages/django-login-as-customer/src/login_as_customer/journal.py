@@ -117,6 +117,8 @@ class OwnJournal(Journal):
             names.update(admin_id=admin.pk, admin_username=admin.get_username())
         if customer is not None:
             names.update(customer_id=customer.pk, customer_email=host().customer_email(customer))
+        elif isinstance(event.details.get("customer_id"), int):  # a refusal names it only
+            names.setdefault("customer_id", event.details["customer_id"])
         AssistedAction.objects.create(
             action=event.action,
             outcome=str(event.outcome),

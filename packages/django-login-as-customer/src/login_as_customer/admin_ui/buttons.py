@@ -8,9 +8,9 @@ from login_as_customer import selectors
 from login_as_customer.admin_ui.dialog import dialog_context
 
 
-def login_as_customer_button(request, customer) -> str | None:
+def login_as_customer_button(request, customer, css_class: str = "") -> str | None:
+    """``css_class``: the classes of the dashboard's own buttons (e.g. ``btn btn-primary``)."""
     if not lac_config.feature_enabled() or not selectors.staff_may_login_as(request.user):
         return None
-    return render_to_string(
-        "login_as_customer/admin/button.html", dialog_context(request, customer), request=request
-    )
+    context = {**dialog_context(request, customer), "button_class": css_class}
+    return render_to_string("login_as_customer/admin/button.html", context, request=request)

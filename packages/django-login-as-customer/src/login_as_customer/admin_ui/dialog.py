@@ -1,6 +1,5 @@
 """What the confirmation dialog (and its no-JavaScript page) shows."""
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from login_as_customer import config as lac_config
@@ -28,7 +27,7 @@ def dialog_context(request, customer) -> dict:
         "customer": customer,
         "customer_name": host().customer_name(customer),
         "customer_email": host().customer_email(customer),
-        "customer_admin_url": customer_admin_url(customer),
+        "customer_admin_url": host().customer_admin_url(customer),
         "notice": notice,
         "manual_selection": manual,
         "store_view_groups": host().store_view_choices(customer) if manual else [],
@@ -39,15 +38,6 @@ def dialog_context(request, customer) -> dict:
         # Confirming replaces the assisted session open in this browser: say so.
         "open_in_browser": sessions_open_in_browser(request),
     }
-
-
-def customer_admin_url(customer) -> str:
-    """The customer's page in the admin (Django admin's change page name)."""
-    opts = customer._meta
-    try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[customer.pk])
-    except NoReverseMatch:
-        return reverse("admin:index")
 
 
 def sessions_open_in_browser(request) -> list:

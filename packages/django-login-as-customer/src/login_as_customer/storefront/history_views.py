@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -12,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from login_as_customer import config as lac_config
 from login_as_customer import selectors
+from login_as_customer.errors import LoginAsCustomerDenied
 from login_as_customer.flows.consent import set_consent
+from login_as_customer.forms import ConsentForm
 from login_as_customer.host import host
 from login_as_customer.journal import journal
 from login_as_customer.models import AssistedSession
@@ -107,3 +110,38 @@ def revoke_consent(request):
             "login_as_customer:assisted_sessions", host().current_store_view(request)
         )
     )
+
+
+@host().customer_page
+@require_POST
+def consent(request):
+    """The customer allows (for a ``ConsentDuration``) or withdraws remote shopping assistance
+    with ``ConsentForm`` from any page of the shop (``next``: where to go back, on this site).
+    In an assisted session ``set_consent`` refuses it and records the attempt."""
+    customer = host().signed_in_customer(request)
+    store_view = host().current_store_view(request)
+    form = ConsentForm(request.POST, store_view=store_view, consent=selectors.consent_of(customer))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = host().storefront_url("login_as_customer:assisted_sessions", store_view)
+    if not form.is_valid():
+        messages.error(request, _("Choose how long your permission lasts from the list."))
+        return HttpResponseRedirect(back)
+    allowed = form.cleaned_data["allow"]
+    try:
+        set_consent(
+            customer=customer,
+            allowed=allowed,
+            duration=form.cleaned_data["duration"] if allowed else "",
+            actor=host().actor_of(request),
+        )
+    except LoginAsCustomerDenied as denial:
+        messages.error(request, denial.message)
+        return HttpResponseRedirect(back)
+    if allowed:
+        messages.success(request, _("You allow remote shopping assistance."))
+    else:
+        messages.success(request, _("You withdrew the permission for remote shopping assistance."))
+    return HttpResponseRedirect(back)

@@ -12,6 +12,7 @@ urlpatterns = [
         history_views.assisted_sessions,
         name="assisted_sessions",
     ),
+    path("customer/assistance-consent/", history_views.consent, name="consent"),
     path(
         "customer/assisted-sessions/revoke/",
         history_views.revoke_consent,

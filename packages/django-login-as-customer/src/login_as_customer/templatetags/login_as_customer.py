@@ -1,22 +1,49 @@
 """``{% load login_as_customer %}{% login_as_customer_button customer %}``: the Login as Customer
 button and its confirmation dialog on any admin or dashboard page of a customer — nothing when
-the feature is off or the administrator may not use it; and ``lac_store_view_name``."""
+the feature is off or the administrator may not use it; ``{% login_as_customer_consent %}``: the
+signed-in customer's "Allow remote shopping assistance" form for any account page; and
+``lac_store_view_name``."""
 
 from django import template
+from django.template.loader import render_to_string
 
+from login_as_customer import selectors
 from login_as_customer.admin_ui import buttons
+from login_as_customer.forms import ConsentForm
 from login_as_customer.host import host
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def login_as_customer_button(context, customer):
+def login_as_customer_button(context, customer, css_class=""):
+    """``{% login_as_customer_button customer "btn btn-primary" %}``: with the classes of the
+    page's own buttons, if given."""
     request = context["request"]
     if customer is None:
         return ""
     # A template's output, already a safe string: every value in it was escaped there.
-    return buttons.login_as_customer_button(request, customer) or ""
+    return buttons.login_as_customer_button(request, customer, css_class) or ""
+
+
+@register.simple_tag(takes_context=True)
+def login_as_customer_consent(context):
+    """The form, saved by ``login_as_customer:consent``, back to this page; nothing for a
+    visitor who is not signed in. Disabled in an assisted session: only the customer decides."""
+    request = context["request"]
+    customer = host().signed_in_customer(request)
+    if customer is None:
+        return ""
+    form = ConsentForm(
+        store_view=host().current_store_view(request),
+        consent=selectors.consent_of(customer),
+        locked=getattr(request, "assisted_session", None) is not None,
+    )
+    return render_to_string(
+        "login_as_customer/consent_form.html",
+        {"form": form, "next": request.get_full_path()},
+        request=request,
+    )
 
 
 @register.filter
