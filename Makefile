@@ -7,8 +7,14 @@ PYTEST_WORKERS ?= auto
 # axe-core for the browser tests (tests/browser/axe.py), from npm at the version pinned in
 # tests/browser/package-lock.json; node_modules is not committed.
 BROWSER_ASSETS := tests/browser/node_modules/.package-lock.json
+# Login as Customer's distribution, and the django-oscar shop that installs its wheel.
+PACKAGE := packages/django-login-as-customer
+PACKAGE_SRC := $(PACKAGE)/src
+OSCAR_VENV ?= var/oscar-venv
+OSCAR_PORT ?= 8001
+WHEEL_DIR := var/dist
 
-.PHONY: run test browser-assets screenshots i18n-check test-faults test-minimal lint install messages migrate demo serve bench bench-http bench-lac bench-audit bench-peer clean
+.PHONY: run test test-oscar oscar-run oscar-wheel catalogues browser-assets screenshots i18n-check test-faults test-minimal lint install messages migrate demo serve bench bench-http bench-lac bench-audit bench-peer clean
 
 $(VENV)/.installed: pyproject.toml packages/django-login-as-customer/pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -48,11 +54,48 @@ i18n-check: messages
 test: lint messages browser-assets i18n-check
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/i18n $(PYTEST_ARGS)
 	$(VENV)/bin/pytest -p no:xdist -q --ds=tests_minimal.settings tests_minimal
+	$(MAKE) test-oscar
+
+# Regenerate the translation catalogues: ShopAssist's (shopassist/locale) and Login as
+# Customer's own, shipped in its wheel (run in the package, with the minimal project's settings).
+catalogues: install
+	$(PY) manage.py makemessages -l fr -l ko -l zh_Hant --no-obsolete --no-location \
+		--ignore .venv --ignore tests --ignore benchmarks --ignore var --ignore packages \
+		--ignore examples
+	cd $(PACKAGE_SRC)/login_as_customer && PYTHONPATH=$(CURDIR) $(CURDIR)/$(VENV)/bin/django-admin \
+		makemessages --settings=tests_minimal.settings -l fr -l ko -l zh_Hant --no-obsolete \
+		--no-location
 
 # Login as Customer on a minimal Django project with neither ShopAssist nor Oscar (its default
 # host: Django's users, sites, its own journal), on SQLite in memory whatever DATABASE_URL says.
 test-minimal: install messages
 	$(VENV)/bin/pytest -p no:xdist -q --ds=tests_minimal.settings tests_minimal
+
+# The stock django-oscar shop (examples/oscar_shop) in a virtualenv of its own with django-oscar
+# from PyPI and Login as Customer from its wheel: `python -m build` makes the wheel (with the
+# compiled catalogues), installed, not editable, so the tests see exactly what PyPI would ship.
+$(OSCAR_VENV)/.installed: examples/oscar_shop/requirements.txt
+	test -x $(OSCAR_VENV)/bin/python || python3 -m venv $(OSCAR_VENV)
+	$(OSCAR_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(OSCAR_VENV)/bin/python -m pip install --quiet -r examples/oscar_shop/requirements.txt
+	touch $@
+
+oscar-wheel: messages $(OSCAR_VENV)/.installed
+	rm -rf $(WHEEL_DIR) $(PACKAGE)/build
+	$(PY) -m build --wheel --outdir $(WHEEL_DIR) $(PACKAGE) >/dev/null
+	rm -rf $(PACKAGE)/build
+	$(OSCAR_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps $(WHEEL_DIR)/*.whl
+
+# The Oscar host's tests (test client and Chromium), on SQLite, or on DATABASE_URL's server in a
+# database of its own (oscar_shop).
+test-oscar: oscar-wheel
+	cd examples/oscar_shop && ../../$(OSCAR_VENV)/bin/pytest -q $(OSCAR_PYTEST_ARGS)
+
+# The Oscar shop with its demo data on SQLite: support / demo-support, customers / demo-customer.
+oscar-run: oscar-wheel
+	cd examples/oscar_shop && ../../$(OSCAR_VENV)/bin/python manage.py migrate --no-input -v0 \
+		&& ../../$(OSCAR_VENV)/bin/python manage.py load_oscar_demo --domain 127.0.0.1:$(OSCAR_PORT) \
+		&& ../../$(OSCAR_VENV)/bin/python manage.py runserver --insecure 127.0.0.1:$(OSCAR_PORT)
 
 $(BROWSER_ASSETS): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error

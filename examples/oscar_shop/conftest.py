@@ -1,0 +1,9 @@
+"""Loaded before Django: the tests' search index lives in a directory of their own."""
+
+import os
+import tempfile
+
+os.environ["OSCAR_SHOP_INDEX"] = tempfile.mkdtemp(prefix="oscar-shop-index-")
+# Playwright's synchronous API runs an event loop in the test's thread; the tests read the
+# database between its calls, as Django's own live-server tests with Playwright do.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

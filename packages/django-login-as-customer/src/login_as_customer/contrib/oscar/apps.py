@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OscarLoginAsCustomerConfig(AppConfig):
+    name = "login_as_customer.contrib.oscar"
+    label = "login_as_customer_oscar"
+    verbose_name = _("Login as Customer for django-oscar")
+
+    def ready(self):
+        from login_as_customer.contrib.oscar import receivers  # noqa: F401 - connects them
