@@ -6,6 +6,7 @@ its next request (the live check finds it ended), an API token's next call answe
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +19,9 @@ from login_as_customer.signals import assisted_session_ended
 # A login link is left a minute past its expiry before its session ends as never redeemed.
 UNUSED_LINK_GRACE = timedelta(minutes=1)
 LIMIT_REASONS = (EndReason.MAX_DURATION, EndReason.IDLE_TIMEOUT)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 def record_end(
@@ -54,7 +58,7 @@ def end_session(
         return record_end(session, reason, at=at, only_if=only_if, details=details)
 
 
-def terminate(session: AssistedSession, *, by, ip_address) -> bool:
+def terminate(session: AssistedSession, *, by: AbstractBaseUser, ip_address: str | None) -> bool:
     """An administrator with *Manage active sessions* ends a live session: its end and who
     terminated it, in one transaction. False if it had already ended."""
     with transaction.atomic():

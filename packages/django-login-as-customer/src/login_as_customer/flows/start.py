@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +28,9 @@ from login_as_customer.signals import (
 
 MAX_REASON = 255
 MAX_USER_AGENT = 512
+
+if TYPE_CHECKING:  # a start's actor: the staff user, with where it comes from (StartRequest)
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 def _printable(value: str, limit: int) -> str:
@@ -115,7 +119,7 @@ def start_facts(*, staff, customer, store_view, reason) -> StartFacts:
 
 def start_assisted_session(
     *,
-    staff,
+    staff: AbstractBaseUser,
     customer_id,
     store_view_id=None,
     reason: str = "",
