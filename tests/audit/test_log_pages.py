@@ -592,8 +592,9 @@ def test_withdraw_permission_is_refused_inside_an_assisted_session(sessions, mar
     tab, session = sessions["marie_tab"], sessions["marie"]
     page = tab.get("/fr/customer/assisted-sessions/")
     assert page.status_code == 200
+    assert 'data-testid="revoke-consent"' not in page.content.decode()  # no button for staff
 
-    response = tab.post("/fr/customer/assisted-sessions/revoke/")
+    response = tab.post("/fr/customer/assisted-sessions/revoke/")  # forged
 
     assert response.status_code == 403
     assert AssistanceConsent.objects.get(customer=marie).is_valid()

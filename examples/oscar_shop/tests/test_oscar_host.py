@@ -137,6 +137,8 @@ def test_the_administrator_cannot_change_the_consent_in_an_assisted_session(
     redeem(support_browser, start(support_browser, jane))
     page = support_browser.get("/accounts/profile/edit/").content.decode()
     assert "This setting cannot be changed during an assisted session." in page
+    history = support_browser.get("/customer/assisted-sessions/").content.decode()
+    assert 'data-testid="revoke-consent"' not in history
     before = AssistanceConsent.objects.get(customer=jane)
 
     support_browser.post(

@@ -87,6 +87,8 @@ def assisted_sessions(request):
             "consent_valid": consent_valid,
             "consent": consent,
             "consent_set_by": set_by,
+            # Only the customer withdraws it: no button for the administrator (refused anyway).
+            "assisted": getattr(request, "assisted_session", None) is not None,
             "storefront_template": host().storefront_template,
             "account_nav_template": host().account_nav_template,
             "revoke_url": host().storefront_url(
