@@ -366,6 +366,29 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {"message": {"format": "%(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# The audit stream for a SIEM (login_as_customer/audit_stream.py): every action log entry as one
+# ECS JSON line, to a file (a path; reopened when logrotate moves it) or to standard error
+# ("stderr": journald under systemd). Unset: not built at all. docs/deploy.md, "Audit stream".
+AUDIT_STREAM = os.environ.get("SHOPASSIST_AUDIT_STREAM", "")
+if AUDIT_STREAM:
+    LOGGING["handlers"]["audit_stream"] = (
+        {"class": "logging.StreamHandler", "formatter": "message"}
+        if AUDIT_STREAM == "stderr"
+        else {
+            "class": "logging.handlers.WatchedFileHandler",
+            "filename": AUDIT_STREAM,
+            "formatter": "message",
+            "encoding": "utf-8",
+        }
+    )
+    LOGGING["loggers"] = {
+        "login_as_customer.audit": {
+            "handlers": ["audit_stream"],
+            "level": "INFO",
+            "propagate": False,
+        }
+    }

@@ -233,3 +233,25 @@ def test_the_button_tag_shows_only_to_an_administrator_who_may(support, jane):
     assert "Login as Customer" in shown and f"lac-dialog-{jane.pk}" in shown
     request.user = User.objects.create_user("clerk", "c@example.com", "x", is_staff=True)
     assert tag.render(Context({"request": request, "customer": jane})).strip() == ""
+
+
+def test_the_own_journal_feeds_the_audit_stream(
+    support, jane, caplog, django_capture_on_commit_callbacks
+):
+    import json
+    import logging
+
+    from login_as_customer import audit_stream
+
+    caplog.set_level(logging.INFO, logger=audit_stream.LOGGER_NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        session, _raw_token = _start(support, jane, tokens.new_binding())
+
+    lines = [
+        json.loads(r.getMessage()) for r in caplog.records if r.name == "login_as_customer.audit"
+    ]
+    start = next(line for line in lines if line["event"]["action"] == "start")
+    assert start["user"] == {"name": "support", "target": {"email": "jane@example.com"}}
+    assert start["login_as_customer"]["session"] == {"id": session.pk}
+    assert start["client"] == {"ip": "10.0.0.5"}
+    assert "chain" not in start["login_as_customer"]  # the own journal has no hash chain

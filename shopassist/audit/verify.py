@@ -19,7 +19,7 @@ class BrokenLink:
     problem: str
 
 
-def _anchors() -> dict[int, tuple[int, str]]:
+def retention_anchors() -> dict[int, tuple[int, str]]:
     """Where pruned chains restart: the last removed link of each chain, per retention run."""
     anchors: dict[int, tuple[int, str]] = {}
     runs = ActionLogEntry.objects.filter(
@@ -35,7 +35,7 @@ def verify_chains(batch_size: int = 5000) -> BrokenLink | None:
     # Heads are read first: each head's seq was committed with its entry, so a chain ending
     # before its head lost its last entries (writers appending meanwhile only add more).
     heads = dict(ChainHead.objects.values_list("chain", "seq"))
-    anchors = _anchors()
+    anchors = retention_anchors()
     for chain in range(CHAINS):
         expected_seq, expected_prev = 1, GENESIS
         last_seq = anchors.get(chain, (0, GENESIS))[0]

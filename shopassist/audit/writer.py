@@ -147,7 +147,19 @@ def record(
         linked = insert_chained(values, now=timezone.now(), pieces=pieces)
     entry = ActionLogEntry(**values, **linked)
     entry._state.adding, entry._state.db = False, connection.alias
+    for hook in _written_hooks:
+        hook(entry)
     return entry
+
+
+_written_hooks: list = []
+
+
+def on_written(hook) -> None:
+    """Call ``hook(entry)`` with every entry written, in its transaction (the audit stream:
+    ``lac_host/audit_stream.py``)."""
+    if hook not in _written_hooks:
+        _written_hooks.append(hook)
 
 
 # --- Refusals -----------------------------------------------------------------------------

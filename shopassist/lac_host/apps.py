@@ -18,6 +18,7 @@ class LacHostConfig(AppConfig):
             account_forms,
             acl,
             actor,
+            audit_stream,
             audit_trail,
             config,
             orders,

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from login_as_customer import audit_stream
 from login_as_customer.host import host
 from login_as_customer.models import Outcome
 
@@ -119,7 +120,7 @@ class OwnJournal(Journal):
             names.update(customer_id=customer.pk, customer_email=host().customer_email(customer))
         elif isinstance(event.details.get("customer_id"), int):  # a refusal names it only
             names.setdefault("customer_id", event.details["customer_id"])
-        AssistedAction.objects.create(
+        row = AssistedAction.objects.create(
             action=event.action,
             outcome=str(event.outcome),
             channel=event.channel,
@@ -129,6 +130,20 @@ class OwnJournal(Journal):
             details=event.details,
             ip_address=event.ip_address,
         )
+        if audit_stream.enabled():
+            audit_stream.emit_after_commit(
+                audit_stream.ecs_document(
+                    created_at=row.created_at,
+                    action=row.action,
+                    outcome=row.outcome,
+                    channel=row.channel,
+                    admin_username=row.admin_username,
+                    customer_email=row.customer_email,
+                    ip_address=row.ip_address,
+                    assisted_session_id=row.assisted_session_id,
+                    target=f"{row.target_type}:{row.target_id}" if row.target_type else "",
+                )
+            )
 
 
 def filter_actions(queryset, session_ids, actions):
