@@ -255,3 +255,69 @@ def test_the_own_journal_feeds_the_audit_stream(
     assert start["login_as_customer"]["session"] == {"id": session.pk}
     assert start["client"] == {"ip": "10.0.0.5"}
     assert "chain" not in start["login_as_customer"]  # the own journal has no hash chain
+
+
+def test_several_admin_prefixes_share_one_admin_cookie_on_their_common_parent(settings):
+    from login_as_customer import areas
+    from login_as_customer.host import ADMIN, STOREFRONT
+
+    settings.LOGIN_AS_CUSTOMER = {
+        **settings.LOGIN_AS_CUSTOMER,
+        "ADMIN_PREFIX": ("/dashboard/", "/admin/"),
+    }
+    assert areas.area_of_path("/dashboard/users/3/") == ADMIN
+    assert areas.area_of_path("/admin/") == ADMIN
+    assert areas.area_of_path("/accounts/profile/") == STOREFRONT
+    assert areas.cookie_of(ADMIN) == ("sessionid_admin", "/")
+    settings.LOGIN_AS_CUSTOMER = {
+        **settings.LOGIN_AS_CUSTOMER,
+        "ADMIN_PREFIX": ("/staff/dashboard/", "/staff/admin/"),
+    }
+    assert areas.cookie_of(ADMIN) == ("sessionid_admin", "/staff/")
+    assert areas.area_of_path("/staff/") == STOREFRONT  # the parent itself is no admin page
+
+
+def test_the_customer_allows_it_with_the_consent_tag_and_view(jane):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from login_as_customer.models import AssistanceConsent
+
+    set_consent(customer=jane, allowed=False, actor=Actor(customer=jane))
+    request = RequestFactory().get("/account/")
+    request.user = jane
+    form = Template("{% load login_as_customer %}{% login_as_customer_consent %}").render(
+        Context({"request": request})
+    )
+    assert 'action="/customer/assistance-consent/"' in form and 'value="/account/"' in form
+
+    browser = _signed_in_customer(jane)
+    back = browser.post(
+        "/customer/assistance-consent/",
+        {"assistance-allow": "on", "assistance-duration": "1", "next": "/account/"},
+    )
+    assert back["Location"] == "/account/"
+    assert AssistanceConsent.objects.get(customer=jane).is_valid()
+    refused = browser.post("/customer/assistance-consent/", {"next": "//evil.test/"})
+    assert refused["Location"] == "/customer/assisted-sessions/"  # not followed
+    assert not AssistanceConsent.objects.get(customer=jane).is_valid()  # withdrawn
+    assert Client().post("/customer/assistance-consent/", {}).status_code == 302  # sign in first
+
+
+def _signed_in_customer(customer) -> Client:
+    """A storefront signed in as ``customer`` (Client.force_login writes a session without the
+    area stamp, which the area middleware rightly reads as no session)."""
+    from django.conf import settings
+    from django.contrib import auth
+
+    from login_as_customer import areas
+    from login_as_customer.host import STOREFRONT
+
+    session = areas._store_of(STOREFRONT)()
+    session[auth.SESSION_KEY] = str(customer.pk)
+    session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[auth.HASH_SESSION_KEY] = customer.get_session_auth_hash()
+    session.save()
+    browser = Client()
+    browser.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return browser
