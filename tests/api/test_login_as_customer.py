@@ -1,5 +1,7 @@
 """The token exchange: the web flow's checks, record, log entries and ending rules."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.contrib.auth.models import User
@@ -132,10 +134,13 @@ def test_manual_selection_uses_the_chosen_store_view_and_checks_the_website(
 
 def test_the_start_rate_limit_applies(api, support_token, jane, set_config):
     set_config({lac_config.START_RATE_LIMIT: "1"})
-    assisted_token_for(api, support_token, jane)
-    _assert_refused(
-        api, support_token, {"customer_id": jane.pk}, 429, "login_as_customer.rate_limited"
-    )
+    # The limit counts per clock minute: both starts inside one.
+    minute = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(minute + timedelta(seconds=5), tick=True):
+        assisted_token_for(api, support_token, jane)
+        _assert_refused(
+            api, support_token, {"customer_id": jane.pk}, 429, "login_as_customer.rate_limited"
+        )
 
 
 def test_revoked_consent_kills_the_token_at_once(api, jane, assisted_jane_token):

@@ -16,15 +16,18 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import redis
+import time_machine
 from django.conf import settings as django_settings
 from django.core import mail
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils import timezone
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -400,8 +403,12 @@ def test_assisted_session_starts_are_counted_in_the_database_while_redis_is_down
     admin = admin_client_for(administrator)
     own_redis.kill()
 
-    start_assisted(admin, jane)
-    refused = start(admin, marie)
+    # The limit counts per clock minute: both starts inside one (it failed once at a minute's
+    # turn, the two starts counted in two minutes).
+    minute = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(minute + timedelta(seconds=5), tick=True):
+        start_assisted(admin, jane)
+        refused = start(admin, marie)
 
     assert message_for(DenialCode.RATE_LIMITED) in refused.content.decode()
     assert list(AssistedSession.objects.values_list("customer_id", flat=True)) == [jane.pk]
