@@ -1,11 +1,18 @@
-"""ShopAssist's customer signals that end an assisted session."""
+"""ShopAssist's customer signals: a sign-out ends an assisted session; the customer's own
+sign-in tells them of the assisted sessions on their account."""
 
 from django.dispatch import receiver
 
+from login_as_customer.flows import notice
 from login_as_customer.integrations.admin_logout import end_session_on_sign_out
-from shopassist.customers.signals import customer_logged_out
+from shopassist.customers.signals import customer_logged_in, customer_logged_out
 
 
 @receiver(customer_logged_out)
 def sign_out_closes_assisted_session(sender, request, **kwargs):
     end_session_on_sign_out(request)
+
+
+@receiver(customer_logged_in)
+def sign_in_tells_the_customer(sender, request, customer, **kwargs):
+    notice.customer_signed_in(request, customer)

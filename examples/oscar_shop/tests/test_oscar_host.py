@@ -10,7 +10,12 @@ from oscar.core.loading import get_model
 
 from login_as_customer.contrib.oscar.host import OscarHost
 from login_as_customer.host import host
-from login_as_customer.models import AssistanceConsent, AssistedAction, AssistedSession
+from login_as_customer.models import (
+    AssistanceConsent,
+    AssistanceNotice,
+    AssistedAction,
+    AssistedSession,
+)
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -231,3 +236,25 @@ def test_the_log_is_in_djangos_admin(support_browser, customer):
     assert log.status_code == 200
     html = log.content.decode()
     assert "jane.doe@example.com" in html and "support" in html
+
+
+def test_the_customers_next_sign_in_tells_them_of_the_session(support_browser, customer):
+    jane = customer("Jane")
+    redeem(support_browser, start(support_browser, jane))
+    support_browser.post("/login_as_customer/close/")
+
+    own = Client()
+    own.post(
+        "/accounts/login/",
+        {"login-username": jane.email, "login-password": "demo-customer", "login_submit": "1"},
+    )
+    page = own.get("/accounts/profile/").content.decode()
+
+    assert 'data-testid="lac-notice"' in page
+    assert "A store administrator was connected to your account on" in page
+    assert 'href="/customer/assisted-sessions/"' in page
+    own.post("/login_as_customer/notice/dismiss/", {"next": "/accounts/profile/"})
+    assert 'data-testid="lac-notice"' not in own.get("/accounts/profile/").content.decode()
+    # The dashboard sign-in of staff is no customer's: never told, nothing recorded for them.
+    assert not AssistanceNotice.objects.filter(customer__username="support").exists()
+    assert AssistanceNotice.objects.filter(customer=jane).exists()

@@ -17,6 +17,7 @@ class LoginAsCustomerConfig(AppConfig):
         from login_as_customer.integrations import (  # noqa: F401
             admin_logout,
             admin_password,
+            customer_sign_in,
             password_change,
         )
 

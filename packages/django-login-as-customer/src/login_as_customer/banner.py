@@ -1,13 +1,17 @@
 """The banner of an assisted session, built on every page — so kept cheap: no template; the
 markup is assembled once per process and language, filled with a session's values once per
-session and store view, and per request only the time left and the CSRF token go in."""
+session and store view, and per request only the time left and the CSRF token go in. And the
+notice of assisted sessions a customer sees after their own next sign-in (``notice_html``)."""
 
 from functools import lru_cache
 from string import Formatter
 
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
-from django.utils.translation import get_language, override
+from django.utils.timezone import localtime
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
 from login_as_customer.flows import live_check
@@ -129,4 +133,36 @@ def banner_html(request, session, *, now=None) -> str:
         seconds=seconds_left,
         clock=f"{seconds_left // 60}:{seconds_left % 60:02d}",
         csrf=host().csrf_token(request),
+    )
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return _("less than a minute")
+    minutes = round(seconds / 60)
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+
+
+def notice_html(request, told: dict) -> str:
+    """The notice of the assisted sessions on the customer's account since they were last told
+    (``flows/notice``): who, when, how long, a link to what was done, and Dismiss."""
+    store_view = host().current_store_view(request)
+    sessions = [
+        {
+            "admin": told_session["admin"] or _("A store administrator"),
+            "started": localtime(parse_datetime(told_session["started_at"])),
+            "duration": _duration(told_session["seconds"]),
+        }
+        for told_session in told["sessions"]
+    ]
+    return render_to_string(
+        "login_as_customer/notice.html",
+        {
+            "sessions": sessions,
+            "more": told["more"],
+            "history_url": host().storefront_url("login_as_customer:assisted_sessions", store_view),
+            "dismiss_url": host().storefront_url("login_as_customer:dismiss_notice", store_view),
+            "csrf": host().csrf_token(request),
+            "next": request.get_full_path(),
+        },
     )

@@ -344,6 +344,11 @@ class Host:
         """Whatever the browser had in a guest cart is discarded when an assisted session opens
         in it, never merged into the customer's."""
 
+    # The customer's own sign-in goes through django.contrib.auth (``user_logged_in``): the
+    # feature then tells them of the assisted sessions on their account. A host that signs
+    # customers in otherwise sets this False and calls ``flows.notice.customer_signed_in``.
+    customers_sign_in_with_django_auth = True
+
     def customer_page(self, view):
         """Decorate a storefront view that only a signed-in customer may see."""
         from django.contrib.auth.decorators import login_required

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from login_as_customer.banner import banner_html
-from login_as_customer.flows import live_check
+from login_as_customer.banner import banner_html, notice_html
+from login_as_customer.flows import live_check, notice
 from login_as_customer.flows.assisted_write import Write, recorded_write
 from login_as_customer.flows.end import end_session
 from login_as_customer.host import READING_METHODS, STOREFRONT, host
@@ -47,7 +47,11 @@ class AssistedSessionMiddleware:
             return self.get_response(request)
         session_id = request.session.get(live_check.SESSION_ID_KEY)
         if session_id is None:
-            return self.get_response(request)
+            response = self.get_response(request)
+            told = notice.pending(request)  # after the view: a sign-in just put it there
+            if told is not None:
+                self._add_notice(request, response, told)
+            return response
 
         session = live_check.load_live_session(
             session_id, read_along=request.method in READING_METHODS
@@ -101,21 +105,35 @@ class AssistedSessionMiddleware:
     def _add_banner(self, request, response, session, now=None):
         if not _still_live(request, session):
             return
-        content_type = response.get("Content-Type", "")
-        if response.streaming or not content_type.startswith("text/html"):
+        _insert_after_body(response, lambda: banner_html(request, session, now=now))
+
+    def _add_notice(self, request, response, told):
+        """The notice of assisted sessions on the pages of the customer's own session, until
+        dismissed; never on a page a shared cache may keep."""
+        if response.status_code != 200:
             return
-        content = response.content
-        # Our templates write <body …> in lower case: found without the pattern; any other
-        # spelling by the pattern.
-        start = content.find(b"<body")
-        end = content.find(b">", start) + 1 if start != -1 else 0
-        if not end:
-            match = _BODY_OPEN.search(content)
-            if match is None:
-                return
-            end = match.end()
-        # A name the charset cannot spell goes in as character references (any charset has them).
-        html = banner_html(request, session, now=now).encode(response.charset, "xmlcharrefreplace")
-        content = response.content = b"".join((content[:end], html, content[end:]))
-        if response.has_header("Content-Length"):
-            response["Content-Length"] = str(len(content))
+        if _insert_after_body(response, lambda: notice_html(request, told)):
+            patch_cache_control(response, private=True)
+
+
+def _insert_after_body(response, html) -> bool:
+    """Put ``html()`` right after the page's ``<body …>``; False if there is none."""
+    content_type = response.get("Content-Type", "")
+    if response.streaming or not content_type.startswith("text/html"):
+        return False
+    content = response.content
+    # Our templates write <body …> in lower case: found without the pattern; any other
+    # spelling by the pattern.
+    start = content.find(b"<body")
+    end = content.find(b">", start) + 1 if start != -1 else 0
+    if not end:
+        match = _BODY_OPEN.search(content)
+        if match is None:
+            return False
+        end = match.end()
+    # A name the charset cannot spell goes in as character references (any charset has them).
+    inserted = html().encode(response.charset, "xmlcharrefreplace")
+    content = response.content = b"".join((content[:end], inserted, content[end:]))
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(content))
+    return True

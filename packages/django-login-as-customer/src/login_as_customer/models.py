@@ -203,3 +203,19 @@ class LoginToken(models.Model):
 
     def __str__(self):
         return f"login token {self.pk}"
+
+
+class AssistanceNotice(models.Model):
+    """How far a customer has been told of the assisted sessions on their account: sessions
+    ended after ``told_until`` are told at the customer's next own sign-in (``flows/notice``)."""
+
+    customer = models.OneToOneField(
+        CUSTOMER_MODEL, on_delete=models.CASCADE, related_name="assistance_notice"
+    )
+    told_until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("assisted session notice")
+
+    def __str__(self):
+        return f"customer {self.customer_id} told until {self.told_until}"

@@ -15,6 +15,7 @@ from login_as_customer import config as lac_config
 from login_as_customer import events, selectors, tokens
 from login_as_customer.decisions import can_login_as
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from login_as_customer.flows import notice
 from login_as_customer.flows.end import record_end
 from login_as_customer.flows.start import StartRequest, deny, start_facts
 from login_as_customer.host import host
@@ -211,6 +212,11 @@ def _notify_customer(session, customer, store_view) -> None:
                     "session": session,
                     "customer_name": host().customer_name(customer),
                     "store_view": store_view,
+                    # Who, as the customer's notice names them (the setting may hide names).
+                    "admin_name": notice.admin_display_name(session)
+                    if lac_config.setting(lac_config.SHOW_ADMIN_NAMES)
+                    else "",
+                    "started_at": timezone.localtime(session.started_at),
                 },
             ),
         )

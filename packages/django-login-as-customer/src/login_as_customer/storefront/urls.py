@@ -7,6 +7,7 @@ app_name = "login_as_customer"
 urlpatterns = [
     path("login_as_customer/redeem/", views.redeem, name="redeem"),
     path("login_as_customer/close/", views.close, name="close"),
+    path("login_as_customer/notice/dismiss/", views.dismiss_notice, name="dismiss_notice"),
     path(
         "customer/assisted-sessions/",
         history_views.assisted_sessions,

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from login_as_customer import binding_cookie
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
-from login_as_customer.flows import live_check
+from login_as_customer.flows import live_check, notice
 from login_as_customer.flows.end import end_session, replace_in_browser
 from login_as_customer.flows.redeem import malformed_token_refusal, redeem_login_token
 from login_as_customer.flows.start import StartRequest, record_denial
@@ -134,3 +135,17 @@ def close(request):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@never_cache
+@require_POST
+def dismiss_notice(request):
+    """The customer has read the notice of assisted sessions: it leaves their pages (POST with
+    CSRF; back to ``next`` on this site)."""
+    notice.dismiss(request)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = host().home_url(host().current_store_view(request))
+    return HttpResponseRedirect(back)
