@@ -107,7 +107,8 @@ browser-assets: $(BROWSER_ASSETS)
 # browser test that walks them (tests/browser/test_accessibility.py) when SCREENSHOTS_DIR is set.
 screenshots: messages browser-assets
 	SCREENSHOTS_DIR=docs/images $(VENV)/bin/pytest -p no:xdist -q \
-		tests/browser/test_accessibility.py::test_the_guide_pages_have_no_serious_axe_violations
+		tests/browser/test_accessibility.py::test_the_guide_pages_have_no_serious_axe_violations \
+		tests/browser/test_notice.py
 
 # Faults on servers of its own (tests/faults, about 3 minutes): a PostgreSQL cluster (initdb of
 # /usr/lib/postgresql/15/bin in a temporary directory), redis-server and gunicorn (production
