@@ -258,3 +258,15 @@ def test_the_customers_next_sign_in_tells_them_of_the_session(support_browser, c
     # The dashboard sign-in of staff is no customer's: never told, nothing recorded for them.
     assert not AssistanceNotice.objects.filter(customer__username="support").exists()
     assert AssistanceNotice.objects.filter(customer=jane).exists()
+
+
+def test_the_package_asks_oscar_for_no_migration_of_its_own(settings):
+    """Oscar's projects use AutoField ids (DEFAULT_AUTO_FIELD); the package keeps its own."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    assert settings.DEFAULT_AUTO_FIELD == "django.db.models.AutoField"
+    out = StringIO()
+    call_command("makemigrations", "login_as_customer", check=True, dry_run=True, stdout=out)
+    assert "No changes detected" in out.getvalue()

@@ -6,6 +6,8 @@ class LoginAsCustomerConfig(AppConfig):
     name = "login_as_customer"
     label = "login_as_customer"
     verbose_name = _("Login as Customer")
+    # Its migrations' ids, whatever the project's DEFAULT_AUTO_FIELD (Oscar's is AutoField).
+    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # Registration: ACL resources, configuration fields, and the receivers that end
