@@ -57,6 +57,29 @@ class TokenOut(Schema):
     expires_in: int
 
 
+class AssistedSessionToldOut(Schema):
+    administrator: str | None = Field(
+        description="Who was connected; null when the store does not show administrators' names."
+    )
+    started_at: datetime
+    duration_seconds: int
+
+
+class AssistanceNoticeOut(Schema):
+    sessions: list[AssistedSessionToldOut] = Field(description="The newest ones (at most 3).")
+    more: int = Field(description="How many more sessions there were.")
+
+
+class CustomerTokenOut(TokenOut):
+    assisted_sessions_notice: AssistanceNoticeOut | None = Field(
+        default=None,
+        description=(
+            "The assisted sessions on the customer's account since they were last told (on the "
+            "web or here), told once: show it to the customer. Null when there are none."
+        ),
+    )
+
+
 class LoginAsCustomerIn(Input):
     customer_id: int | None = None
     email: str | None = Field(default=None, max_length=254)

@@ -12,6 +12,8 @@ from django.test import Client
 from login_as_customer import config as lac_config
 from login_as_customer.flows.notice import NOTICE_KEY
 from login_as_customer.models import AssistanceNotice
+from shopassist.demo.data import CUSTOMER_PASSWORD
+from tests.api.conftest import ApiClient
 from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import session_of, start_assisted
 
@@ -135,3 +137,22 @@ def test_the_notice_speaks_the_store_views_language(support_client, marie):
     assert "Un administrateur du magasin était connecté à votre compte le" in text
     assert "pendant moins d'une minute." in text
     assert "Voir ce qui a été fait" in text and "Fermer l'avis" in text
+
+
+def test_the_apis_customer_token_tells_the_customer_once(support_client, jane, set_config):
+    """The API alike: the customer's token answer carries the notice, told once (web or API)."""
+    set_config({lac_config.SHOW_ADMIN_NAMES: "1"})
+    session = assisted_and_closed(support_client, jane)
+    api = ApiClient()
+    credentials = {"email": jane.email, "password": CUSTOMER_PASSWORD, "store_view": "en"}
+
+    first = api.post("/auth/customer-token", credentials).json()
+
+    told = first["assisted_sessions_notice"]
+    assert told["more"] == 0
+    [one] = told["sessions"]
+    assert one["administrator"] == (session.admin.get_full_name() or session.admin_username)
+    assert one["duration_seconds"] == int((session.ended_at - session.started_at).total_seconds())
+    assert api.post("/auth/customer-token", credentials).json()["assisted_sessions_notice"] is None
+    # Told through the API: the web sign-in does not tell it again.
+    assert NOTICE not in login_customer_client(Client(), jane).get(ACCOUNT).content.decode()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.throttling import AnonRateThrottle
 
+from login_as_customer.flows import notice
 from login_as_customer.flows.end import end_session
 from login_as_customer.models import EndReason
 from shopassist.api import services
@@ -17,6 +18,7 @@ from shopassist.api.schemas import (
     Act,
     AdminCredentials,
     CustomerCredentials,
+    CustomerTokenOut,
     Error,
     IntrospectionOut,
     TokenOut,
@@ -73,18 +75,36 @@ def admin_token(request, body: AdminCredentials):
 
 @router.post(
     "/auth/customer-token",
-    response={200: TokenOut, **CREDENTIAL_ERRORS},
+    response={200: CustomerTokenOut, **CREDENTIAL_ERRORS},
     throttle=[TokenRequestThrottle("20/m")],
 )
 def customer_token(request, body: CustomerCredentials):
-    """A customer token (1 hour) on the website of the given store view."""
+    """A customer token (1 hour) on the website of the given store view, with the notice of
+    the assisted sessions on the account since the customer was last told (once)."""
     store_view = store_view_by_code(body.store_view)
     if store_view is None:
         raise ApiError(400, ApiErrorCode.UNKNOWN_STORE_VIEW, _("Unknown store view."))
     token, raw = services.issue_customer_token(
         request=request, store_view=store_view, email=body.email, password=body.password
     )
-    return _token_out(token, raw)
+    return {**_token_out(token, raw), "assisted_sessions_notice": _notice(token.customer)}
+
+
+def _notice(customer) -> dict | None:
+    told = notice.take_untold(customer)
+    if told is None:
+        return None
+    return {
+        "sessions": [
+            {
+                "administrator": session["admin"] or None,
+                "started_at": session["started_at"],
+                "duration_seconds": session["seconds"],
+            }
+            for session in told["sessions"]
+        ],
+        "more": told["more"],
+    }
 
 
 @router.post("/auth/logout", response={204: None, **AUTH_ERRORS}, auth=AnyToken())

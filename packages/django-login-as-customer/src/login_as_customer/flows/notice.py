@@ -23,6 +23,16 @@ SHOWN = 3  # sessions named in the notice; more are counted
 def customer_signed_in(request, customer) -> None:
     """Call when the customer signed in themselves: the sessions ended on their account since
     they were last told go into the notice of this storefront session."""
+    told = take_untold(customer)
+    if told is not None:
+        request.session[NOTICE_KEY] = told
+
+
+def take_untold(customer) -> dict | None:
+    """The sessions ended on the customer's account since they were last told — marked told
+    now — as ``{"sessions": [{"admin", "started_at", "seconds"}, …], "more": n}`` (the newest
+    ``SHOWN``; ``admin`` empty when the store hides names), or None. For a sign-in without a
+    storefront session (the API's customer token)."""
     with transaction.atomic():
         told, created = AssistanceNotice.objects.select_for_update().get_or_create(
             customer=customer, defaults={"told_until": timezone.now()}
@@ -34,12 +44,12 @@ def customer_signed_in(request, customer) -> None:
             sessions = sessions.filter(ended_at__gt=told.told_until)
         summary = sessions.aggregate(latest=Max("ended_at"), total=Count("id"))
         if not summary["total"]:
-            return
+            return None
         told.told_until = max(summary["latest"], told.told_until)
         told.save(update_fields=["told_until"])
         recent = list(sessions.select_related("admin").order_by("-started_at")[:SHOWN])
     show_names = lac_config.setting(lac_config.SHOW_ADMIN_NAMES)
-    request.session[NOTICE_KEY] = {
+    return {
         "sessions": [_told(session, show_names) for session in recent],
         "more": summary["total"] - len(recent),
     }
