@@ -72,6 +72,29 @@ def _without_empty(value):
     return value
 
 
+def emit_entry(entry) -> None:
+    """Stream a journal entry: the feature's own ``AssistedAction`` or a host's row with the
+    same names (ShopAssist's action log adds ``user_agent``, ``entry_hash``, ``action_group``)."""
+    if not enabled():
+        return
+    emit_after_commit(
+        ecs_document(
+            created_at=entry.created_at,
+            action=entry.action,
+            outcome=entry.outcome,
+            channel=entry.channel,
+            admin_username=entry.admin_username,
+            customer_email=entry.customer_email,
+            ip_address=entry.ip_address,
+            user_agent=getattr(entry, "user_agent", ""),
+            assisted_session_id=entry.assisted_session_id,
+            entry_hash=getattr(entry, "entry_hash", ""),
+            action_group=getattr(entry, "action_group", "login_as_customer"),
+            target=f"{entry.target_type}:{entry.target_id}" if entry.target_type else "",
+        )
+    )
+
+
 def emit_after_commit(document: dict) -> None:
     """Log the document as one JSON line when the current transaction commits (at once in
     autocommit). A failing handler never breaks what was recorded."""

@@ -130,20 +130,7 @@ class OwnJournal(Journal):
             details=event.details,
             ip_address=event.ip_address,
         )
-        if audit_stream.enabled():
-            audit_stream.emit_after_commit(
-                audit_stream.ecs_document(
-                    created_at=row.created_at,
-                    action=row.action,
-                    outcome=row.outcome,
-                    channel=row.channel,
-                    admin_username=row.admin_username,
-                    customer_email=row.customer_email,
-                    ip_address=row.ip_address,
-                    assisted_session_id=row.assisted_session_id,
-                    target=f"{row.target_type}:{row.target_id}" if row.target_type else "",
-                )
-            )
+        audit_stream.emit_entry(row)
 
 
 def filter_actions(queryset, session_ids, actions):

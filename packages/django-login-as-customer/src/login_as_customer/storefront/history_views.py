@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -20,6 +19,7 @@ from login_as_customer.host import host
 from login_as_customer.journal import journal
 from login_as_customer.models import AssistedSession
 from login_as_customer.overdue import end_overdue_sessions
+from login_as_customer.storefront.views import back_to
 
 SHOWN_SESSIONS = 50
 # Readable names of the domain actions a customer sees (generic request entries are omitted).
@@ -123,11 +123,10 @@ def consent(request):
     customer = host().signed_in_customer(request)
     store_view = host().current_store_view(request)
     form = ConsentForm(request.POST, store_view=store_view, consent=selectors.consent_of(customer))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = host().storefront_url("login_as_customer:assisted_sessions", store_view)
+    back = back_to(
+        request,
+        fallback=host().storefront_url("login_as_customer:assisted_sessions", store_view),
+    )
     if not form.is_valid():
         messages.error(request, _("Choose how long your permission lasts from the list."))
         return HttpResponseRedirect(back)

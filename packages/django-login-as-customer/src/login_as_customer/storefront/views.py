@@ -143,9 +143,17 @@ def dismiss_notice(request):
     """The customer has read the notice of assisted sessions: it leaves their pages (POST with
     CSRF; back to ``next`` on this site)."""
     notice.dismiss(request)
+    return HttpResponseRedirect(
+        back_to(request, fallback=host().home_url(host().current_store_view(request)))
+    )
+
+
+def back_to(request, *, fallback: str) -> str:
+    """The form's ``next`` when it is an address on this site, else ``fallback`` (no open
+    redirect)."""
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    if url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        back = host().home_url(host().current_store_view(request))
-    return HttpResponseRedirect(back)
+        return back
+    return fallback
