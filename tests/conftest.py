@@ -3,14 +3,19 @@
 import copy
 import os
 import uuid
+import weakref
 from importlib import import_module
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import login
 from django.contrib.auth.models import User
+from django.core.cache import CacheHandler
+from django.core.cache.backends.redis import RedisCache
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.test import Client
+from django.test.signals import setting_changed
 
 from shopassist.core import areas
 from shopassist.core.areas import area_session_store
@@ -27,6 +32,35 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# When a test changes CACHES (use_own_cache_namespace), Django drops its cache objects, but
+# asgiref's Local keeps the dropped ones alive in the context for the rest of the process, and
+# with them their open Redis connections: hundreds per worker by the end of the suite, enough
+# for a descriptor number past select()'s 1024. The dropped caches' connections are closed.
+_redis_caches: weakref.WeakSet = weakref.WeakSet()
+_create_cache = CacheHandler.create_connection
+
+
+def _create_and_remember(handler, alias):
+    cache = _create_cache(handler, alias)
+    if isinstance(cache, RedisCache):
+        _redis_caches.add(cache)
+    return cache
+
+
+CacheHandler.create_connection = _create_and_remember
+
+
+@receiver(setting_changed)
+def _close_dropped_redis_connections(*, setting, **kwargs):
+    if setting != "CACHES":
+        return
+    for cache in list(_redis_caches):
+        client = cache.__dict__.get("_cache")  # made on first use (a cached_property)
+        for pool in getattr(client, "_pools", {}).values():
+            pool.disconnect()
+        _redis_caches.discard(cache)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """Scoped configuration: resolution, versioned invalidation, validation and the admin page."""
 
 import os
-import select
+import selectors
 import subprocess
 import sys
 import textwrap
@@ -241,7 +241,10 @@ def shares_database_between_processes():
 
 
 def read_line(process, timeout=20):
-    ready, _w, _x = select.select([process.stdout], [], [], timeout)
+    # A selector, not select.select: it takes a descriptor numbered past 1024 too.
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        ready = selector.select(timeout)
     assert ready, f"the reader process did not answer within {timeout}s"
     return process.stdout.readline().strip()
 
