@@ -131,6 +131,12 @@ def support_agent(demo):
 
 
 @pytest.fixture
+def trainee(demo):
+    """A Support Trainee: Login as Customer (view only), not Allow Login as Customer."""
+    return _staff("trainee")
+
+
+@pytest.fixture
 def auditor(demo):
     return _staff("auditor")
 

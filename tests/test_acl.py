@@ -61,6 +61,13 @@ class AdminUrl:
     resource: str | None
     model: type | None = None  # whose object fills <object_id>
     of_model_admin: bool = False
+    # Other resources that open the page too (the Login as Customer dialog and start: Allow
+    # Login as Customer or its view-only resource).
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def opened_by(self) -> tuple[str, ...]:
+        return (self.resource, *self.alternatives)
 
     def sample_pk(self):
         """The newest row of the URL's model (demo data, or the test's own staff and role)."""
@@ -139,6 +146,7 @@ def admin_urls() -> list[AdminUrl]:
     for route, pattern in found:
         name = _name_of(pattern)
         model_admin = _model_admin_of(pattern.callback)
+        alternatives = ()
         if name == "object_redirect":
             resource, model = None, None
         elif model_admin is not None:
@@ -149,6 +157,7 @@ def admin_urls() -> list[AdminUrl]:
                 resource = model_admin.acl_delete_resource
         else:
             resource = getattr(pattern.callback, "acl_resource", None)
+            alternatives = getattr(pattern.callback, "acl_alternatives", ())
             model = _model_of_custom_route(route, pattern.callback, models_by_route)
         if name == "config_edit":
             # Each section page is guarded by the Configuration resource and its own.
@@ -157,13 +166,15 @@ def admin_urls() -> list[AdminUrl]:
                 urls.append(AdminUrl(section_route, name, resource))
                 urls.append(AdminUrl(section_route, name, section.resource))
             continue
-        urls.append(AdminUrl(route, name, resource, model, model_admin is not None))
+        urls.append(
+            AdminUrl(route, name, resource, model, model_admin is not None, alternatives)
+        )
     return urls
 
 
 ADMIN_URLS = admin_urls()
 GUARDED_URLS = [url for url in ADMIN_URLS if url.resource is not None]
-GUARDING_RESOURCES = sorted({url.resource for url in GUARDED_URLS})
+GUARDING_RESOURCES = sorted({rid for url in GUARDED_URLS for rid in url.opened_by})
 
 
 def all_resource_ids() -> list[str]:
@@ -283,8 +294,10 @@ def test_every_leaf_resource_guards_a_page_or_is_listed_with_its_reason():
 def test_role_without_a_resource_gets_403_on_its_pages_and_forged_posts(
     resource_id, administrator, admin_client_for
 ):
-    urls = [url for url in GUARDED_URLS if url.resource == resource_id]
-    everything_else = [rid for rid in all_resource_ids() if rid not in subtree(resource_id)]
+    urls = [url for url in GUARDED_URLS if resource_id in url.opened_by]
+    # Without the resource, and without what else opens its pages.
+    withheld = {rid for url in urls for opener in url.opened_by for rid in subtree(opener)}
+    everything_else = [rid for rid in all_resource_ids() if rid not in withheld]
     staff, role = staff_with_resources("probe", everything_else)
     client = admin_client_for(staff)
     before = database_state()

@@ -26,6 +26,7 @@ DEMO_CUSTOMERS = [
 DEMO_STAFF = [
     ("admin", "Administrators"),
     ("support", "Customer Support"),
+    ("trainee", "Support Trainee"),
     ("auditor", "Auditor"),
     ("clerk", "Sales Clerk"),
 ]

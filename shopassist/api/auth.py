@@ -11,9 +11,12 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from login_as_customer.actor import ASSISTED_SESSION, ASSISTED_SESSION_ID
+from login_as_customer.errors import DenialCode, message_for
 from login_as_customer.flows import live_check
+from login_as_customer.flows.assisted_write import Write, refuse_in_view_only
 from login_as_customer.flows.end import end_session
-from login_as_customer.models import EndReason
+from login_as_customer.host import READING_METHODS
+from login_as_customer.models import EndReason, SessionMode
 from shopassist.api import services
 from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.models import ApiToken, TokenKind
@@ -116,9 +119,29 @@ class AdminToken(_Bearer):
 
 
 class CustomerToken(_Bearer):
-    """The customer's own token or an administrator's assisted token for the customer."""
+    """The customer's own token or an administrator's assisted token for the customer; with
+    the token of a view-only session, only reading calls (every change is refused, logged)."""
 
     kinds = (TokenKind.CUSTOMER, TokenKind.ASSISTED)
+
+    def authenticate(self, request, token):
+        caller = super().authenticate(request, token)
+        session = caller.assisted_session
+        if (
+            session is not None
+            and session.mode == SessionMode.VIEW_ONLY
+            and request.method not in READING_METHODS
+        ):
+            match = request.resolver_match
+            write = Write(
+                view_name=f"api:{match.url_name if match else request.path_info[:190]}",
+                method=request.method,
+                channel="api",
+                ip_address=client_ip(request),
+            )
+            refuse_in_view_only(session, write)
+            raise ApiError(403, DenialCode.VIEW_ONLY, message_for(DenialCode.VIEW_ONLY))
+        return caller
 
 
 class InactiveToken:

@@ -9,6 +9,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field, StrictBool, model_validator
 
+from login_as_customer.models import SessionMode
+
 TOKEN_TYPE_ACCESS = "urn:ietf:params:oauth:token-type:access_token"
 
 
@@ -87,6 +89,11 @@ class LoginAsCustomerIn(Input):
         default=None, max_length=32, description="Store view code (Manual selection only)."
     )
     reason: str = Field(default="", max_length=255)
+    mode: SessionMode | None = Field(
+        default=None,
+        description="view_only or full (default: full with Allow Login as Customer, else "
+        "view_only). A view-only session's token is refused every change.",
+    )
 
 
 class ExchangedTokenOut(Schema):

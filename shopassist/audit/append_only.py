@@ -23,6 +23,7 @@ FROZEN_SESSION_COLUMNS = (
     "store_view_code",
     "website_name",
     "reason",
+    "mode",
     "created_at",
     "started_at",
     "ended_at",

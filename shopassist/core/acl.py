@@ -106,21 +106,24 @@ def has_resource(user, resource_id: str) -> bool:
     return grants_resource(user.pk, resource_id)
 
 
-def require_resource(resource_id: str, *, on_refused=None):
-    """Decorate an admin view: 403 (:class:`ResourceRefused`) unless the user holds the resource.
+def require_resource(resource_id: str, *alternatives: str, on_refused=None):
+    """Decorate an admin view: 403 (:class:`ResourceRefused`, naming ``resource_id``) unless
+    the user holds the resource, or one of its ``alternatives`` (a page two resources open).
 
     ``on_refused(request, *args, **kwargs)``, if given, runs before the 403 (to log it)."""
+    resource_ids = (resource_id, *alternatives)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not has_resource(request.user, resource_id):
+            if not any(has_resource(request.user, rid) for rid in resource_ids):
                 if on_refused is not None:
                     on_refused(request, *args, **kwargs)
                 raise ResourceRefused(resource_id)
             return view(request, *args, **kwargs)
 
         wrapped.acl_resource = resource_id
+        wrapped.acl_alternatives = alternatives
         return wrapped
 
     return decorator

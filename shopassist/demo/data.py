@@ -26,6 +26,12 @@ ROLES = {
         "sales.operations.shipments",
         "sales.operations.creditmemos",
     ],
+    # Sees what the customer sees to explain it, changes nothing: view-only assisted sessions.
+    "Support Trainee": [
+        "customers.manage",
+        "customers.login_as_customer.view_only",
+        "sales.operations.orders",
+    ],
     # SPEC §3: View Login as Customer Log "may see the session log and the action report".
     "Auditor": ["customers.login_as_customer.view_log", "system.action_log.report"],
     "Sales Clerk": [
@@ -44,6 +50,7 @@ ROLES = {
 STAFF = {
     "admin": ("Alex", "Admin", "Administrators"),
     "support": ("Sam", "Support", "Customer Support"),
+    "trainee": ("Taylor", "Trainee", "Support Trainee"),
     "auditor": ("Avery", "Auditor", "Auditor"),
     "clerk": ("Casey", "Clerk", "Sales Clerk"),
 }

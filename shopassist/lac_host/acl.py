@@ -9,6 +9,7 @@ from shopassist.core.acl import Resource, extend_branch
 
 LOGIN_AS_CUSTOMER = "customers.login_as_customer"
 ALLOW = "customers.login_as_customer.allow"
+VIEW_ONLY = "customers.login_as_customer.view_only"
 VIEW_LOG = "customers.login_as_customer.view_log"
 MANAGE_SESSIONS = "customers.login_as_customer.manage_sessions"
 OPT_IN = "customers.manage.actions.assistance_opt_in"
@@ -16,6 +17,7 @@ CONFIG_SECTION = "stores.settings.config.login_as_customer"
 
 RESOURCE = {
     permissions.ALLOW: ALLOW,
+    permissions.VIEW_ONLY: VIEW_ONLY,
     permissions.VIEW_LOG: VIEW_LOG,
     permissions.MANAGE_SESSIONS: MANAGE_SESSIONS,
     permissions.OPT_IN: OPT_IN,
@@ -29,7 +31,12 @@ extend_branch(
         _("Login as Customer"),
         children=tuple(
             Resource(RESOURCE[name], LABELS[name])
-            for name in (permissions.ALLOW, permissions.VIEW_LOG, permissions.MANAGE_SESSIONS)
+            for name in (
+                permissions.ALLOW,
+                permissions.VIEW_ONLY,
+                permissions.VIEW_LOG,
+                permissions.MANAGE_SESSIONS,
+            )
         ),
     ),
 )

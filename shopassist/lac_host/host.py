@@ -31,6 +31,7 @@ class ShopAssistHost(Host):
     opens in one store view, whose language and settings it uses."""
 
     storefront_template = "storefront/base.html"
+    sign_out_url_names = ("customers:logout",)
     account_nav_template = "customers/_account_nav.html"
     customers_sign_in_with_django_auth = False  # customers.auth: lac_host/signals.py tells them
     customer_related = ("website",)
@@ -46,6 +47,10 @@ class ShopAssistHost(Host):
 
     def require(self, permission, *, on_refused=None):
         return require_resource(RESOURCE[permission], on_refused=on_refused)
+
+    def require_any(self, permissions, *, on_refused=None):
+        resources = tuple(RESOURCE[permission] for permission in permissions)
+        return require_resource(*resources, on_refused=on_refused)
 
     def staff_locked_out(self, request, user) -> bool:
         return signin_guard.is_locked(request, signin_guard.admin_credentials(user.get_username()))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from login_as_customer.admin_ui.log_views import require_enabled
 from login_as_customer.host import host
-from login_as_customer.models import AssistedSession, EndReason
+from login_as_customer.models import AssistedSession, EndReason, SessionMode
 from login_as_customer.overdue import end_overdue_sessions
 from login_as_customer.permissions import VIEW_LOG, require
 from shopassist.audit.exports import stream_csv
@@ -34,6 +34,7 @@ CSV_COLUMNS = (
     "admin_username",
     "store_view_code",
     "reason",
+    "mode",
     "ended_at",
     "end_reason",
     "action_count",
@@ -49,6 +50,7 @@ PAGE_COLUMNS = (
     "admin_username",
     "store_view_code",
     "reason",
+    "mode",
     "ended_at",
     "end_reason",
     "action_count",
@@ -111,13 +113,14 @@ def filtered_sessions(form: SessionLogFilterForm):
 
 # One row of the page. Rendered with format_html (every value escaped), as Django's own change
 # lists render theirs: one call per row instead of a dozen template variables and filters.
-ROW_HTML = '<tr><td><a href="{}">{}</a></td>' + "<td>{}</td>" * 10 + "</tr>"
+ROW_HTML = '<tr><td><a href="{}">{}</a></td>' + "<td>{}</td>" * 11 + "</tr>"
 
 
 def page_rows(sessions: list[dict]) -> list[str]:
     """The rows as shown: end reasons in the active language, store views by name, a link to
     the session's actions."""
     end_reasons = choice_labels(EndReason.choices)
+    modes = choice_labels(SessionMode.choices)
     store_views = host().store_view_names()
     # One reverse() per page: the rows' links differ only by the id at their end.
     detail_prefix = reverse("admin:login_as_customer_log_detail", args=[0]).removesuffix("0/")
@@ -133,6 +136,7 @@ def page_rows(sessions: list[dict]) -> list[str]:
             session["admin_username"],
             store_views.get(session["store_view_code"], session["store_view_code"]),
             session["reason"],
+            modes.get(session["mode"], session["mode"]),
             timestamp(session["ended_at"]),
             end_reasons.get(session["end_reason"], session["end_reason"]),
             session["action_count"],

@@ -45,6 +45,7 @@ LOG_HEADER = [
     "Admin username",
     "Store View",
     "Reason",
+    "Access",  # issue 16: View only or Full access
     "End time",
     "End reason",
     "Actions",
@@ -133,6 +134,7 @@ def test_the_log_shows_the_columns_of_the_spec_newest_first(auditor_client, sess
         "support",
         "English",  # store views show by name (issue 13, point 9)
         "Ticket #4242",
+        "Full access",
         shown(jane_session.ended_at),
         "Closed by the administrator",
         str(ActionLogEntry.objects.filter(assisted_session_id=jane_session.pk).count()),
@@ -140,7 +142,7 @@ def test_the_log_shows_the_columns_of_the_spec_newest_first(auditor_client, sess
     assert row[-1] == str(len(actions_of(jane_session)))
     assert {"start", "redeem", "cart.add", "request", "end"} <= set(actions_of(jane_session))
     live = next(r for r in rows if int(r[0]) == sessions["marie"].pk)
-    assert (live[6], live[8], live[9]) == ("Français", "", "")
+    assert (live[6], live[9], live[10]) == ("Français", "", "")
 
 
 @pytest.mark.parametrize(

@@ -270,3 +270,35 @@ def test_the_package_asks_oscar_for_no_migration_of_its_own(settings):
     out = StringIO()
     call_command("makemigrations", "login_as_customer", check=True, dry_run=True, stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_a_view_only_session_adds_nothing_to_the_basket(shop, customer):
+    """Staff with only "Login as Customer (view only)" start view-only sessions: Oscar's own
+    basket form is refused with the message, the basket stays as it was, and it is logged."""
+    jane = customer("Jane")
+    viewer = get_user_model().objects.create_user(
+        "viewer", "viewer@example.com", "demo-viewer", is_staff=True
+    )
+    support = get_user_model().objects.get(username="support")
+    viewer.user_permissions.add(
+        *support.user_permissions.exclude(content_type__app_label="login_as_customer"),
+        *support.user_permissions.model.objects.filter(codename="login_as_customer_view_only"),
+    )
+    browser = Client()
+    browser.post("/dashboard/login/", {"username": "viewer@example.com", "password": "demo-viewer"})
+    redeem(browser, start(browser, jane))
+    session = AssistedSession.objects.get()
+    assert session.mode == "view_only"
+    assert ">View only</span>" in browser.get("/accounts/profile/").content.decode()
+    beanie = Product.objects.get(upc="SA-HAT-001")
+    lines_before = list(Basket.objects.filter(owner=jane).values_list("lines__product", flat=True))
+
+    refused = browser.post(f"/basket/add/{beanie.pk}/", {"quantity": 1})
+
+    assert refused.status_code == 403
+    assert "This is a view-only session: nothing can be changed." in refused.content.decode()
+    lines = list(Basket.objects.filter(owner=jane).values_list("lines__product", flat=True))
+    assert lines == lines_before
+    assert AssistedAction.objects.filter(
+        assisted_session_id=session.pk, action="view_only_refused", outcome="denied"
+    ).exists()

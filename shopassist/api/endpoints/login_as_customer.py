@@ -67,6 +67,7 @@ def exchange_token(request, body: LoginAsCustomerIn):
         customer_id=_customer_id(body),
         store_view_id=_store_view_id(body),
         reason=body.reason,
+        mode=body.mode,
         origin=origin,
     )
     session = start_api_session(session=session, raw_token=raw_login_token, origin=origin)

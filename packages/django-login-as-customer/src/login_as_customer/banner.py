@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from login_as_customer.flows import live_check
 from login_as_customer.host import host
+from login_as_customer.models import SessionMode
 
 
 @lru_cache(maxsize=32)
@@ -47,7 +48,7 @@ def _markup() -> str:
         'data-lac-session="{session_id}" data-lac-started="{started}" data-lac-name="{name}" '
         f'data-lac-replaced="{replaced}" data-lac-ended="{ended}">'
         '<div class="lac-banner-inner"><p class="lac-banner-status">'
-        f'<strong class="lac-banner-text" id="lac-banner-text">{text}</strong> '
+        f'<strong class="lac-banner-text" id="lac-banner-text">{text}</strong> {{mode}}'
         f'<span class="lac-banner-time"><span class="lac-banner-time-label">{time_left}</span> '
         '<time class="lac-countdown" role="timer" data-seconds-left="{seconds}">{clock}</time>'
         "</span></p>"
@@ -79,6 +80,7 @@ def _session_banner(
     started_at,
     name: str,
     website: str,
+    mode: str,
 ) -> str:
     """The banner with one session's values in place, a ``str.format`` template of the
     per-request slots (``_PER_REQUEST``) alone. Only the skeleton, our own markup, is parsed
@@ -90,6 +92,7 @@ def _session_banner(
         "name": escape(name),
         "website": escape(website),
         "close_url": _close_url(store_view),
+        "mode": _mode_badge(language, mode),
     }
     template = []
     for literal, slot, _spec, _conversion in Formatter().parse(_skeleton(language)):
@@ -99,6 +102,15 @@ def _session_banner(
         elif slot is not None:
             template.append(_as_text(values[slot]))
     return "".join(template)
+
+
+def _mode_badge(language: str, mode: str) -> str:
+    """ "View only" next to the banner's text in a view-only session; nothing otherwise."""
+    if mode != SessionMode.VIEW_ONLY:
+        return ""
+    with override(language):
+        label = escape(_("View only"))
+    return f'<span class="lac-banner-mode" data-testid="lac-banner-mode">{label}</span> '
 
 
 def _script_name(request) -> str:
@@ -127,6 +139,7 @@ def banner_html(request, session, *, now=None) -> str:
         session.started_at,
         session.customer_name,
         session.website_name,
+        session.mode,
     )
     seconds_left = live_check.seconds_left(session, now=now)
     return template.format(

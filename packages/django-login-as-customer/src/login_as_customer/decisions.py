@@ -29,7 +29,7 @@ class StartFacts:
 
     feature_enabled: bool
     staff_active: bool
-    staff_allowed: bool  # holds "Allow Login as Customer"
+    staff_allowed: bool  # may start a session of the mode asked for (permissions.modes_for)
     customer_exists: bool
     customer_active: bool = False
     customer_is_staff: bool = False

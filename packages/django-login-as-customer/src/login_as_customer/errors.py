@@ -30,6 +30,9 @@ class DenialCode(StrEnum):
     REAUTH_LOCKED = "login_as_customer.reauth_locked"
     CONSENT_CHANGE_BLOCKED = "login_as_customer.consent_change_blocked"
     INVALID_DURATION = "login_as_customer.invalid_duration"
+    FULL_ACCESS_MISSING = "login_as_customer.full_access_missing"
+    MODE_INVALID = "login_as_customer.mode_invalid"
+    VIEW_ONLY = "login_as_customer.view_only"
 
 
 MESSAGES = {
@@ -68,6 +71,14 @@ MESSAGES = {
         "The assistance permission cannot be changed during an assisted session."
     ),
     DenialCode.INVALID_DURATION: _("Choose a valid duration."),
+    DenialCode.FULL_ACCESS_MISSING: _(
+        "You may only start view-only sessions: Full access needs Allow Login as Customer."
+    ),
+    DenialCode.MODE_INVALID: _("Choose View only or Full access."),
+    DenialCode.VIEW_ONLY: _(
+        "This is a view-only session: nothing can be changed. Close the session and start one "
+        "with Full access to act for the customer."
+    ),
 }
 
 

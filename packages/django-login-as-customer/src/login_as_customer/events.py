@@ -18,7 +18,7 @@ def started(session, *, channel, ip_address):
         channel=channel,
         ip_address=ip_address,
         target=session,
-        details={"reason": session.reason},
+        details={"reason": session.reason, "mode": session.mode},
     )
 
 

@@ -46,6 +46,9 @@ class Host:
     storefront_template = "base.html"
     # My Account's navigation, included above My Account › Assisted sessions (None: none).
     account_nav_template: str | None = None
+    # The storefront's sign-out (URL names): with Close session, the one state-changing
+    # request a view-only assisted session still makes (it ends the session).
+    sign_out_url_names: tuple[str, ...] = ()
 
     # -- settings -------------------------------------------------------------------------------
 
@@ -78,11 +81,15 @@ class Host:
 
     def require(self, permission: str, *, on_refused=None):
         """A decorator for an admin view: 403 unless ``staff_may``; ``on_refused`` first."""
+        return self.require_any((permission,), on_refused=on_refused)
+
+    def require_any(self, permissions: tuple[str, ...], *, on_refused=None):
+        """The same with a choice: 403 unless the user holds one of ``permissions``."""
 
         def decorator(view):
             @wraps(view)
             def wrapped(request, *args, **kwargs):
-                if not self.staff_may(request.user, permission):
+                if not any(self.staff_may(request.user, name) for name in permissions):
                     if on_refused is not None:
                         on_refused(request, *args, **kwargs)
                     raise PermissionDenied

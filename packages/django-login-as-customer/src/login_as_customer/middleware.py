@@ -6,15 +6,23 @@ from functools import lru_cache
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from login_as_customer.banner import banner_html, notice_html
+from login_as_customer.errors import DenialCode, message_for
 from login_as_customer.flows import live_check, notice
-from login_as_customer.flows.assisted_write import Write, recorded_write
+from login_as_customer.flows.assisted_write import Write, recorded_write, refuse_in_view_only
 from login_as_customer.flows.end import end_session
 from login_as_customer.host import READING_METHODS, STOREFRONT, host
+from login_as_customer.models import SessionMode
+
+# What a view-only session may still POST besides the host's sign-out: its own ending.
+_ENDING_VIEWS = frozenset({"login_as_customer:close"})
 
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 
@@ -67,6 +75,8 @@ class AssistedSessionMiddleware:
         live_check.touch(session, now=now)
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             response = self.get_response(request)
+        elif session.mode == SessionMode.VIEW_ONLY and not _ends_session(request):
+            response = self._refused_in_view_only(request, session)
         else:
             response = self._recorded(request, session)
         # An assisted page is never stored by a browser, proxy or CDN.
@@ -91,6 +101,26 @@ class AssistedSessionMiddleware:
             write.status_code = response.status_code
         return response
 
+    def _refused_in_view_only(self, request, session):
+        """A change in a view-only session: the view never runs; the refusal is logged (a
+        denied "request" entry and a "view_only_refused" one) and explained."""
+        write = Write(
+            view_name=_view_name(request) or request.path_info[:200],
+            method=request.method,
+            ip_address=host().client_ip(request),
+        )
+        refuse_in_view_only(session, write)
+        return render(
+            request,
+            "login_as_customer/view_only_refused.html",
+            {
+                "message": message_for(DenialCode.VIEW_ONLY),
+                "storefront_template": host().storefront_template,
+                "back_url": _page_before(request),
+            },
+            status=403,
+        )
+
     def _end(self, request, session, reason):
         if session is not None:
             live_check.load_deferred(session)
@@ -114,6 +144,29 @@ class AssistedSessionMiddleware:
             return
         if _insert_after_body(response, lambda: notice_html(request, told)):
             patch_cache_control(response, private=True)
+
+
+def _page_before(request) -> str:
+    """The page the refused form was on (its Referer, on this site only), else the home page."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return host().home_url(host().current_store_view(request) or host().default_store_view())
+
+
+def _view_name(request) -> str | None:
+    try:
+        return resolve(request.path_info, getattr(request, "urlconf", None)).view_name
+    except Resolver404:
+        return None
+
+
+def _ends_session(request) -> bool:
+    """Close session or the storefront's sign-out: what a view-only session may still POST."""
+    name = _view_name(request)
+    return name in _ENDING_VIEWS or name in host().sign_out_url_names
 
 
 def _insert_after_body(response, html) -> bool:

@@ -60,6 +60,13 @@ class EndReason(models.TextChoices):
     REPLACED = "replaced", _("Replaced by another assisted session in the same browser")
 
 
+class SessionMode(models.TextChoices):
+    """What the administrator may do in the session: look only, or act for the customer."""
+
+    FULL = "full", _("Full access")
+    VIEW_ONLY = "view_only", _("View only")
+
+
 class AssistedSession(models.Model):
     """One assisted session: who, for whom, where, why, when — with names as they were."""
 
@@ -78,6 +85,9 @@ class AssistedSession(models.Model):
     store_view_code = models.CharField(_("store view"), max_length=32)
     website_name = models.CharField(_("website"), max_length=255)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+    mode = models.CharField(
+        _("mode"), max_length=16, choices=SessionMode.choices, default=SessionMode.FULL
+    )
     created_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -101,6 +111,7 @@ class AssistedSession(models.Model):
         # permissions.py: what the default host asks of Django's permissions.
         permissions = [
             ("login_as_customer", "Allow Login as Customer"),
+            ("login_as_customer_view_only", "Login as Customer (view only)"),
             ("view_login_as_customer_log", "View Login as Customer Log"),
             ("manage_assisted_sessions", "Manage active sessions"),
             ("change_assistance_consent", "Remote shopping assistance opt-in"),

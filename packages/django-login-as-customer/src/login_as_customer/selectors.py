@@ -11,11 +11,6 @@ from django.db.models import Exists, OuterRef, Q
 from login_as_customer import tokens
 from login_as_customer.host import host
 from login_as_customer.models import AssistanceConsent, AssistedSession, LoginToken
-from login_as_customer.permissions import ALLOW, staff_may
-
-
-def staff_may_login_as(user) -> bool:
-    return staff_may(user, ALLOW)
 
 
 def _staff_with_email(email):

@@ -8,14 +8,23 @@ from login_as_customer.decisions import can_login_as
 from login_as_customer.errors import DenialCode, message_for
 from login_as_customer.flows.start import start_facts
 from login_as_customer.host import host
+from login_as_customer.models import SessionMode
 from login_as_customer.overdue import end_overdue_sessions
+from login_as_customer.permissions import default_mode, modes_for
 
 
 def dialog_context(request, customer) -> dict:
     manual = lac_config.setting(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION
     preselected = host().auto_store_view(customer)
+    modes = modes_for(request.user)
     decision = can_login_as(
-        start_facts(staff=request.user, customer=customer, store_view=preselected, reason="-"),
+        start_facts(
+            staff=request.user,
+            customer=customer,
+            store_view=preselected,
+            reason="-",
+            staff_modes=modes,
+        ),
         now=timezone.now(),
     )
     # Only consent problems open the notice; other refusals are explained by the server
@@ -33,6 +42,9 @@ def dialog_context(request, customer) -> dict:
         "store_view_groups": host().store_view_choices(customer) if manual else [],
         "preselected_id": preselected.pk if preselected else None,
         "require_reason": lac_config.setting(lac_config.REQUIRE_REASON),
+        # "View only" or "Full access" (full only with Allow Login as Customer).
+        "modes": [mode for mode in SessionMode if mode in modes],
+        "chosen_mode": default_mode(modes),
         # Step-up: the password field shows when the last password entry is too old.
         "reauth_required": not step_up.password_is_recent(request.session),
         # Confirming replaces the assisted session open in this browser: say so.

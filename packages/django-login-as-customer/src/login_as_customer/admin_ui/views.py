@@ -18,12 +18,13 @@ from login_as_customer.flows.start import (
     start_assisted_session,
 )
 from login_as_customer.host import host
-from login_as_customer.permissions import ALLOW, require
+from login_as_customer.permissions import ALLOW, VIEW_ONLY, require_any
 
 DENIAL_STATUS = {
     DenialCode.RATE_LIMITED: 429,
     DenialCode.CUSTOMER_MISSING: 404,
     DenialCode.REAUTH_LOCKED: 429,
+    DenialCode.MODE_INVALID: 400,
 }
 
 
@@ -35,7 +36,7 @@ def _customer_or_404(customer_id):
 
 
 @never_cache
-@require(ALLOW)
+@require_any(ALLOW, VIEW_ONLY)
 @require_GET
 def confirm(request, customer_id):
     customer = _customer_or_404(customer_id)
@@ -49,6 +50,8 @@ def _ask_for_password(request, customer, *, error=None, status=403):
     context = {**host().admin_context(request), **dialog_context(request, customer)}
     with suppress(TypeError, ValueError):
         context["preselected_id"] = int(request.POST.get("store_view"))
+    if request.POST.get("mode") in context["modes"]:
+        context["chosen_mode"] = request.POST["mode"]
     context.update(
         reauth_required=True,
         reauth_error=error,
@@ -76,7 +79,7 @@ def _log_refused_start(request, customer_id):
 
 
 @never_cache
-@require(ALLOW, on_refused=_log_refused_start)
+@require_any(ALLOW, VIEW_ONLY, on_refused=_log_refused_start)
 @require_POST
 def start(request, customer_id):
     """Re-check everything, record the session, and hand the token to the storefront by an
@@ -116,6 +119,7 @@ def start(request, customer_id):
             customer_id=customer_id,
             store_view_id=request.POST.get("store_view"),
             reason=request.POST.get("reason", ""),
+            mode=request.POST.get("mode") or None,
             origin=origin,
             browser_binding=binding,
         )

@@ -51,6 +51,21 @@ def recorded_write(
         flush_refusals()
 
 
+def refuse_in_view_only(session: AssistedSession, write: Write) -> None:
+    """A change asked in a view-only session, on the web or in the API: it never runs; its
+    "request" entry is denied with status 403 and a "view_only_refused" entry says why. The
+    caller answers the refusal (``errors.DenialCode.VIEW_ONLY``)."""
+    write.status_code = 403
+    with recorded_write(session, write):
+        events.blocked(
+            session,
+            action="view_only_refused",
+            details={"view": write.view_name, "method": write.method},
+            channel=write.channel,
+            ip_address=write.ip_address,
+        )
+
+
 def _entry(session: AssistedSession, write: Write, status_code: int) -> None:
     events.request_made(
         session,

@@ -15,7 +15,7 @@ from login_as_customer.decisions import LiveFacts, end_reason_for, limit_passed
 from login_as_customer.flows.consent import consent_valid
 from login_as_customer.host import host
 from login_as_customer.models import AssistedSession, EndReason
-from login_as_customer.permissions import ALLOW
+from login_as_customer.permissions import may_keep
 
 SESSION_ID_KEY = "_lac_session_id"
 # seconds: AssistedSession.last_seen_at, the idle clock, is written at most this often
@@ -66,6 +66,7 @@ _READING_COLUMNS = (
     "store_view_id",
     "store_view_code",
     "website_name",
+    "mode",
     "started_at",
     "ended_at",
     "last_seen_at",
@@ -193,7 +194,7 @@ def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) 
         admin_exists=session.admin_id is not None,
         admin_active=admin_active,
         admin_allowed=admin_active
-        and (session.admin_is_superuser or host().staff_id_may(session.admin_id, ALLOW)),
+        and (session.admin_is_superuser or may_keep(session.admin_id, session.mode)),
         customer_exists=customer is not None,
         customer_active=bool(customer and host().customer_is_active(customer)),
         consent_valid=consent,

@@ -168,6 +168,7 @@ def _redeem(
             customer=customer,
             store_view=store_view,
             reason=token.assisted_session.reason or "-",
+            mode=token.assisted_session.mode,
         ),
         now=now,
     )

@@ -21,7 +21,9 @@ from login_as_customer.host import host
 from login_as_customer.models import (
     AssistedSession,
     LoginToken,
+    SessionMode,
 )
+from login_as_customer.permissions import default_mode, modes_for
 from login_as_customer.signals import (
     login_as_customer_denied,
 )
@@ -100,12 +102,15 @@ def choose_store_view(customer, store_view_id):
     return host().auto_store_view(customer)
 
 
-def start_facts(*, staff, customer, store_view, reason) -> StartFacts:
+def start_facts(*, staff, customer, store_view, reason, mode=None, staff_modes=None) -> StartFacts:
+    """``mode``: the mode asked for (None: any); ``staff_modes``: what the staff may start,
+    when the caller already knows (``permissions.modes_for``)."""
     consent = selectors.consent_of(customer) if customer else None
+    staff_modes = modes_for(staff) if staff_modes is None and staff else (staff_modes or ())
     return StartFacts(
         feature_enabled=lac_config.feature_enabled(),
         staff_active=bool(staff and staff.is_active and staff.is_staff),
-        staff_allowed=bool(staff and selectors.staff_may_login_as(staff)),
+        staff_allowed=(mode in staff_modes) if mode else bool(staff_modes),
         customer_exists=customer is not None,
         customer_active=bool(customer and host().customer_is_active(customer)),
         customer_is_staff=bool(customer and selectors.customer_is_staff(customer)),
@@ -123,10 +128,14 @@ def start_assisted_session(
     customer_id,
     store_view_id=None,
     reason: str = "",
+    mode: str | None = None,
     origin: StartRequest,
     browser_binding: str = "",
 ) -> tuple[AssistedSession, str]:
     """Check everything on the server, then record the session and mint its one-time token.
+
+    ``mode``: a ``SessionMode`` value; None asks for the most the administrator may
+    (``permissions.default_mode``).
 
     Returns the session and the raw token (to be POSTed to the storefront, never stored).
     ``browser_binding`` is the secret of the binding cookie the admin's browser gets with the
@@ -151,12 +160,30 @@ def start_assisted_session(
         else None
     )
     store_view = choose_store_view(customer, store_view_id) if customer else None
-    decision = can_login_as(
-        start_facts(staff=staff, customer=customer, store_view=store_view, reason=reason),
-        now=timezone.now(),
+    staff_modes = modes_for(staff)
+    mode = default_mode(staff_modes) if mode is None else str(mode)
+    if mode not in SessionMode.values:
+        raise deny(
+            DenialCode.MODE_INVALID,
+            staff=staff,
+            customer_id=customer_pk,
+            context=context,
+            details={"mode": _printable(mode, 32)},
+        )
+    facts = start_facts(
+        staff=staff,
+        customer=customer,
+        store_view=store_view,
+        reason=reason,
+        mode=mode,
+        staff_modes=staff_modes,
     )
+    decision = can_login_as(facts, now=timezone.now())
     if not decision.allowed:
-        raise deny(decision.code, staff=staff, customer_id=customer_pk, context=context)
+        code = decision.code
+        if code == DenialCode.PERMISSION_MISSING and staff_modes:
+            code = DenialCode.FULL_ACCESS_MISSING  # may look, asked to act
+        raise deny(code, staff=staff, customer_id=customer_pk, context=context)
     if _rate_limited(staff):
         raise deny(DenialCode.RATE_LIMITED, staff=staff, customer_id=customer_pk, context=context)
 
@@ -175,6 +202,7 @@ def start_assisted_session(
             store_view_code=host().store_view_code(store_view),
             website_name=host().website_name(store_view),
             reason=reason,
+            mode=mode,
             created_at=now,
             ip_address=origin.ip_address,
             user_agent=_printable(origin.user_agent, MAX_USER_AGENT),

@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "account.update": gettext_lazy("Changed account information"),
     "account.blocked": gettext_lazy("Refused: credentials change"),
     "consent.blocked": gettext_lazy("Refused: permission change"),
+    "view_only_refused": gettext_lazy("Refused: a change in a view-only session"),
 }
 
 

@@ -9,6 +9,7 @@ from login_as_customer.host import Host
 
 class OscarHost(Host):
     storefront_template = "oscar/layout.html"  # its blocks title and content
+    sign_out_url_names = ("customer:logout",)
 
     def landing_url(self, store_view) -> str:
         """The customer's account (``customer:summary``) unless ``LANDING_URL`` says otherwise."""
