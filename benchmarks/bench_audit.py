@@ -9,37 +9,14 @@ The database is created, migrated and filled once (generate_audit_data); later r
 """
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopassist.settings")
-DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shopassist_bench")
-os.environ["DATABASE_URL"] = DB_URL
-
-
-def ensure_database():
-    import psycopg
-
-    name = DB_URL.rsplit("/", 1)[1]
-    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-ensure_database()
-
-import django  # noqa: E402
-
-django.setup()
 
 import targets  # noqa: E402 - benchmarks/targets.py, next to this script
+from bench_database import DB_URL, ROOT  # first: the database, then Django on it
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "var" / "bench"))
 # What `make bench` runs, in its order: a benchmark missing from the results is reported.
-BENCHMARKS = ("bench-http", "bench-lac", "bench-audit", "bench-peer")
+BENCHMARKS = ("bench-http", "bench-lac", "bench-audit", "bench-dashboard", "bench-peer")
 COMPARE = {">=": operator.ge, "<=": operator.le}
 
 

@@ -166,9 +166,7 @@ def admin_urls() -> list[AdminUrl]:
                 urls.append(AdminUrl(section_route, name, resource))
                 urls.append(AdminUrl(section_route, name, section.resource))
             continue
-        urls.append(
-            AdminUrl(route, name, resource, model, model_admin is not None, alternatives)
-        )
+        urls.append(AdminUrl(route, name, resource, model, model_admin is not None, alternatives))
     return urls
 
 

@@ -94,6 +94,16 @@ class LoginAsCustomerIn(Input):
         description="view_only or full (default: full with Allow Login as Customer, else "
         "view_only). A view-only session's token is refused every change.",
     )
+    assistance_code: str = Field(
+        default="",
+        max_length=16,
+        description="The code the customer read out (Customer consent: assistance code).",
+    )
+
+
+class AssistanceCodeOut(Schema):
+    code: str = Field(description="6 digits, shown once: only a hash is kept.")
+    expires_at: datetime
 
 
 class ExchangedTokenOut(Schema):

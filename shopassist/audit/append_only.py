@@ -24,6 +24,7 @@ FROZEN_SESSION_COLUMNS = (
     "website_name",
     "reason",
     "mode",
+    "consent_basis",
     "created_at",
     "started_at",
     "ended_at",
@@ -61,6 +62,10 @@ _POSTGRES = [
 TRUNCATE_TRIGGER = "audit_log_no_truncate"
 
 
+# Written once, after the end has committed (Login as Customer's flows/end.py): frozen once set.
+WRITE_ONCE_SESSION_COLUMNS = ("action_count",)
+
+
 def _frozen_columns(schema_editor) -> list[str]:
     """The frozen columns the table has at this point of its migrations (a migration that
     installs the triggers runs before later ones add columns to the list)."""
@@ -70,11 +75,16 @@ def _frozen_columns(schema_editor) -> list[str]:
             column.name
             for column in connection.introspection.get_table_description(cursor, SESSION_TABLE)
         }
-    return [column for column in FROZEN_SESSION_COLUMNS if column in present]
+    return [column for column in FROZEN_SESSION_COLUMNS if column in present], [
+        column for column in WRITE_ONCE_SESSION_COLUMNS if column in present
+    ]
 
 
-def _session_sqlite(columns):
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
+def _session_sqlite(columns, write_once=()):
+    changed = " OR ".join(
+        [f"NEW.{c} IS NOT OLD.{c}" for c in columns]
+        + [f"(OLD.{c} IS NOT NULL AND NEW.{c} IS NOT OLD.{c})" for c in write_once]
+    )
     return [
         f"""CREATE TRIGGER IF NOT EXISTS lac_session_frozen BEFORE UPDATE ON {SESSION_TABLE}
             WHEN OLD.ended_at IS NOT NULL AND ({changed})
@@ -85,8 +95,11 @@ def _session_sqlite(columns):
     ]
 
 
-def _session_postgres(columns):
-    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in columns)
+def _session_postgres(columns, write_once=()):
+    changed = " OR ".join(
+        [f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in columns]
+        + [f"(OLD.{c} IS NOT NULL AND NEW.{c} IS DISTINCT FROM OLD.{c})" for c in write_once]
+    )
     return [
         f"""CREATE OR REPLACE FUNCTION lac_session_append_only() RETURNS trigger AS $$
         BEGIN
@@ -149,11 +162,11 @@ def install_truncate_guard(cursor, table: str) -> None:
 
 
 def install_session_triggers(schema_editor) -> None:
-    columns = _frozen_columns(schema_editor)
+    columns, write_once = _frozen_columns(schema_editor)
     if schema_editor.connection.vendor == "postgresql":
-        statements = _session_postgres(columns)
+        statements = _session_postgres(columns, write_once)
     else:
-        statements = _SQLITE[:2] + _session_sqlite(columns)
+        statements = _SQLITE[:2] + _session_sqlite(columns, write_once)
     for sql in statements:
         schema_editor.execute(sql, params=None)  # no placeholders: "%" is plpgsql's own
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from login_as_customer.admin_ui import log_views, views
 from login_as_customer.admin_ui.buttons import login_as_customer_button
 from login_as_customer.admin_ui.customer_admin import ConsentAdminMixin
+from login_as_customer.admin_ui.dashboard.views import dashboard
 from login_as_customer.config import feature_enabled
 from shopassist.admin_panel.buttons import register_object_button
 from shopassist.admin_panel.menu import MenuEntry, add_entry
@@ -61,6 +62,7 @@ admin_site.add_view(
 admin_site.add_view(
     "login_as_customer/active/", log_views.active_sessions, "login_as_customer_active"
 )
+admin_site.add_view("login_as_customer/dashboard/", dashboard, "login_as_customer_dashboard")
 admin_site.add_view(
     "login_as_customer/active/<int:session_id>/terminate/",
     log_views.terminate,
@@ -74,6 +76,17 @@ add_entry(
         "admin:login_as_customer_log",
         VIEW_LOG,
         sort_order=30,
+        visible=feature_enabled,
+    ),
+)
+add_entry(
+    "customers",
+    MenuEntry(
+        _("Dashboard"),
+        "admin:login_as_customer_dashboard",
+        VIEW_LOG,
+        group=_("Login as Customer"),
+        sort_order=35,
         visible=feature_enabled,
     ),
 )

@@ -2,7 +2,7 @@
 Customer"), through the audit app's writer: its refusal queue, its request fields (user agent,
 session hash), its chain."""
 
-from login_as_customer.journal import Event, Journal, filter_actions
+from login_as_customer.journal import Event, Journal, count_sessions_by_events, filter_actions
 from shopassist.audit import writer
 from shopassist.audit.models import ActionGroup, ActionLogEntry
 
@@ -37,6 +37,12 @@ def _entry_fields(event: Event) -> dict:
 class ActionLogJournal(Journal):
     def actions_of(self, session_ids, *, actions=None):
         return filter_actions(ActionLogEntry.objects.all(), session_ids, actions)
+
+    def sessions_by_event_count(self, sessions, *, id_range=None) -> dict[int, int]:
+        return count_sessions_by_events(ActionLogEntry.objects.all(), sessions, id_range=id_range)
+
+    def event_count(self, session_id) -> int:
+        return ActionLogEntry.objects.filter(assisted_session_id=session_id).count()
 
     def write(self, event: Event) -> None:
         writer.record(**_entry_fields(event))

@@ -78,7 +78,9 @@ class SessionLogFilterForm(DateRangeForm):
         )
 
 
-def _action_count():
+def _actions():
+    """A session's entries: kept on it once it has ended, counted in the log while it runs
+    (COALESCE reads the count only for those)."""
     counts = (
         ActionLogEntry.objects.filter(assisted_session_id=OuterRef("pk"))
         .order_by()
@@ -86,7 +88,7 @@ def _action_count():
         .annotate(n=Count("id"))
         .values("n")
     )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    return Coalesce("action_count", Subquery(counts, output_field=IntegerField()), 0)
 
 
 def filtered_sessions(form: SessionLogFilterForm):
@@ -109,6 +111,12 @@ def filtered_sessions(form: SessionLogFilterForm):
     if data["q"]:
         partial.append(Contains(data["q"], ("customer_email", "admin_username", "reason")))
     return apply_date_range(queryset, "created_at", form.date_bounds()), partial
+
+
+def _fields(columns):
+    """The columns as read: "action_count" is the annotation ``entries`` (running sessions
+    have none kept yet)."""
+    return ["entries" if column == "action_count" else column for column in columns]
 
 
 # One row of the page. Rendered with format_html (every value escaped), as Django's own change
@@ -139,7 +147,7 @@ def page_rows(sessions: list[dict]) -> list[str]:
             modes.get(session["mode"], session["mode"]),
             timestamp(session["ended_at"]),
             end_reasons.get(session["end_reason"], session["end_reason"]),
-            session["action_count"],
+            session["entries"],
         )
         for session in sessions
     ]
@@ -152,17 +160,20 @@ def session_log(request):
     end_overdue_sessions()
     form = SessionLogFilterForm(request.GET)
     sessions, partial = filtered_sessions(form)
-    sessions = sessions.annotate(action_count=_action_count())
+    sessions = sessions.annotate(entries=_actions())
     if request.GET.get("export") == "csv":
         rows = (
             filter_icontains(sessions, partial)
             .order_by("-id")
-            .values_list(*CSV_COLUMNS)
+            .values_list(*_fields(CSV_COLUMNS))
             .iterator(chunk_size=2000)
         )
         return stream_csv("login-as-customer-log.csv", list(CSV_COLUMNS), rows)
     rows, next_before = newest_page(
-        sessions.values(*PAGE_COLUMNS), partial, before_id=request.GET.get("before"), size=PAGE_SIZE
+        sessions.values(*_fields(PAGE_COLUMNS)),
+        partial,
+        before_id=request.GET.get("before"),
+        size=PAGE_SIZE,
     )
     query = request.GET.copy()
     query.pop("before", None)

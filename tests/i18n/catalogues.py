@@ -63,14 +63,17 @@ _SCANNED_SUFFIXES = {".py", ".html", ".txt"}  # makemessages' defaults for the d
 # Entries whose translation is, reviewed, the English text itself: abbreviations every
 # language writes so, and French words spelt as in English.
 _ABBREVIATIONS = {"API", "ID"}
+_FORMATS = {"%(percent)s%%"}  # a number and the percent sign, as every language writes it
 SAME_AS_ENGLISH = {
     "fr": _ABBREVIATIONS
     | {"OK", "SKU", "Web", "[GLOBAL]", "Global", "Administration", "Configuration", "Documents"}
     | {"Action", "Actions", "action", "Date", "date", "Description", "description"}
     | {"E-mail", "e-mail", "Pages", "Position", "position", "Session", "session"}
-    | {"code", "image", "Message", "Notes", "Options", "Total", "Type"},
-    "ko": _ABBREVIATIONS,
-    "zh_Hant": _ABBREVIATIONS,
+    | {"code", "image", "Message", "Notes", "Options", "Total", "Type"}
+    | {"actions", "mode", "Sessions"}
+    | {"%(hours)d h %(minutes)02d min", "%(minutes)d min %(seconds)02d s"},
+    "ko": _ABBREVIATIONS | _FORMATS,
+    "zh_Hant": _ABBREVIATIONS | _FORMATS,
 }
 
 

@@ -236,6 +236,13 @@ def test_the_log_is_in_djangos_admin(support_browser, customer):
     assert log.status_code == 200
     html = log.content.decode()
     assert "jane.doe@example.com" in html and "support" in html
+    assert "Full access" in html  # each session's mode
+
+    dashboard = support_browser.get("/admin/login_as_customer/assistedsession/dashboard/")
+    assert dashboard.status_code == 200
+    page = dashboard.content.decode()
+    assert "Sessions per day" in page and "<svg" in page
+    assert 'data-testid="dashboard-filters"' in page
 
 
 def test_the_customers_next_sign_in_tells_them_of_the_session(support_browser, customer):

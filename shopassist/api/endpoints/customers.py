@@ -2,12 +2,13 @@
 
 from ninja import Router
 
+from login_as_customer.flows.assistance_code import issue_code
 from login_as_customer.flows.consent import set_consent
 from login_as_customer.selectors import consent_is_valid
 from shopassist.api.auth import CustomerToken
 from shopassist.api.endpoints import AUTH_ERRORS
 from shopassist.api.recording import recorded_write
-from shopassist.api.schemas import CustomerOut, CustomerPatch, Error
+from shopassist.api.schemas import AssistanceCodeOut, CustomerOut, CustomerPatch, Error
 from shopassist.customers.services import update_account_information
 
 router = Router(tags=["customers"], auth=CustomerToken())
@@ -58,3 +59,18 @@ def update_me(request, body: CustomerPatch):
                 email=customer.email,
             )
     return _customer_out(customer)
+
+
+@router.post(
+    "/me/assistance-code", response={200: AssistanceCodeOut, 400: Error, 409: Error, **AUTH_ERRORS}
+)
+def create_assistance_code(request):
+    """Get an assistance code: 6 digits the customer reads out to the store's support, valid
+    10 minutes for one assisted session (when the store's *Customer consent* takes codes: else
+    409). The customer's own token only: refused and logged with an assisted token."""
+    caller = request.auth
+    with recorded_write(request, operation="customers.assistance_code"):
+        issued = issue_code(
+            customer=caller.customer, actor=caller.actor, store_view=caller.store_view
+        )
+    return {"code": issued.code, "expires_at": issued.expires_at}

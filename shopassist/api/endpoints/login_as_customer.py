@@ -68,6 +68,7 @@ def exchange_token(request, body: LoginAsCustomerIn):
         store_view_id=_store_view_id(body),
         reason=body.reason,
         mode=body.mode,
+        assistance_code=body.assistance_code,
         origin=origin,
     )
     session = start_api_session(session=session, raw_token=raw_login_token, origin=origin)

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.urls import path
 
 from login_as_customer.admin_ui import log_views, views
+from login_as_customer.admin_ui.dashboard.views import dashboard
 from login_as_customer.models import AssistedSession
 from login_as_customer.permissions import ALLOW, MANAGE_SESSIONS, VIEW_LOG, staff_may
 
@@ -27,11 +28,12 @@ class AssistedSessionAdmin(admin.ModelAdmin):
         "customer_email",
         "store_view_code",
         "reason",
+        "mode",
         "started_at",
         "ended_at",
         "end_reason",
     )
-    list_filter = ("end_reason", "store_view_code", "created_at")
+    list_filter = ("end_reason", "mode", "store_view_code", "created_at")
     search_fields = ("customer_email", "admin_username", "reason")
     ordering = ("-id",)
     list_per_page = 50
@@ -66,6 +68,7 @@ class AssistedSessionAdmin(admin.ModelAdmin):
                 name="login_as_customer_start",
             ),
             path("active/", wrap(log_views.active_sessions), name="login_as_customer_active"),
+            path("dashboard/", wrap(dashboard), name="login_as_customer_dashboard"),
             path(
                 "active/<int:session_id>/terminate/",
                 wrap(log_views.terminate),

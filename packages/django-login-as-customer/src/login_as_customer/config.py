@@ -29,9 +29,14 @@ NOTIFY_CUSTOMER = PREFIX + "notify_customer"
 START_RATE_LIMIT = PREFIX + "start_rate_limit"
 SHOW_ADMIN_NAMES = PREFIX + "show_admin_names"
 REAUTH_AFTER = PREFIX + "reauth_after"
+CUSTOMER_CONSENT = PREFIX + "customer_consent"
 
 AUTO_DETECTION = "auto"
 MANUAL_SELECTION = "manual"
+# Customer consent: what lets a session start (flows/assistance_code.py).
+STANDING_OPT_IN = "standing"
+ASSISTANCE_CODE = "code"
+EITHER = "either"
 
 # Defaults are shown translated into the store view's language until an operator sets a text.
 DEFAULT_TITLE = gettext_noop("Allow remote shopping assistance")
@@ -88,6 +93,23 @@ OPTIONS: tuple[Option, ...] = (
         comment=_(
             "Manual selection: the administrator picks the store view in the "
             "confirmation dialog (multi-site and multi-store setups)."
+        ),
+    ),
+    Option(
+        kind="choice",
+        id="customer_consent",
+        label=_("Customer consent"),
+        default=STANDING_OPT_IN,
+        per_store_view=True,
+        choices=(
+            (STANDING_OPT_IN, _("Standing opt-in")),
+            (ASSISTANCE_CODE, _("Assistance code for each session")),
+            (EITHER, _("Either")),
+        ),
+        comment=_(
+            "Standing opt-in: the customer's Allow remote shopping assistance. Assistance "
+            "code: the customer gets a 6-digit code in My Account (valid 10 minutes, for one "
+            "session) and reads it out; the administrator types it in the confirmation."
         ),
     ),
     Option(

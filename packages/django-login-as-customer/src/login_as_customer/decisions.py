@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from login_as_customer.config import ASSISTANCE_CODE, EITHER, STANDING_OPT_IN
 from login_as_customer.errors import DenialCode
 from login_as_customer.flows.consent import consent_valid
 from login_as_customer.models import EndReason
@@ -38,6 +39,8 @@ class StartFacts:
     store_view_usable: bool = False
     reason_required: bool = False
     reason: str = ""
+    consent_mode: str = STANDING_OPT_IN  # configuration "Customer consent"
+    code_given: bool = False  # an assistance code was typed (checked by the start flow)
 
 
 def can_login_as(facts: StartFacts, *, now: datetime) -> Decision:
@@ -54,14 +57,27 @@ def can_login_as(facts: StartFacts, *, now: datetime) -> Decision:
         return _deny(DenialCode.TARGET_IS_STAFF)
     if not facts.customer_active:
         return _deny(DenialCode.CUSTOMER_INACTIVE)
-    if not consent_valid(facts.consent_given, facts.consent_expires_at, now):
-        given = facts.consent_given
-        return _deny(DenialCode.CONSENT_EXPIRED if given else DenialCode.CONSENT_MISSING)
+    consent_missing = _consent_missing(facts, now)
+    if consent_missing is not None:
+        return _deny(consent_missing)
     if not facts.store_view_usable:
         return _deny(DenialCode.STORE_VIEW_NOT_ALLOWED)
     if facts.reason_required and not facts.reason.strip():
         return _deny(DenialCode.REASON_REQUIRED)
     return ALLOWED
+
+
+def _consent_missing(facts: StartFacts, now: datetime) -> DenialCode | None:
+    """What consent the configuration asks for is missing, if any: the standing opt-in, an
+    assistance code for this session, or either."""
+    standing = consent_valid(facts.consent_given, facts.consent_expires_at, now)
+    if facts.consent_mode == ASSISTANCE_CODE:
+        return None if facts.code_given else DenialCode.CODE_REQUIRED
+    if facts.consent_mode == EITHER:
+        return None if standing or facts.code_given else DenialCode.CODE_OR_CONSENT_MISSING
+    if standing:
+        return None
+    return DenialCode.CONSENT_EXPIRED if facts.consent_given else DenialCode.CONSENT_MISSING
 
 
 @dataclass(slots=True)  # made on every request of an assisted session: no frozen __setattr__

@@ -33,6 +33,13 @@ class DenialCode(StrEnum):
     FULL_ACCESS_MISSING = "login_as_customer.full_access_missing"
     MODE_INVALID = "login_as_customer.mode_invalid"
     VIEW_ONLY = "login_as_customer.view_only"
+    CODE_REQUIRED = "login_as_customer.code_required"
+    CODE_OR_CONSENT_MISSING = "login_as_customer.code_or_consent_missing"
+    CODE_WRONG = "login_as_customer.code_wrong"
+    CODE_EXPIRED = "login_as_customer.code_expired"
+    CODE_VOIDED = "login_as_customer.code_voided"
+    CODE_BLOCKED = "login_as_customer.code_blocked"
+    CODES_OFF = "login_as_customer.codes_off"
 
 
 MESSAGES = {
@@ -79,6 +86,23 @@ MESSAGES = {
         "This is a view-only session: nothing can be changed. Close the session and start one "
         "with Full access to act for the customer."
     ),
+    DenialCode.CODE_REQUIRED: _(
+        "Enter the assistance code the customer reads out from My Account › Assisted sessions."
+    ),
+    DenialCode.CODE_OR_CONSENT_MISSING: _(
+        "The customer has not enabled Allow remote shopping assistance. Ask them for an "
+        "assistance code from My Account › Assisted sessions, or to enable it."
+    ),
+    DenialCode.CODE_WRONG: _("The assistance code is not correct."),
+    DenialCode.CODE_EXPIRED: _(
+        "The customer has no valid assistance code (codes last 10 minutes and serve one "
+        "session). Ask them to get a new one."
+    ),
+    DenialCode.CODE_VOIDED: _(
+        "Too many wrong codes: the assistance code is void. Ask the customer to get a new one."
+    ),
+    DenialCode.CODE_BLOCKED: _("An assistance code cannot be created during an assisted session."),
+    DenialCode.CODES_OFF: _("This store does not use assistance codes."),
 }
 
 

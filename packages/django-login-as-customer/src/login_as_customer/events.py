@@ -18,7 +18,11 @@ def started(session, *, channel, ip_address):
         channel=channel,
         ip_address=ip_address,
         target=session,
-        details={"reason": session.reason, "mode": session.mode},
+        details={
+            "reason": session.reason,
+            "mode": session.mode,
+            "consent": session.consent_basis,
+        },
     )
 
 
@@ -120,6 +124,33 @@ def request_made(session, *, view_name, method, status_code, channel="web", ip_a
         channel=channel,
         ip_address=ip_address,
         details={"view": view_name, "method": method, "status": status_code},
+    )
+
+
+def code_issued(code, *, replaced, channel, ip_address):
+    """The customer got an assistance code ("assistance_code.issue"); ``replaced``: how many
+    open codes it voided."""
+    record(
+        Event(
+            action="assistance_code.issue",
+            customer=code.customer,
+            target=code,
+            channel=channel,
+            ip_address=ip_address,
+            details={"expires_at": code.expires_at.isoformat(), "replaced": replaced},
+        )
+    )
+
+
+def code_used(session, code, *, channel, ip_address):
+    """The session started on the customer's assistance code ("assistance_code.use")."""
+    _record_for_session(
+        session,
+        action="assistance_code.use",
+        target=code,
+        channel=channel,
+        ip_address=ip_address,
+        details={"code_id": code.pk, "issued_at": code.created_at.isoformat()},
     )
 
 

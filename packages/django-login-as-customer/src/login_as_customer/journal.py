@@ -18,7 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections, transaction
+from django.db.models import Count
 
 from login_as_customer import audit_stream
 from login_as_customer.host import host
@@ -57,6 +59,19 @@ class Journal(ABC):
         """The events of these sessions (an id or ids), oldest first, optionally only those
         ``actions``: rows with ``assisted_session_id``, ``created_at``, ``action``,
         ``outcome`` (``get_outcome_display``), ``channel``, ``ip_address``, ``details``."""
+
+    @abstractmethod
+    def sessions_by_event_count(self, sessions, *, id_range=None) -> dict[int, int]:
+        """How many of ``sessions`` (a queryset of ``AssistedSession``) have n events, for
+        each n ≥ 1: ``{n: sessions}`` — one aggregate query (the dashboard's actions per
+        session); sessions without events are not counted. ``id_range``: (first, last), the
+        smallest and largest id of ``sessions`` if the caller knows them, so that the journal
+        reads its index of session ids as one range."""
+
+    @abstractmethod
+    def event_count(self, session_id) -> int:
+        """How many events the session has (one indexed count): kept on the session when it
+        ends (``AssistedSession.action_count``)."""
 
     def refusals_queue(self) -> list[Event]:
         """The refusals waiting for the outermost transaction's end, per connection (one
@@ -100,6 +115,16 @@ class OwnJournal(Journal):
 
         return filter_actions(AssistedAction.objects.all(), session_ids, actions)
 
+    def sessions_by_event_count(self, sessions, *, id_range=None) -> dict[int, int]:
+        from login_as_customer.models import AssistedAction
+
+        return count_sessions_by_events(AssistedAction.objects.all(), sessions, id_range=id_range)
+
+    def event_count(self, session_id) -> int:
+        from login_as_customer.models import AssistedAction
+
+        return AssistedAction.objects.filter(assisted_session_id=session_id).count()
+
     def write(self, event: Event) -> None:
         from login_as_customer.models import AssistedAction
 
@@ -141,6 +166,35 @@ def filter_actions(queryset, session_ids, actions):
     if actions is not None:
         queryset = queryset.filter(action__in=list(actions))
     return queryset.order_by("id")
+
+
+def count_sessions_by_events(events, sessions, *, id_range=None) -> dict[int, int]:
+    """``Journal.sessions_by_event_count`` for a queryset of events with an
+    ``assisted_session_id`` (indexed): the events counted per session, then the sessions per
+    count, in one statement."""
+    if id_range is not None:
+        # A range the index answers alone (an index-only scan on PostgreSQL), the sessions'
+        # own list then keeping exactly theirs.
+        first, last = id_range
+        events = events.filter(assisted_session_id__gte=first, assisted_session_id__lte=last)
+    per_session = (
+        events.filter(assisted_session_id__in=sessions.order_by().values("pk"))
+        .order_by()
+        .values("assisted_session_id")
+        .annotate(events=Count("pk"))
+        .values("events")
+    )
+    try:
+        sql, params = per_session.query.sql_with_params()
+    except EmptyResultSet:  # e.g. sessions.none()
+        return {}
+    with connections[per_session.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT per_session.events, COUNT(*) FROM ({sql}) per_session "  # noqa: S608 - the ORM's SQL
+            "GROUP BY per_session.events",
+            params,
+        )
+        return dict(cursor.fetchall())
 
 
 def journal() -> Journal:

@@ -67,6 +67,14 @@ class SessionMode(models.TextChoices):
     VIEW_ONLY = "view_only", _("View only")
 
 
+class ConsentBasis(models.TextChoices):
+    """What a session's consent was: the customer's standing opt-in, or an assistance code they
+    gave for that one session."""
+
+    STANDING = "standing", _("Standing opt-in")
+    CODE = "code", _("Assistance code")
+
+
 class AssistedSession(models.Model):
     """One assisted session: who, for whom, where, why, when — with names as they were."""
 
@@ -88,6 +96,9 @@ class AssistedSession(models.Model):
     mode = models.CharField(
         _("mode"), max_length=16, choices=SessionMode.choices, default=SessionMode.FULL
     )
+    consent_basis = models.CharField(
+        _("consent"), max_length=16, choices=ConsentBasis.choices, default=ConsentBasis.STANDING
+    )
     created_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -95,6 +106,9 @@ class AssistedSession(models.Model):
         _("end reason"), max_length=32, choices=EndReason.choices, blank=True
     )
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    # The session's entries in the journal once it has ended (its end's own included): the
+    # dashboard's actions per session without counting the journal. None while it runs.
+    action_count = models.PositiveIntegerField(_("actions"), null=True, blank=True)
     # The idle clock: the last request of the session (web or API), written at most every
     # live_check.LAST_SEEN_GRANULARITY seconds, so that the sweep can end an idle session
     # without waiting for a request.
@@ -136,6 +150,36 @@ class AssistedSession(models.Model):
     @property
     def is_live(self) -> bool:
         return self.started_at is not None and self.ended_at is None
+
+
+class AssistanceCode(models.Model):
+    """A 6-digit code a customer gets in My Account and reads out to the administrator: consent
+    for one session. Only its keyed hash is kept; it lives 10 minutes, is used once, and five
+    wrong codes void it (``flows/assistance_code.py``)."""
+
+    customer = models.ForeignKey(CUSTOMER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    assisted_session = models.ForeignKey(
+        AssistedSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("assistance code")
+        indexes = [
+            models.Index(
+                fields=["customer"],
+                condition=models.Q(used_at__isnull=True, voided_at__isnull=True),
+                name="lac_open_code_by_customer",
+            )
+        ]
+
+    def __str__(self):
+        return f"assistance code {self.pk} of customer {self.customer_id}"
 
 
 class Outcome(models.TextChoices):

@@ -51,7 +51,7 @@ class Command(BaseCommand):
                     (id, admin_id, admin_username, customer_id, customer_email, customer_name,
                      store_view_id, store_view_code, website_name, reason, created_at,
                      started_at, ended_at, end_reason, expires_at, ip_address, user_agent,
-                     admin_session_hash)
+                     admin_session_hash, mode, consent_basis, action_count)
                 SELECT s, NULL, ({_array(ADMINS)})[1 + s %% {len(ADMINS)}], NULL,
                        'customer' || (s %% %s) || '@example.com', 'Customer ' || (s %% %s),
                        NULL, ({_array(VIEWS)})[1 + s %% {len(VIEWS)}], 'Main Website',
@@ -60,7 +60,8 @@ class Command(BaseCommand):
                        now() - (%s - s) * %s * interval '1 second',
                        now() - (%s - s) * %s * interval '1 second' + interval '10 minutes',
                        ({_array(REASONS)})[1 + s %% {len(REASONS)}], NULL, '127.0.0.1',
-                       'bench', ''
+                       'bench', '', CASE WHEN s %% 10 = 3 THEN 'view_only' ELSE 'full' END,
+                       CASE WHEN s %% 7 = 0 THEN 'code' ELSE 'standing' END, %s
                 FROM generate_series(%s, %s) AS s
                 """,
                 [
@@ -72,6 +73,7 @@ class Command(BaseCommand):
                     span / sessions,
                     first_session + sessions,
                     span / sessions,
+                    max(1, actions // sessions),  # each session's entries (below)
                     first_session,
                     first_session + sessions - 1,
                 ],

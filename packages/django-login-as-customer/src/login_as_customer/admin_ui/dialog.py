@@ -17,6 +17,8 @@ def dialog_context(request, customer) -> dict:
     manual = lac_config.setting(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION
     preselected = host().auto_store_view(customer)
     modes = modes_for(request.user)
+    consent_mode = lac_config.setting(lac_config.CUSTOMER_CONSENT, store_view=preselected)
+    asks_code = consent_mode in (lac_config.ASSISTANCE_CODE, lac_config.EITHER)
     decision = can_login_as(
         start_facts(
             staff=request.user,
@@ -24,6 +26,8 @@ def dialog_context(request, customer) -> dict:
             store_view=preselected,
             reason="-",
             staff_modes=modes,
+            code_given=asks_code,  # the code is typed in the dialog: checked on confirm
+            consent_mode=consent_mode,
         ),
         now=timezone.now(),
     )
@@ -42,6 +46,11 @@ def dialog_context(request, customer) -> dict:
         "store_view_groups": host().store_view_choices(customer) if manual else [],
         "preselected_id": preselected.pk if preselected else None,
         "require_reason": lac_config.setting(lac_config.REQUIRE_REASON),
+        # An assistance code: asked for when codes count; needed unless the standing opt-in
+        # does too and is valid.
+        "asks_code": asks_code,
+        "code_required": consent_mode == lac_config.ASSISTANCE_CODE
+        or (asks_code and not selectors.consent_is_valid(customer)),
         # "View only" or "Full access" (full only with Allow Login as Customer).
         "modes": [mode for mode in SessionMode if mode in modes],
         "chosen_mode": default_mode(modes),

@@ -25,6 +25,7 @@ DENIAL_STATUS = {
     DenialCode.CUSTOMER_MISSING: 404,
     DenialCode.REAUTH_LOCKED: 429,
     DenialCode.MODE_INVALID: 400,
+    DenialCode.CODE_REQUIRED: 400,
 }
 
 
@@ -120,6 +121,7 @@ def start(request, customer_id):
             store_view_id=request.POST.get("store_view"),
             reason=request.POST.get("reason", ""),
             mode=request.POST.get("mode") or None,
+            assistance_code=request.POST.get("assistance_code", ""),
             origin=origin,
             browser_binding=binding,
         )

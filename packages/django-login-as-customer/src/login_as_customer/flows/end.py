@@ -6,6 +6,7 @@ its next request (the live check finds it ended), an API token's next call answe
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from login_as_customer import events, selectors
+from login_as_customer.journal import journal
 from login_as_customer.models import AssistedSession, EndReason
 from login_as_customer.signals import assisted_session_ended
 
@@ -32,6 +34,8 @@ def record_end(
 
     ``at``: when it ended, if not now (a limit that passed earlier). ``only_if``: a condition
     (Q) the row must still meet — what the caller decided on has not changed since it read it.
+    Once the end has committed, the session keeps its number of journal entries
+    (``keep_action_count``): the entries of the ending request are in by then.
     """
     ended_at = at or timezone.now()
     rows = AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True)
@@ -40,12 +44,21 @@ def record_end(
     ended = rows.update(ended_at=ended_at, end_reason=reason)
     if ended:
         session.ended_at, session.end_reason = ended_at, reason
+        transaction.on_commit(partial(keep_action_count, session.pk))
         extra = dict(details or {})
         if at is not None and reason in LIMIT_REASONS:  # noticed after the limit passed
             extra["ended_at"] = ended_at.isoformat()
         events.ended(session, reason=reason, details=extra)
         assisted_session_ended.send(sender=AssistedSession, session=session, reason=reason)
     return bool(ended)
+
+
+def keep_action_count(session_id) -> None:
+    """An ended session keeps its number of journal entries (once: ``action_count`` is
+    written when it is still empty), so that counting them needs no journal read."""
+    AssistedSession.objects.filter(pk=session_id, action_count__isnull=True).update(
+        action_count=journal().event_count(session_id)
+    )
 
 
 def end_session(

@@ -14,7 +14,7 @@ from login_as_customer import config as lac_config
 from login_as_customer.decisions import LiveFacts, end_reason_for, limit_passed
 from login_as_customer.flows.consent import consent_valid
 from login_as_customer.host import host
-from login_as_customer.models import AssistedSession, EndReason
+from login_as_customer.models import AssistedSession, ConsentBasis, EndReason
 from login_as_customer.permissions import may_keep
 
 SESSION_ID_KEY = "_lac_session_id"
@@ -67,6 +67,7 @@ _READING_COLUMNS = (
     "store_view_code",
     "website_name",
     "mode",
+    "consent_basis",
     "started_at",
     "ended_at",
     "last_seen_at",
@@ -187,7 +188,10 @@ def load_deferred(session: AssistedSession) -> None:
 def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) -> LiveFacts:
     customer = session.customer
     admin_active = bool(session.admin_is_active and session.admin_is_staff)
-    consent = consent_valid(session.consent_allowed, session.consent_expires_at, now)
+    # A session on an assistance code had the customer's consent for itself alone.
+    consent = session.consent_basis == ConsentBasis.CODE or consent_valid(
+        session.consent_allowed, session.consent_expires_at, now
+    )
     return LiveFacts(
         ended=session.ended_at is not None,
         feature_enabled=lac_config.feature_enabled(),

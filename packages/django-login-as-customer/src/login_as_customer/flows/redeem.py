@@ -22,6 +22,7 @@ from login_as_customer.host import host
 from login_as_customer.journal import atomic_keeping_refusals
 from login_as_customer.models import (
     AssistedSession,
+    ConsentBasis,
     EndReason,
     LoginToken,
 )
@@ -169,6 +170,13 @@ def _redeem(
             store_view=store_view,
             reason=token.assisted_session.reason or "-",
             mode=token.assisted_session.mode,
+            # The consent the start checked: a code (spent on this session) or the opt-in.
+            code_given=token.assisted_session.consent_basis == ConsentBasis.CODE,
+            consent_mode=(
+                lac_config.ASSISTANCE_CODE
+                if token.assisted_session.consent_basis == ConsentBasis.CODE
+                else lac_config.STANDING_OPT_IN
+            ),
         ),
         now=now,
     )

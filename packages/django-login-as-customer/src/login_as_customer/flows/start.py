@@ -16,10 +16,13 @@ from login_as_customer import config as lac_config
 from login_as_customer import events, selectors, tokens
 from login_as_customer.decisions import StartFacts, can_login_as
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from login_as_customer.flows.assistance_code import CodeRefused, spend_code
 from login_as_customer.flows.end import end_unused_links_of
 from login_as_customer.host import host
 from login_as_customer.models import (
+    AssistanceCode,
     AssistedSession,
+    ConsentBasis,
     LoginToken,
     SessionMode,
 )
@@ -67,11 +70,15 @@ def deny(code: DenialCode, *, staff, customer_id, context, stage="start", detail
     return LoginAsCustomerDenied(code)
 
 
-def record_denial(code: DenialCode, *, staff, customer_id, origin: StartRequest, stage="start"):
+def record_denial(
+    code: DenialCode, *, staff, customer_id, origin: StartRequest, stage="start", details=None
+):
     """Record a refusal decided outside the services (a cross-site redemption, a failed
     password re-entry) like every other refusal, and build it for the caller to raise."""
     context = {"ip_address": origin.ip_address, "channel": origin.channel}
-    return deny(code, staff=staff, customer_id=customer_id, context=context, stage=stage)
+    return deny(
+        code, staff=staff, customer_id=customer_id, context=context, stage=stage, details=details
+    )
 
 
 def _rate_limited(staff) -> bool:
@@ -102,9 +109,20 @@ def choose_store_view(customer, store_view_id):
     return host().auto_store_view(customer)
 
 
-def start_facts(*, staff, customer, store_view, reason, mode=None, staff_modes=None) -> StartFacts:
+def start_facts(
+    *,
+    staff,
+    customer,
+    store_view,
+    reason,
+    mode=None,
+    staff_modes=None,
+    code_given=False,
+    consent_mode=None,
+) -> StartFacts:
     """``mode``: the mode asked for (None: any); ``staff_modes``: what the staff may start,
-    when the caller already knows (``permissions.modes_for``)."""
+    when the caller already knows (``permissions.modes_for``); ``code_given``: an assistance
+    code was typed; ``consent_mode``: what consent counts (default: the configuration's)."""
     consent = selectors.consent_of(customer) if customer else None
     staff_modes = modes_for(staff) if staff_modes is None and staff else (staff_modes or ())
     return StartFacts(
@@ -119,6 +137,9 @@ def start_facts(*, staff, customer, store_view, reason, mode=None, staff_modes=N
         store_view_usable=bool(customer and host().store_view_usable(customer, store_view)),
         reason_required=lac_config.setting(lac_config.REQUIRE_REASON),
         reason=reason,
+        consent_mode=consent_mode
+        or lac_config.setting(lac_config.CUSTOMER_CONSENT, store_view=store_view),
+        code_given=code_given,
     )
 
 
@@ -129,13 +150,15 @@ def start_assisted_session(
     store_view_id=None,
     reason: str = "",
     mode: str | None = None,
+    assistance_code: str = "",
     origin: StartRequest,
     browser_binding: str = "",
 ) -> tuple[AssistedSession, str]:
     """Check everything on the server, then record the session and mint its one-time token.
 
     ``mode``: a ``SessionMode`` value; None asks for the most the administrator may
-    (``permissions.default_mode``).
+    (``permissions.default_mode``). ``assistance_code``: the code the customer read out, when
+    the configuration takes codes (``flows/assistance_code``): spent on this session.
 
     Returns the session and the raw token (to be POSTed to the storefront, never stored).
     ``browser_binding`` is the secret of the binding cookie the admin's browser gets with the
@@ -170,6 +193,7 @@ def start_assisted_session(
             context=context,
             details={"mode": _printable(mode, 32)},
         )
+    typed_code = (assistance_code or "").strip()
     facts = start_facts(
         staff=staff,
         customer=customer,
@@ -177,6 +201,7 @@ def start_assisted_session(
         reason=reason,
         mode=mode,
         staff_modes=staff_modes,
+        code_given=bool(typed_code),
     )
     decision = can_login_as(facts, now=timezone.now())
     if not decision.allowed:
@@ -186,6 +211,18 @@ def start_assisted_session(
         raise deny(code, staff=staff, customer_id=customer_pk, context=context)
     if _rate_limited(staff):
         raise deny(DenialCode.RATE_LIMITED, staff=staff, customer_id=customer_pk, context=context)
+    code = None
+    if typed_code and facts.consent_mode in (lac_config.ASSISTANCE_CODE, lac_config.EITHER):
+        try:
+            code = spend_code(customer_id=customer_pk, typed=typed_code)
+        except CodeRefused as refusal:
+            raise deny(
+                refusal.code,
+                staff=staff,
+                customer_id=customer_pk,
+                context=context,
+                details=refusal.details,
+            ) from None
 
     raw_token = tokens.new_token()
     now = timezone.now()
@@ -203,12 +240,16 @@ def start_assisted_session(
             website_name=host().website_name(store_view),
             reason=reason,
             mode=mode,
+            consent_basis=ConsentBasis.CODE if code else ConsentBasis.STANDING,
             created_at=now,
             ip_address=origin.ip_address,
             user_agent=_printable(origin.user_agent, MAX_USER_AGENT),
             admin_session_hash=tokens.hash_session_key(origin.admin_session_key),
         )
         events.started(session, channel=origin.channel, ip_address=origin.ip_address)
+        if code is not None:
+            AssistanceCode.objects.filter(pk=code.pk).update(assisted_session=session)
+            events.code_used(session, code, channel=origin.channel, ip_address=origin.ip_address)
         LoginToken.objects.create(
             token_hash=tokens.hash_token(raw_token),
             binding_hash=tokens.hash_binding(browser_binding),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from login_as_customer import config as lac_config
 from login_as_customer import selectors
 from login_as_customer.errors import LoginAsCustomerDenied
+from login_as_customer.flows.assistance_code import codes_offered, issue_code
 from login_as_customer.flows.consent import set_consent
 from login_as_customer.forms import ConsentForm
 from login_as_customer.host import host
@@ -36,6 +37,7 @@ ACTION_LABELS = {
     "account.blocked": gettext_lazy("Refused: credentials change"),
     "consent.blocked": gettext_lazy("Refused: permission change"),
     "view_only_refused": gettext_lazy("Refused: a change in a view-only session"),
+    "assistance_code.use": gettext_lazy("Started with your assistance code"),
 }
 
 
@@ -52,6 +54,29 @@ def _describe(entry) -> str:
 @never_cache
 @host().customer_page
 def assisted_sessions(request):
+    return _history(request)
+
+
+@never_cache
+@host().customer_page
+@require_POST
+def assistance_code(request):
+    """Get an assistance code: a new 6-digit code, shown once on the page that answers (never
+    stored in the clear, never in a URL); refused in an assisted session and where the store
+    takes no codes."""
+    try:
+        issued = issue_code(
+            customer=host().signed_in_customer(request),
+            actor=host().actor_of(request),
+            store_view=host().current_store_view(request),
+        )
+    except LoginAsCustomerDenied as denial:
+        messages.error(request, denial.message)
+        return _history(request, status=403)
+    return _history(request, issued=issued)  # never_cache: no copy keeps the code
+
+
+def _history(request, *, issued=None, status=200):
     customer = host().signed_in_customer(request)
     end_overdue_sessions(AssistedSession.objects.filter(customer=customer))
     sessions = list(
@@ -95,7 +120,13 @@ def assisted_sessions(request):
             "revoke_url": host().storefront_url(
                 "login_as_customer:revoke_consent", host().current_store_view(request)
             ),
+            "codes_offered": codes_offered(host().current_store_view(request)),
+            "code_url": host().storefront_url(
+                "login_as_customer:assistance_code", host().current_store_view(request)
+            ),
+            "issued": issued,
         },
+        status=status,
     )
 
 

@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("customer/assistance-consent/", history_views.consent, name="consent"),
     path(
+        "customer/assisted-sessions/code/",
+        history_views.assistance_code,
+        name="assistance_code",
+    ),
+    path(
         "customer/assisted-sessions/revoke/",
         history_views.revoke_consent,
         name="revoke_consent",

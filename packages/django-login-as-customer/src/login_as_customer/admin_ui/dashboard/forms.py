@@ -1,0 +1,61 @@
+"""The dashboard's filters, read from the query string: a period and a website. Bad values are
+the form's errors, never an exception."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_DAYS = 30  # the period shown when none is asked for: the last 30 days, today included
+MAX_DAYS = 366  # at most a year of days in one chart
+
+
+class DashboardFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    # The websites' names as the sessions recorded them; its options are the websites with
+    # sessions in the period (``set_websites``): a name without any shows no sessions.
+    website = forms.CharField(label=_("Website"), required=False, max_length=255)
+
+    def __init__(self, data, *, today: date):
+        data = data.copy()
+        # Missing dates are the default period (shown in the fields): up to today, 30 days.
+        if not data.get("date_to"):
+            data["date_to"] = today.isoformat()
+        if not data.get("date_from"):
+            try:
+                last_day = date.fromisoformat(data["date_to"])
+            except ValueError:
+                last_day = today
+            data["date_from"] = (last_day - timedelta(days=DEFAULT_DAYS - 1)).isoformat()
+        super().__init__(data)
+        self.fields["website"].widget = forms.Select(choices=[("", _("All websites"))])
+
+    def clean(self):
+        data = super().clean()
+        first_day, last_day = data.get("date_from"), data.get("date_to")
+        if first_day and last_day:
+            if first_day > last_day:
+                raise forms.ValidationError(_("The start date is after the end date."))
+            if (last_day - first_day).days + 1 > MAX_DAYS:
+                raise forms.ValidationError(
+                    _("Choose a period of at most %(days)s days."), params={"days": MAX_DAYS}
+                )
+        return data
+
+    def set_websites(self, names) -> None:
+        """The website options: every website with sessions in the period, and the one asked
+        for (kept, so that the form shows what it filtered on)."""
+        names = set(names)
+        asked = self.cleaned_data.get("website") if self.is_valid() else ""
+        if asked:
+            names.add(asked)
+        self.fields["website"].widget.choices = [("", _("All websites"))] + [
+            (name, name) for name in sorted(names)
+        ]

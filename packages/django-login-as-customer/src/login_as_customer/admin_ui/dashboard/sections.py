@@ -1,0 +1,193 @@
+"""The dashboard's figures as the page shows them: big numbers, and charts each with the table
+of the same figures (its alternative for screen readers, and for copying)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from login_as_customer.admin_ui.dashboard import charts
+from login_as_customer.admin_ui.dashboard.figures import (
+    ACTIONS_TOP_CODED,
+    TOP,
+    Figures,
+    top_with_other,
+)
+from login_as_customer.models import EndReason
+
+MAX_DAY_LABELS = 10  # a long period labels only every n-th day under its columns
+
+
+@dataclass
+class Section:
+    """One chart: its heading, the SVG, and its table (column headings, rows of cells)."""
+
+    id: str
+    title: str
+    chart: str
+    headers: tuple[str, str]
+    rows: list[tuple[str, str]]
+
+
+@dataclass
+class BigNumber:
+    id: str
+    label: str
+    value: str
+    detail: str
+
+
+def percent(share: float | None) -> str:
+    if share is None:
+        return "—"
+    return _("%(percent)s%%") % {"percent": number_format(share * 100, decimal_pos=1)}
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": seconds}
+
+
+def decimal(value: float | None) -> str:
+    return "—" if value is None else number_format(value, decimal_pos=1)
+
+
+def count(value: int) -> str:
+    return charts.number(value)
+
+
+def big_numbers(figures: Figures) -> list[BigNumber]:
+    sessions = count(figures.sessions)
+    return [
+        BigNumber(
+            "sessions",
+            _("Sessions"),
+            sessions,
+            _("%(count)s started") % {"count": count(figures.started)},
+        ),
+        BigNumber(
+            "median-duration",
+            _("Median duration"),
+            duration(figures.median_seconds),
+            _("of %(count)s ended sessions") % {"count": count(figures.ended)},
+        ),
+        BigNumber(
+            "actions",
+            _("Actions per session"),
+            decimal(figures.actions_mean),
+            _("mean; median %(median)s, of %(count)s started sessions")
+            % {"median": decimal(figures.actions_median), "count": count(figures.started)},
+        ),
+        BigNumber(
+            "reason-share",
+            _("Started with a reason"),
+            percent(figures.reason_share),
+            _("%(count)s of %(total)s sessions")
+            % {"count": count(figures.with_reason), "total": sessions},
+        ),
+        BigNumber(
+            "view-only-share",
+            _("View only"),
+            percent(figures.view_only_share),
+            _("%(count)s of %(total)s sessions")
+            % {"count": count(figures.view_only), "total": sessions},
+        ),
+    ]
+
+
+def _description(points: list[charts.Point]) -> str:
+    if not any(p.value for p in points):
+        return _("No assisted sessions in this period.")
+    largest = max(points, key=lambda p: p.value)
+    return _("Largest: %(label)s (%(value)s). The table below the chart gives every value.") % {
+        "label": largest.label,
+        "value": count(largest.value),
+    }
+
+
+def _bars(section_id, title, header, counts: list[tuple[str, int]]) -> Section:
+    points = [  # after the TOP largest comes "Other"
+        charts.Point(label, n, quiet=index == TOP) for index, (label, n) in enumerate(counts)
+    ]
+    svg = charts.bar_chart(
+        chart_id=f"lac-chart-{section_id}",
+        title=title,
+        description=_description(points),
+        points=points,
+    )
+    rows = [(p.label, count(p.value)) for p in points]
+    return Section(section_id, title, svg, (header, _("Sessions")), rows)
+
+
+def sections(figures: Figures) -> list[Section]:
+    every = math.ceil(len(figures.per_day) / MAX_DAY_LABELS)
+    days = [
+        charts.Point(day.strftime("%m-%d"), n, tick=index % every == 0)
+        for index, (day, n) in enumerate(figures.per_day)
+    ]
+    title = _("Sessions per day")
+    per_day = Section(
+        "per-day",
+        title,
+        charts.column_chart(
+            chart_id="lac-chart-per-day",
+            title=title,
+            description=_description(days),
+            points=days,
+        ),
+        (_("Day"), _("Sessions")),
+        [(day.isoformat(), count(n)) for day, n in figures.per_day],
+    )
+    end_reasons = {value: str(label) for value, label in EndReason.choices}
+    end_reasons[""] = _("Not ended yet")
+    by_end_reason = [(end_reasons.get(r, r), n) for r, n in figures.by_end_reason]
+
+    highest = max(figures.actions, default=0)
+    buckets = {}
+    for actions, sessions in figures.actions.items():
+        bucket = min(actions, ACTIONS_TOP_CODED)
+        buckets[bucket] = buckets.get(bucket, 0) + sessions
+    action_points = [
+        charts.Point(
+            _("%(count)s or more") % {"count": n} if n == ACTIONS_TOP_CODED else str(n),
+            buckets.get(n, 0),
+        )
+        for n in range(min(highest, ACTIONS_TOP_CODED) + 1)
+    ]
+    title = _("Started sessions by number of actions")
+    per_actions = Section(
+        "actions",
+        title,
+        charts.column_chart(
+            chart_id="lac-chart-actions",
+            title=title,
+            description=_description(action_points),
+            points=action_points,
+        ),
+        (_("Actions"), _("Sessions")),
+        [(p.label, count(p.value)) for p in action_points],
+    )
+    return [
+        per_day,
+        _bars(
+            "by-admin",
+            _("Sessions by administrator"),
+            _("Administrator"),
+            top_with_other(dict(figures.by_admin), _("Other")),
+        ),
+        _bars(
+            "by-end-reason",
+            _("Sessions by end reason"),
+            _("End reason"),
+            top_with_other(dict(by_end_reason), _("Other")),
+        ),
+        per_actions,
+    ]

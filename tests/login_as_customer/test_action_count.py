@@ -1,0 +1,49 @@
+"""An ended session keeps its number of journal entries (``AssistedSession.action_count``),
+written once its end has committed — the entries of the request that ended it included — so the
+dashboard and the log count actions without reading the journal; once written it is frozen."""
+
+import pytest
+from django.db import DatabaseError, transaction
+
+from login_as_customer.models import AssistedSession
+from shopassist.audit.models import ActionLogEntry
+from tests.login_as_customer.assisted import close_url, start_assisted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_close_session_keeps_the_sessions_count_of_entries(
+    support_client, jane, django_capture_on_commit_callbacks
+):
+    browser, session = start_assisted(support_client, jane)
+    browser.post("/en/checkout/cart/add/", {"sku": "SA-BAG-001", "qty": "1"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert browser.post(close_url()).status_code == 200
+
+    session.refresh_from_db()
+    logged = ActionLogEntry.objects.filter(assisted_session_id=session.pk).count()
+    # start, redeem, cart.add and its request, end, and Close session's own request
+    assert session.action_count == logged == 6
+    log = support_client.get("/admin/login_as_customer/log/").content.decode()
+    assert f"<td>{logged}</td></tr>" in log
+
+
+def test_the_kept_count_is_written_once(support_client, jane, django_capture_on_commit_callbacks):
+    browser, session = start_assisted(support_client, jane)
+    with django_capture_on_commit_callbacks(execute=True):
+        browser.post(close_url())
+    session.refresh_from_db()
+    kept = session.action_count
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AssistedSession.objects.filter(pk=session.pk).update(action_count=kept + 100)
+
+    session.refresh_from_db()
+    assert session.action_count == kept
+
+
+def test_a_running_session_keeps_no_count_yet(support_client, jane):
+    _browser, session = start_assisted(support_client, jane)
+    session.refresh_from_db()
+    assert session.action_count is None
