@@ -76,7 +76,10 @@ class AssistedSessionMiddleware:
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             response = self.get_response(request)
         elif session.mode == SessionMode.VIEW_ONLY and not _ends_session(request):
-            response = self._refused_in_view_only(request, session)
+            # Refused in process_view, once the inner middleware has run (a host's page may
+            # need what it sets, e.g. Oscar's basket): the view itself never runs.
+            request.lac_refused_in_view_only = session
+            response = self.get_response(request)
         else:
             response = self._recorded(request, session)
         # An assisted page is never stored by a browser, proxy or CDN.
@@ -101,11 +104,14 @@ class AssistedSessionMiddleware:
             write.status_code = response.status_code
         return response
 
-    def _refused_in_view_only(self, request, session):
+    def process_view(self, request, view_func, view_args, view_kwargs):
         """A change in a view-only session: the view never runs; the refusal is logged (a
         denied "request" entry and a "view_only_refused" one) and explained."""
+        session = getattr(request, "lac_refused_in_view_only", None)
+        if session is None:
+            return None
         write = Write(
-            view_name=_view_name(request) or request.path_info[:200],
+            view_name=request.resolver_match.view_name,
             method=request.method,
             ip_address=host().client_ip(request),
         )
