@@ -309,3 +309,25 @@ def test_a_view_only_session_adds_nothing_to_the_basket(shop, customer):
     assert AssistedAction.objects.filter(
         assisted_session_id=session.pk, action="view_only_refused", outcome="denied"
     ).exists()
+
+
+def test_chen_reads_out_an_assistance_code_and_support_helps_him(
+    settings, support_browser, customer_browser, customer
+):
+    """With "Customer consent" set to assistance codes, Chen (no opt-in) gets a code on the
+    package's Assisted sessions page and the support agent's start spends it."""
+    settings.LOGIN_AS_CUSTOMER = {**settings.LOGIN_AS_CUSTOMER, "CUSTOMER_CONSENT": "code"}
+    chen = customer("Chen")
+    page = customer_browser("chen.wei@example.com").post("/customer/assisted-sessions/code/")
+    assert page.status_code == 200
+    code = page.content.decode().split('data-testid="assistance-code-value"')[1]
+    code = code.split(">", 1)[1].split("<", 1)[0].replace(" ", "")
+    assert len(code) == 6 and code.isdigit()
+
+    url = f"/admin/login_as_customer/assistedsession/customer/{chen.pk}/start/"
+    response = support_browser.post(url, {"reason": "", "assistance_code": code})
+
+    assert response.status_code == 200
+    session = AssistedSession.objects.get(customer=chen)
+    assert session.consent_basis == "code"
+    assert AssistedAction.objects.filter(action="assistance_code.use").exists()

@@ -1,4 +1,5 @@
-"""Every request of an assisted storefront session: check it may go on (SPEC §7), mark the
+"""Every request of an assisted storefront session: check it may go on (SPEC §7), record a
+state-changing one (or, in a view-only session, refuse it before its view runs), mark the
 response private, and put the banner on every HTML page (SPEC §6)."""
 
 import re
