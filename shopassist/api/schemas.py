@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -99,6 +99,41 @@ class LoginAsCustomerIn(Input):
         max_length=16,
         description="The code the customer read out (Customer consent: assistance code).",
     )
+
+
+class DayCount(Schema):
+    day: date
+    sessions: int
+
+
+class NamedCount(Schema):
+    name: str = Field(description="An administrator's username, or an end reason's value.")
+    sessions: int
+
+
+class ActionsCount(Schema):
+    actions: int
+    sessions: int
+
+
+class DashboardOut(Schema):
+    """Customers › Login as Customer › Dashboard's figures (sessions requested in the period)."""
+
+    first_day: date
+    last_day: date
+    website: str
+    sessions: int
+    started: int
+    ended: int
+    with_reason: int
+    view_only: int
+    median_seconds: float | None
+    actions_mean: float | None
+    actions_median: float | None
+    per_day: list[DayCount]
+    by_admin: list[NamedCount]
+    by_end_reason: list[NamedCount] = Field(description='"" for sessions not ended yet.')
+    actions: list[ActionsCount] = Field(description="Started sessions by number of actions.")
 
 
 class AssistanceCodeOut(Schema):

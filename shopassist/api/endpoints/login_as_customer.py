@@ -1,18 +1,25 @@
-"""Login as Customer for headless clients: an RFC 8693-style token exchange."""
+"""Login as Customer for headless clients: an RFC 8693-style token exchange, and the support
+manager's dashboard figures."""
 
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from login_as_customer.admin_ui.dashboard.figures import dashboard_figures
+from login_as_customer.admin_ui.dashboard.forms import DashboardFilterForm
+from login_as_customer.config import feature_enabled
 from login_as_customer.flows.redeem import start_api_session
 from login_as_customer.flows.start import StartRequest, start_assisted_session
+from login_as_customer.overdue import end_overdue_sessions
+from login_as_customer.permissions import VIEW_LOG, staff_may
 from shopassist.api import services
 from shopassist.api.auth import AdminToken
 from shopassist.api.endpoints import AUTH_ERRORS
 from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.models import TokenKind
-from shopassist.api.schemas import Error, ExchangedTokenOut, LoginAsCustomerIn
+from shopassist.api.schemas import DashboardOut, Error, ExchangedTokenOut, LoginAsCustomerIn
 from shopassist.core.actor import client_ip
 from shopassist.customers.models import Customer
 from shopassist.stores.models import StoreView
@@ -85,4 +92,54 @@ def exchange_token(request, body: LoginAsCustomerIn):
     return {
         "access_token": raw,
         "expires_in": max(0, int((token.expires_at - timezone.now()).total_seconds())),
+    }
+
+
+@router.get(
+    "/login-as-customer/dashboard",
+    response={200: DashboardOut, 400: Error, 404: Error, **AUTH_ERRORS},
+    auth=AdminToken(),
+)
+def dashboard(request, date_from: str = "", date_to: str = "", website: str = ""):
+    """Customers › Login as Customer › Dashboard's figures, for an administrator with *View
+    Login as Customer Log*: the sessions requested from ``date_from`` to ``date_to``
+    (YYYY-MM-DD, default the last 30 days, at most 366) on ``website`` (default all)."""
+    if not staff_may(request.auth.token.user, VIEW_LOG):
+        raise ApiError(
+            403, ApiErrorCode.FORBIDDEN, _("You may not view the Login as Customer Log.")
+        )
+    if not feature_enabled():
+        raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Login as Customer is disabled."))
+    query = QueryDict(mutable=True)
+    query.update({"date_from": date_from, "date_to": date_to, "website": website})
+    form = DashboardFilterForm(query, today=timezone.localdate())
+    if not form.is_valid():
+        message = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        raise ApiError(400, ApiErrorCode.INVALID_REQUEST, message)
+    end_overdue_sessions()  # sessions past their limits count as ended
+    data = form.cleaned_data
+    figures = dashboard_figures(
+        first_day=data["date_from"], last_day=data["date_to"], website=data["website"]
+    )
+    return {
+        "first_day": figures.first_day,
+        "last_day": figures.last_day,
+        "website": data["website"],
+        **{
+            name: getattr(figures, name)
+            for name in (
+                "sessions",
+                "started",
+                "ended",
+                "with_reason",
+                "view_only",
+                "median_seconds",
+                "actions_mean",
+                "actions_median",
+            )
+        },
+        "per_day": [{"day": day, "sessions": n} for day, n in figures.per_day],
+        "by_admin": [{"name": name, "sessions": n} for name, n in figures.by_admin],
+        "by_end_reason": [{"name": name, "sessions": n} for name, n in figures.by_end_reason],
+        "actions": [{"actions": a, "sessions": n} for a, n in sorted(figures.actions.items())],
     }
