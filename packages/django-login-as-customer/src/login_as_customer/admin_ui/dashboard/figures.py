@@ -1,8 +1,9 @@
-"""The dashboard's figures for a period and a website, in five statements whatever the number
-of sessions: per day (with the shares), per website × administrator × end reason, the median
-duration, and the journal's count of actions per session (``Journal.sessions_by_event_count``)
-— plus, off PostgreSQL, one for the median. A session counts on the day it was requested
-(``created_at``, indexed), in the current time zone."""
+"""The dashboard's figures for a period and a website, in the same few statements whatever the
+number of sessions: per day (with the shares), per website × administrator × end reason, the
+median duration (off PostgreSQL, one more), and the started sessions by their number of
+actions — the count an ended session keeps (``AssistedSession.action_count``), the journal's
+only for those still running (``Journal.sessions_by_event_count``). A session counts on the day
+it was requested (``created_at``, indexed), in the current time zone."""
 
 from __future__ import annotations
 

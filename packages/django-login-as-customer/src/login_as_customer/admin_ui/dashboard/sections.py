@@ -113,6 +113,18 @@ def _description(points: list[charts.Point]) -> str:
     }
 
 
+def _columns(section_id, title, header, points: list[charts.Point], rows=None) -> Section:
+    """A column chart of ``points`` and its table (``rows``; default: each point's count)."""
+    svg = charts.column_chart(
+        chart_id=f"lac-chart-{section_id}",
+        title=title,
+        description=_description(points),
+        points=points,
+    )
+    rows = rows if rows is not None else [(p.label, count(p.value)) for p in points]
+    return Section(section_id, title, svg, (header, _("Sessions")), rows)
+
+
 def _bars(section_id, title, header, counts: list[tuple[str, int]]) -> Section:
     points = [  # after the TOP largest comes "Other"
         charts.Point(label, n, quiet=index == TOP) for index, (label, n) in enumerate(counts)
@@ -133,18 +145,12 @@ def sections(figures: Figures) -> list[Section]:
         charts.Point(day.strftime("%m-%d"), n, tick=index % every == 0)
         for index, (day, n) in enumerate(figures.per_day)
     ]
-    title = _("Sessions per day")
-    per_day = Section(
+    per_day = _columns(
         "per-day",
-        title,
-        charts.column_chart(
-            chart_id="lac-chart-per-day",
-            title=title,
-            description=_description(days),
-            points=days,
-        ),
-        (_("Day"), _("Sessions")),
-        [(day.isoformat(), count(n)) for day, n in figures.per_day],
+        _("Sessions per day"),
+        _("Day"),
+        days,
+        rows=[(day.isoformat(), count(n)) for day, n in figures.per_day],
     )
     end_reasons = {value: str(label) for value, label in EndReason.choices}
     end_reasons[""] = _("Not ended yet")
@@ -162,18 +168,8 @@ def sections(figures: Figures) -> list[Section]:
         )
         for n in range(min(highest, ACTIONS_TOP_CODED) + 1)
     ]
-    title = _("Started sessions by number of actions")
-    per_actions = Section(
-        "actions",
-        title,
-        charts.column_chart(
-            chart_id="lac-chart-actions",
-            title=title,
-            description=_description(action_points),
-            points=action_points,
-        ),
-        (_("Actions"), _("Sessions")),
-        [(p.label, count(p.value)) for p in action_points],
+    per_actions = _columns(
+        "actions", _("Started sessions by number of actions"), _("Actions"), action_points
     )
     return [
         per_day,
