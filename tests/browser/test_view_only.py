@@ -35,7 +35,7 @@ def test_support_picks_view_only_and_a_change_is_refused(site, context):
     store_tab.goto(f"{site}/en/product/SA-BAG-001/")
     with store_tab.expect_navigation():
         store_tab.click(".sf-add-to-cart button[type=submit]")
-    refused = store_tab.locator("[data-testid=lac-view-only-refused]")
+    refused = store_tab.locator("[data-testid=lac-refused]")
     assert MESSAGE in refused.inner_text()
     assert list(CartItem.objects.filter(cart__customer=jane()).values()) == cart_before
     assert banner.is_visible()

@@ -119,8 +119,9 @@ class AssistedSessionMiddleware:
         refuse_in_view_only(session, write)
         return render(
             request,
-            "login_as_customer/view_only_refused.html",
+            "login_as_customer/refused.html",
             {
+                "title": _("View only"),
                 "message": message_for(DenialCode.VIEW_ONLY),
                 "storefront_template": host().storefront_template,
                 "back_url": _page_before(request),
