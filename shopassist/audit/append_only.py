@@ -86,7 +86,9 @@ def _session_sqlite(columns, write_once=()):
         + [f"(OLD.{c} IS NOT NULL AND NEW.{c} IS NOT OLD.{c})" for c in write_once]
     )
     return [
-        f"""CREATE TRIGGER IF NOT EXISTS lac_session_frozen BEFORE UPDATE ON {SESSION_TABLE}
+        # Replaced, not kept: the columns it names change as the table gains some.
+        "DROP TRIGGER IF EXISTS lac_session_frozen",
+        f"""CREATE TRIGGER lac_session_frozen BEFORE UPDATE ON {SESSION_TABLE}
             WHEN OLD.ended_at IS NOT NULL AND ({changed})
             BEGIN SELECT RAISE(ABORT, 'an ended assisted session is append-only'); END""",
         f"""CREATE TRIGGER IF NOT EXISTS lac_session_no_delete BEFORE DELETE ON {SESSION_TABLE}

@@ -7,7 +7,7 @@ installed again here.)"""
 
 from django.db import migrations
 
-from shopassist.lac_host.migrations import reinstall_session_triggers
+from shopassist.audit.append_only import install_session_triggers
 
 SESSIONS = "login_as_customer_assistedsession"
 LOG = "audit_actionlogentry"
@@ -31,6 +31,10 @@ def count_from_the_action_log(apps, schema_editor):
     )
 
 
+def install_triggers(apps, schema_editor):
+    install_session_triggers(schema_editor)
+
+
 class Migration(migrations.Migration):
     atomic = False  # the backfill must not hold the session writers behind its lock for long
     dependencies = [
@@ -40,5 +44,5 @@ class Migration(migrations.Migration):
     ]
     operations = [
         migrations.RunPython(count_from_the_action_log, migrations.RunPython.noop),
-        migrations.RunPython(reinstall_session_triggers, migrations.RunPython.noop),
+        migrations.RunPython(install_triggers, migrations.RunPython.noop),
     ]
