@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from django.db import DatabaseError, transaction
 from django.test import Client
 
 from login_as_customer.errors import DenialCode, message_for
@@ -19,6 +20,7 @@ from shopassist.lac_host.acl import VIEW_ONLY
 from shopassist.sales.models import Order
 from shopassist.staff import roles
 from shopassist.staff.models import Role
+from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import close_url, session_of, start, start_assisted
 
 pytestmark = pytest.mark.django_db
@@ -264,8 +266,6 @@ def test_the_customer_sees_that_a_view_only_session_changed_nothing(trainee_clie
     browser, _session = start_assisted(trainee_client, jane)
     browser.post(close_url())
 
-    from tests.conftest import login_customer_client
-
     own = login_customer_client(Client(), jane)
     page = own.get("/en/customer/assisted-sessions/").content.decode()
     assert "View only: nothing could be changed." in page
@@ -292,8 +292,6 @@ def test_the_log_shows_each_sessions_mode(support_client, trainee_client, jane, 
 
 
 def test_an_ended_sessions_mode_is_frozen(trainee_client, jane):
-    from django.db import DatabaseError, transaction
-
     browser, session = start_assisted(trainee_client, jane)
     browser.post(close_url())
 

@@ -124,7 +124,8 @@ def start_facts(
     when the caller already knows (``permissions.modes_for``); ``code_given``: an assistance
     code was typed; ``consent_mode``: what consent counts (default: the configuration's)."""
     consent = selectors.consent_of(customer) if customer else None
-    staff_modes = modes_for(staff) if staff_modes is None and staff else (staff_modes or ())
+    if staff_modes is None:
+        staff_modes = modes_for(staff)
     return StartFacts(
         feature_enabled=lac_config.feature_enabled(),
         staff_active=bool(staff and staff.is_active and staff.is_staff),
