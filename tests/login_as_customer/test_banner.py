@@ -62,6 +62,22 @@ def test_the_banner_is_encoded_in_the_pages_own_charset(support_client, jane, ma
     assert response["Content-Length"] == str(len(response.content))
 
 
+def test_a_page_naming_no_charset_gets_the_banner_in_djangos_default(support_client, jane):
+    jane.first_name, jane.last_name = "지민", "Zoë"
+    jane.save(update_fields=["first_name", "last_name"])
+    browser, session = start_assisted(support_client, jane)
+    request = browser.get("/en/customer/account/").wsgi_request
+    response = HttpResponse(b"<html><body><p>x</p></body></html>", content_type="text/html")
+    assert response["Content-Type"] == "text/html"  # no charset parameter to read
+
+    AssistedSessionMiddleware(lambda request: response)._add_banner(
+        request, response, load_live_session(session.pk)
+    )
+
+    assert settings.DEFAULT_CHARSET == "utf-8"
+    assert "You are connected as 지민 Zoë on " in response.content.decode("utf-8")
+
+
 def test_close_session_is_addressed_under_each_requests_script_prefix(support_client, jane):
     browser, _session = start_assisted(support_client, jane)
     close = re.compile(r'<form method="post" action="([^"]+)" class="lac-banner-form">')

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import parse_header_parameters, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from login_as_customer.banner import banner_html, notice_html
@@ -35,6 +35,14 @@ def _private_no_store(cache_control: str) -> str:
     response = HttpResponse(headers={"Cache-Control": cache_control} if cache_control else None)
     patch_cache_control(response, private=True, no_store=True)
     return response["Cache-Control"]
+
+
+@lru_cache(maxsize=64)
+def _declared_charset(content_type: str) -> str | None:
+    """The charset a Content-Type names (the one the browser decodes the page with), parsed
+    once per header value: ``HttpResponse.charset`` parses it on every read."""
+    _media_type, parameters = parse_header_parameters(content_type)
+    return parameters.get("charset") or None
 
 
 def _still_live(request, session) -> bool:
@@ -192,8 +200,10 @@ def _insert_after_body(response, html) -> bool:
         if match is None:
             return False
         end = match.end()
-    # A name the charset cannot spell goes in as character references (any charset has them).
-    inserted = html().encode(response.charset, "xmlcharrefreplace")
+    # In the charset the browser decodes the page with. A name the charset cannot spell goes
+    # in as character references (any charset has them).
+    charset = _declared_charset(content_type) or response.charset
+    inserted = html().encode(charset, "xmlcharrefreplace")
     content = response.content = b"".join((content[:end], inserted, content[end:]))
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(content))
