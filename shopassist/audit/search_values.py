@@ -160,19 +160,30 @@ def forget_statement(column: str, tables: list[str]) -> str:
     )
 
 
+def index_probe(term: str) -> str:
+    """The part of ``term`` the trigram index is asked for: an e-mail's local part with its
+    "@", when it has a trigram. Addresses share their domains ("example.com", "gmail.com"):
+    the posting lists of the domain's trigrams hold a large share of the index, and reading
+    them was most of the look-up (10 M-entry benchmark, 200,000 e-mails:
+    "%CUSTOMER777@EXAMPLE.COM%" 18-21 ms, "%CUSTOMER777@%" 8 ms). Otherwise the whole term."""
+    local, at, _domain = term.partition("@")
+    return local + at if at and len(local + at) >= 3 and local + at != term else term
+
+
 def matching_values(column: str, term: str, *, limit: int) -> tuple[list[str], bool]:
     """The distinct values of ``column`` (one of KEPT_COLUMNS) that contain ``term`` in any
-    case, read through the trigram index: (at most ``limit`` of them, whether there are
-    more)."""
+    case: the rows the trigram index finds for ``index_probe(term)``, each then checked for
+    the whole term with STRPOS, which no index serves (at most ``limit`` values, and whether
+    there are more)."""
     if column not in KEPT_COLUMNS:
         raise ValueError(column)
-    pattern = f"%{connection.ops.prep_for_like_query(term)}%"
+    probe = f"%{connection.ops.prep_for_like_query(index_probe(term))}%"
     with connection.cursor() as cursor:
         # The kind is written in the statement, not passed, so that the partial index applies.
         cursor.execute(
             f"SELECT value FROM {VALUES_TABLE} WHERE kind = '{column}' "  # noqa: S608 - a constant
-            "AND upper(value) LIKE upper(%s) LIMIT %s",
-            [pattern, limit + 1],
+            "AND upper(value) LIKE upper(%s) AND strpos(upper(value), upper(%s)) > 0 LIMIT %s",
+            [probe, term, limit + 1],
         )
         rows = [value for (value,) in cursor.fetchall()]
     # Decided on rows read, not on distinct values: a duplicate must not hide a further value.
