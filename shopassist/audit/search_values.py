@@ -167,7 +167,8 @@ def index_probe(term: str) -> str:
     them was most of the look-up (10 M-entry benchmark, 200,000 e-mails:
     "%CUSTOMER777@EXAMPLE.COM%" 18-21 ms, "%CUSTOMER777@%" 8 ms). Otherwise the whole term."""
     local, at, _domain = term.partition("@")
-    return local + at if at and len(local + at) >= 3 and local + at != term else term
+    probe = local + at
+    return probe if at and len(probe) >= 3 else term
 
 
 def matching_values(column: str, term: str, *, limit: int) -> tuple[list[str], bool]:
