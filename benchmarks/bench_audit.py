@@ -135,7 +135,11 @@ def bench_writes(writers, per_writer, rounds):
     customer, all successful, made the filters that scan the log backwards slower with every
     run (the Report's outcome filter 36 -> 45 ms p95, its all-match e-mail part 36 -> 57 ms,
     after two runs)."""
-    from shopassist.audit.management.commands.generate_audit_data import ADMINS, VIEWS
+    from shopassist.audit.management.commands.generate_audit_data import (
+        ADMINS,
+        CUSTOMERS,
+        VIEWS,
+    )
     from shopassist.audit.models import ActionLogEntry
     from shopassist.audit.writer import record
     from shopassist.customers.models import Customer
@@ -154,7 +158,7 @@ def bench_writes(writers, per_writer, rounds):
         }
 
     def email(worker, i):
-        return f"customer{(worker * per_writer + i) % 200_000}@example.com"
+        return f"customer{(worker * per_writer + i) % CUSTOMERS}@example.com"
 
     def chained(worker):
         for i in range(per_writer):

@@ -8,7 +8,8 @@ database keeps them in a small table of their own (``search_values``), and a pag
 found in two steps decided here, not by the planner (pg_trgm's LIKE estimate is crude: given
 an IN list of 200,000 values, it loops over all of them):
 
-1. the matching values, at most ``MAX_VALUES`` + 1, from the small table's trigram index;
+1. the matching values, at most ``MAX_VALUES`` + 1, from the small table's trigram index
+   (asked for an e-mail's local part, the whole term then checked: ``index_probe``);
 2. few values: the newest page of rows of each value through the log's btree index
    (column, -id), merged newest first; many values: the part is common, so its newest rows are
    near the end of the log: a backward scan of the primary key with the filter written with

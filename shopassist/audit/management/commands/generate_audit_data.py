@@ -20,6 +20,7 @@ from shopassist.audit.search_values import VALUES_TABLE
 ADMINS = ["support", "admin", "agent1", "agent2", "agent3", "agent4", "agent5", "agent6"]
 VIEWS = ["en", "fr", "ko", "zh-hant"]
 REASONS = ["closed_by_admin", "idle_timeout", "max_duration", "consent_revoked", "terminated"]
+CUSTOMERS = 200_000  # the e-mails customer0@example.com … customer199999@example.com
 ACTIONS = ["cart.add", "cart.update", "cart.remove", "address.update", "order.placed", "request"]
 
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--sessions", type=int, default=1_000_000)
         parser.add_argument("--actions", type=int, default=10_000_000)
-        parser.add_argument("--customers", type=int, default=200_000)
+        parser.add_argument("--customers", type=int, default=CUSTOMERS)
         parser.add_argument("--days", type=int, default=365, help="the span of the entries")
 
     def handle(self, *args, sessions, actions, customers, days, **options):
