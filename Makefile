@@ -14,7 +14,7 @@ OSCAR_VENV ?= var/oscar-venv
 OSCAR_PORT ?= 8001
 WHEEL_DIR := var/dist
 
-.PHONY: run test test-oscar oscar-run oscar-wheel catalogues browser-assets screenshots i18n-check test-faults test-minimal lint install messages migrate demo serve bench bench-http bench-lac bench-audit bench-dashboard bench-peer clean
+.PHONY: run test test-oscar oscar-run oscar-wheel catalogues browser-assets screenshots i18n-check test-faults test-minimal lint install messages migrate demo serve bench bench-http bench-lac bench-audit bench-dashboard bench-peer bench-peer-instructions clean
 
 $(VENV)/.installed: pyproject.toml packages/django-login-as-customer/pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -148,6 +148,11 @@ bench-dashboard: install
 # with the same method and page weight as our assisted request, in the same run.
 bench-peer: install
 	$(PY) benchmarks/bench_peer.py
+
+# The same two workers under valgrind's callgrind: instructions per request instead of time
+# (about eight minutes; printed only, not part of make bench).
+bench-peer-instructions: install
+	$(PY) benchmarks/bench_peer_instructions.py
 
 # Every benchmark, then one PASS/FAIL table of all their targets (benchmarks/targets.py; exits 1
 # when a target failed or a benchmark recorded nothing).

@@ -8,12 +8,18 @@ it announces ``ready`` with the page's weight, then each ``{"pairs": n}`` asks i
 page n times in each session, round-robin (own, other, own, other, ...), and it answers with
 the server times in nanoseconds. The orchestrator alternates the two workers slice by slice, so
 drift on the shared machine touches both projects and both sessions alike.
+
+With ``BENCH_PEER_COUNT=n`` in its environment (benchmarks/bench_peer_instructions.py, under
+callgrind) a worker speaks no protocol: after the warm-up it requests the page n times in each
+session, each session inside a C function of its own for callgrind to count apart, and exits.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import math
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -100,6 +106,10 @@ def serve(
     interleaved(own, other, path, warmup)
     for session in (own, other):
         forget_expired_cookies(session.client)
+    counted = os.environ.get(COUNT_ENV)
+    if counted:
+        count_instructions(own, other, path, int(counted))
+        return
     weight = {"own": page_weight(own, path), "other": page_weight(other, path)}
     # Objects made while setting up stay out of the collector's way for the whole run.
     gc.collect()
@@ -108,6 +118,25 @@ def serve(
     for line in sys.stdin:
         pairs = json.loads(line)["pairs"]
         _say(protocol, interleaved(own, other, path, pairs))
+
+
+# Instruction counting (benchmarks/bench_peer_instructions.py runs the worker under callgrind).
+COUNT_ENV = "BENCH_PEER_COUNT"  # requests of each session, instead of the protocol
+# The C functions inside which callgrind counts: Python calls neither while setting up, so
+# each one's inclusive count is exactly its session's requests.
+OWN_COUNTER, OTHER_COUNTER = "math_fsum", "math_prod"
+
+
+def count_instructions(own: Session, other: Session, path: str, requests: int) -> None:
+    """``requests`` requests in the own session inside ``math.fsum``, then as many in the
+    other session inside ``math.prod``, for callgrind to count each apart (``OWN_COUNTER``,
+    ``OTHER_COUNTER``); each session's last page is checked afterwards, outside them."""
+    gc.collect()
+    gc.freeze()
+    math.fsum(map(lambda _: (own.client.get(path), 0.0)[1], range(requests)))
+    math.prod(map(lambda _: (other.client.get(path), 1)[1], range(requests)))
+    for session in (own, other):
+        checked_get(session, path)
 
 
 def _say(stream, message: dict) -> None:
