@@ -11,8 +11,8 @@ executes does not move with the machine. Each worker of `make bench-peer`
 under ``valgrind --tool=callgrind`` with ``PYTHONHASHSEED=0``, both at once. After its warm-up
 it requests the page N times in the customer's own session inside ``math.fsum`` and N times in
 the other session inside ``math.prod`` (benchmarks/peer/method.py ``count_instructions``);
-callgrind counts only inside those two functions (``--toggle-collect``), which nothing else
-calls, so each one's inclusive count divided by N is one request of its session.
+callgrind counts only inside those two functions (``--toggle-collect``), each called once
+(checked), so each one's inclusive count divided by N is one request of its session.
 
 Printed only, no target: the targets stay the ones `make bench-peer` times.
 """
@@ -34,23 +34,25 @@ WORKERS = (
     (bench_peer.PEER_REQUIREMENTS[0].replace("==", " "), "run_hijack.py"),
     ("ShopAssist Login as Customer", "run_ours.py"),
 )
-_ANNOTATED = re.compile(r"^\s*([\d,]+)\s.*:(\w+)(?:\s|$)")
 
 
-def inclusive_counts(annotated: str, functions) -> dict[str, int]:
-    """Each function's inclusive instruction count in ``callgrind_annotate --inclusive=yes``
-    output (the largest line that names it: a function may be listed once per file that
-    defines a part of it)."""
-    counts: dict[str, int] = {}
-    for line in annotated.splitlines():
-        match = _ANNOTATED.match(line)
-        if match and match.group(2) in functions:
-            count = int(match.group(1).replace(",", ""))
-            counts[match.group(2)] = max(count, counts.get(match.group(2), 0))
-    missing = set(functions) - set(counts)
-    if missing:
-        raise ValueError(f"callgrind counted nothing in {', '.join(sorted(missing))}")
-    return counts
+def counted(callgrind_out: str, function: str) -> int:
+    """The inclusive instruction count of ``function``'s one call in a callgrind output file
+    (format: valgrind's callgrind manual): each call site names the called function
+    (``cfn=(id) name``, later ``cfn=(id)``), then ``calls=N …``, then the position and the
+    instructions of those calls. Exactly one call is expected; another one (a set-up that also
+    ran inside the function) would have been counted with it, so it is an error."""
+    ids = set(re.findall(rf"^c?fn=\((\d+)\) {re.escape(function)}$", callgrind_out, re.M))
+    calls = instructions = 0
+    lines = callgrind_out.splitlines()
+    for number, line in enumerate(lines):
+        site = re.match(r"cfn=\((\d+)\)", line)
+        if site and site.group(1) in ids and lines[number + 1].startswith("calls="):
+            calls += int(lines[number + 1].split()[0].removeprefix("calls="))
+            instructions += int(lines[number + 2].split()[-1])
+    if calls != 1:
+        raise ValueError(f"{function} was called {calls} times under callgrind, not once")
+    return instructions
 
 
 def start(python: Path, script: str, requests: int, out: Path, log: Path) -> subprocess.Popen:
@@ -88,15 +90,9 @@ def main() -> None:
             if process.wait() != 0:
                 sys.stderr.write(log.read_text()[-3000:])
                 raise SystemExit(f"{label}: the worker failed under valgrind (its log above)")
-            annotated = subprocess.run(  # noqa: S603 (our own file)
-                ["callgrind_annotate", "--inclusive=yes", str(out)],  # noqa: S607
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            counts = inclusive_counts(annotated, (method.OWN_COUNTER, method.OTHER_COUNTER))
-            own = counts[method.OWN_COUNTER] / args.requests
-            other = counts[method.OTHER_COUNTER] / args.requests
+            text = out.read_text()
+            own = counted(text, method.OWN_COUNTER) / args.requests
+            other = counted(text, method.OTHER_COUNTER) / args.requests
             rows.append((label, own, other))
     print(
         f"\nbench-peer in instructions: {args.requests} requests per session, callgrind, "

@@ -1,5 +1,5 @@
 """bench-peer in instructions (benchmarks/bench_peer_instructions.py): each session's requests
-run inside their own C function, and its inclusive count is read off callgrind_annotate."""
+run inside their own C function, whose one call's instructions are read off callgrind's file."""
 
 import sys
 from pathlib import Path
@@ -8,32 +8,51 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from bench_peer_instructions import inclusive_counts  # noqa: E402
+from bench_peer_instructions import counted  # noqa: E402
 from peer import method  # noqa: E402
 
-# callgrind_annotate --inclusive=yes, as it printed one run (paths shortened): a function
-# defined across two files is listed twice, and recursive entries carry a "'2".
-ANNOTATED = """\
---------------------------------------------------------------------------------
-Ir                        file:function
---------------------------------------------------------------------------------
-133,856,568,323 (2436.4%)  Python/ceval.c:_PyEval_EvalFrameDefault'2 [/lib/libpython3.11.so]
-  2,767,262,073 (50.37%)  Modules/clinic/mathmodule.c.h:math_prod [/lib/math.so]
-  2,767,261,642 (50.37%)  Modules/mathmodule.c:math_prod
-  2,726,804,033 (49.63%)  Modules/mathmodule.c:math_fsum [/lib/math.so]
-     12,345 ( 0.00%)  Modules/mathmodule.c:math_fsum_helper
+# The call sites of a callgrind output file, as one run wrote them (paths shortened): a call
+# site names the function called (by number once it has been named), its calls, then the
+# position and instructions of those calls.
+CALLGRIND_OUT = """\
+fn=(3082)
+cob=(11) /lib/python3.11/lib-dynload/math.cpython-311-x86_64-linux-gnu.so
+cfi=(570) /Python-3.11.7/Modules/clinic/mathmodule.c.h
+cfn=(56642) math_prod
+calls=1 674
+5091 2767262073
+cob=(11)
+cfi=(546) /Python-3.11.7/Modules/mathmodule.c
+cfn=(56632) math_fsum
+calls=1 1450
+5020 2726804033
+
+fn=(3083)
+1630 5824945
 """
 
+# The same, had the set-up also run something inside math.fsum (another call site).
+CALLED_TWICE = (
+    CALLGRIND_OUT
+    + """\
+fn=(4000)
+cfn=(56632)
+calls=1 1450
++3 1000
+"""
+)
 
-def test_each_functions_largest_inclusive_count_is_read():
-    counts = inclusive_counts(ANNOTATED, ("math_fsum", "math_prod"))
 
-    assert counts == {"math_fsum": 2_726_804_033, "math_prod": 2_767_262_073}
+def test_each_counters_instructions_are_read_from_its_call_site():
+    assert counted(CALLGRIND_OUT, "math_fsum") == 2_726_804_033
+    assert counted(CALLGRIND_OUT, "math_prod") == 2_767_262_073
 
 
-def test_a_function_callgrind_did_not_count_is_an_error_not_a_zero():
-    with pytest.raises(ValueError, match="math_prod"):
-        inclusive_counts(ANNOTATED.replace("math_prod", "math_other"), ("math_fsum", "math_prod"))
+def test_a_counter_called_more_than_once_or_never_is_an_error_not_a_count():
+    with pytest.raises(ValueError, match="math_fsum was called 2 times"):
+        counted(CALLED_TWICE, "math_fsum")
+    with pytest.raises(ValueError, match="math_fsum was called 0 times"):
+        counted(CALLGRIND_OUT.replace("math_fsum", "math_other"), "math_fsum")
 
 
 class Response:
