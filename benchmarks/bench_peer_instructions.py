@@ -30,11 +30,6 @@ from pathlib import Path
 import bench_peer
 from peer import method
 
-WORKERS = (
-    (bench_peer.PEER_REQUIREMENTS[0].replace("==", " "), "run_hijack.py"),
-    ("ShopAssist Login as Customer", "run_ours.py"),
-)
-
 
 def counted(callgrind_out: str, function: str) -> int:
     """The inclusive instruction count of ``function``'s one call in a callgrind output file
@@ -77,12 +72,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per session")
     args = parser.parse_args()
-    pythons = {"run_hijack.py": bench_peer.peer_python(), "run_ours.py": Path(sys.executable)}
+    workers = (  # (label, Python, script): the peer's virtualenv is made here if needed
+        (
+            bench_peer.PEER_REQUIREMENTS[0].replace("==", " "),
+            bench_peer.peer_python(),
+            "run_hijack.py",
+        ),
+        ("ShopAssist Login as Customer", Path(sys.executable), "run_ours.py"),
+    )
     with tempfile.TemporaryDirectory(prefix="bench-peer-instructions-") as folder:
         runs = []
-        for label, script in WORKERS:
+        for label, python, script in workers:
             out, log = Path(folder) / f"{script}.callgrind", Path(folder) / f"{script}.log"
-            process = start(pythons[script], script, args.requests, out, log)
+            process = start(python, script, args.requests, out, log)
             runs.append((label, out, log, process))
         print(f"Counting {args.requests} requests per session under callgrind…", flush=True)
         rows = []

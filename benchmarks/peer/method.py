@@ -122,7 +122,7 @@ def serve(
 
 # Instruction counting (benchmarks/bench_peer_instructions.py runs the worker under callgrind).
 COUNT_ENV = "BENCH_PEER_COUNT"  # requests of each session, instead of the protocol
-# The C functions inside which callgrind counts: Python calls neither while setting up, so
+# The C functions inside which callgrind counts, one call each (the script checks it), so that
 # each one's inclusive count is exactly its session's requests.
 OWN_COUNTER, OTHER_COUNTER = "math_fsum", "math_prod"
 
