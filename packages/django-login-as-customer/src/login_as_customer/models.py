@@ -274,3 +274,29 @@ class AssistanceNotice(models.Model):
 
     def __str__(self):
         return f"customer {self.customer_id} told until {self.told_until}"
+
+
+class DashboardDay(models.Model):
+    """The dashboard's figures of one settled day, as a time zone cuts it, for every website
+    (``admin_ui/dashboard/days.py``): a day that is over and whose sessions have all ended and
+    kept their count of actions no longer changes, so it is aggregated once. Derived data:
+    emptying the table at any time only makes the next dashboard compute it again."""
+
+    time_zone = models.CharField(max_length=64)
+    day = models.DateField()
+    # The shape of ``websites`` and ``durations``: a row of another version is recomputed.
+    version = models.PositiveSmallIntegerField()
+    # [{"website", "counts", "groups", "actions", "durations"}]: see days.py.
+    websites = models.JSONField(default=list)
+    # The completed sessions' durations in seconds (float64, little-endian), website after
+    # website in the order of ``websites``, each website's sorted.
+    durations = models.BinaryField(default=bytes)
+
+    class Meta:
+        verbose_name = _("dashboard day")
+        constraints = [
+            models.UniqueConstraint(fields=["time_zone", "day"], name="lac_dashboard_day")
+        ]
+
+    def __str__(self):
+        return f"dashboard day {self.day} ({self.time_zone})"

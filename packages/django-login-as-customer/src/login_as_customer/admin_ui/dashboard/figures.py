@@ -1,47 +1,23 @@
-"""The dashboard's figures for a period and a website, in the same few statements whatever the
-number of sessions: per day (with the shares), per website × administrator × end reason, the
-median duration (off PostgreSQL, one more), and the started sessions by their number of
-actions — the count an ended session keeps (``AssistedSession.action_count``), the journal's
+"""The dashboard's figures for a period and a website: per day (with the shares), per
+administrator, per end reason, the median duration, and the started sessions by their number
+of actions — the count an ended session keeps (``AssistedSession.action_count``), the journal's
 only for those still running (``Journal.sessions_by_event_count``). A session counts on the day
-it was requested (``created_at``, indexed), in the current time zone."""
+it was requested (``created_at``, indexed), in the current time zone. They are summed from the
+period's days, website by website (``days.py``): the days that are settled read from
+``DashboardDay``, the others aggregated from their sessions, in the same few statements
+whatever the number of sessions or days."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from itertools import chain
 
-from django.db import NotSupportedError, connections
-from django.db.models import Count, F, FloatField, Func, Max, Min, Q
-from django.db.models.functions import TruncDate
-from django.utils import timezone
-
+from login_as_customer.admin_ui.dashboard.days import COUNTS, days_of_period, sessions_of_days
 from login_as_customer.journal import journal
-from login_as_customer.models import AssistedSession, SessionMode
 
 TOP = 10  # the administrators and end reasons drawn one by one; the rest are "Other"
 ACTIONS_TOP_CODED = 20  # sessions with this many actions or more share the histogram's last bar
-
-
-class DurationSeconds(Func):
-    """``ended_at - started_at`` in seconds, computed in the database (PostgreSQL, SQLite)."""
-
-    output_field = FloatField()
-
-    def __init__(self):
-        super().__init__(F("ended_at"), F("started_at"))
-
-    def as_sql(self, compiler, connection, **extra):
-        raise NotSupportedError(
-            f"The dashboard's durations need PostgreSQL or SQLite, not {connection.vendor}."
-        )
-
-    def as_postgresql(self, compiler, connection, **extra):
-        template = "EXTRACT(EPOCH FROM (%(expressions)s))::float8"
-        return super().as_sql(compiler, connection, template=template, arg_joiner=" - ")
-
-    def as_sqlite(self, compiler, connection, **extra):
-        template = "(julianday(%(expressions)s)) * 86400.0"
-        return super().as_sql(compiler, connection, template=template, arg_joiner=") - julianday(")
 
 
 @dataclass
@@ -97,15 +73,6 @@ def median_of_counts(counts: dict[int, int]) -> float | None:
     return sum(found) / 2
 
 
-def period_bounds(first_day: date, last_day: date) -> tuple[datetime, datetime]:
-    """The first instant of ``first_day`` and of the day after ``last_day``, here."""
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(first_day, time.min, tzinfo=tz),
-        datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz),
-    )
-
-
 def top_with_other(counts: dict[str, int], other: str) -> list[tuple[str, int]]:
     """The ``TOP`` largest, then ``other`` with the sum of the rest (if any)."""
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
@@ -115,102 +82,62 @@ def top_with_other(counts: dict[str, int], other: str) -> list[tuple[str, int]]:
 
 def dashboard_figures(*, first_day: date, last_day: date, website: str = "") -> Figures:
     """The figures of the sessions requested from ``first_day`` to ``last_day`` (included) on
-    ``website`` (its name as the sessions recorded it; "" for every website)."""
-    start, end = period_bounds(first_day, last_day)
-    in_period = AssistedSession.objects.filter(created_at__gte=start, created_at__lt=end)
-    sessions = in_period.filter(website_name=website) if website else in_period
-    sessions = sessions.order_by()
-
-    per_day = {first_day + timedelta(days=i): 0 for i in range((last_day - first_day).days + 1)}
+    ``website`` (its name as the sessions recorded it; "" for every website), summed from the
+    period's days (``days.days_of_period``: stored once settled, else aggregated)."""
     figures = Figures(first_day=first_day, last_day=last_day)
-    day_rows = (
-        sessions.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
-        .annotate(
-            sessions=Count("pk"),
-            started=Count("pk", filter=Q(started_at__isnull=False)),
-            ended=Count("pk", filter=Q(started_at__isnull=False, ended_at__isnull=False)),
-            with_reason=Count("pk", filter=~Q(reason="")),
-            view_only=Count("pk", filter=Q(mode=SessionMode.VIEW_ONLY)),
-            first_id=Min("pk"),
-            last_id=Max("pk"),
-        )
-    )
-    first_ids, last_ids = [], []
-    for row in day_rows:
-        first_ids.append(row["first_id"])
-        last_ids.append(row["last_id"])
-        if row["day"] in per_day:
-            per_day[row["day"]] = row["sessions"]
-        for name in ("sessions", "started", "ended", "with_reason", "view_only"):
-            setattr(figures, name, getattr(figures, name) + row[name])
-    figures.per_day = list(per_day.items())
-
-    # Every website's rows (its list for the filter), summed here for the one asked for.
     admins, end_reasons, websites = {}, {}, set()
-    for row in (
-        in_period.order_by()
-        .values("website_name", "admin_username", "end_reason")
-        .annotate(sessions=Count("pk"))
-    ):
-        websites.add(row["website_name"])
-        if website and row["website_name"] != website:
-            continue
-        admins[row["admin_username"]] = admins.get(row["admin_username"], 0) + row["sessions"]
-        reason = row["end_reason"]
-        end_reasons[reason] = end_reasons.get(reason, 0) + row["sessions"]
+    durations, running_days, id_ranges, running = [], [], [], 0
+    for day, parts in sorted(days_of_period(first_day, last_day).items()):
+        sessions = 0
+        for name, part in parts.items():
+            websites.add(name)
+            if website and name != website:
+                continue
+            sessions += part.counts["sessions"]
+            for count in COUNTS:
+                setattr(figures, count, getattr(figures, count) + part.counts[count])
+            for (admin, reason), n in part.groups.items():
+                admins[admin] = admins.get(admin, 0) + n
+                end_reasons[reason] = end_reasons.get(reason, 0) + n
+            durations.append(part.durations)
+            for n, count in part.actions.items():
+                figures.actions[n] = figures.actions.get(n, 0) + count
+            if part.running:
+                running += part.running
+                running_days.append(day)
+                id_ranges.append(part.id_range)
+        figures.per_day.append((day, sessions))
     figures.websites = sorted(websites)
     figures.by_admin = sorted(admins.items(), key=lambda item: (-item[1], item[0]))
     figures.by_end_reason = sorted(end_reasons.items(), key=lambda item: (-item[1], item[0]))
-
-    completed = sessions.filter(started_at__isnull=False, ended_at__isnull=False)
-    figures.median_seconds = median_seconds(completed, count=figures.ended)
-
-    figures.actions = actions_per_session(
-        sessions.filter(started_at__isnull=False),
-        count=figures.started,
-        id_range=(min(first_ids), max(last_ids)) if first_ids else None,
-    )
+    figures.median_seconds = median(durations)
+    if running_days:
+        add_running(figures.actions, running, sorted(set(running_days)), website, id_ranges)
+    figures.actions = {n: sessions for n, sessions in figures.actions.items() if sessions}
     return figures
 
 
-def actions_per_session(started, *, count: int, id_range=None) -> dict[int, int]:
-    """``{n: sessions}`` of the ``count`` ``started`` sessions with n actions: an ended session
-    keeps its count (``action_count``); the journal counts those still running."""
-    if not count:
-        return {}
-    actions = dict(
-        started.filter(action_count__isnull=False)
-        .values_list("action_count")
-        .annotate(sessions=Count("pk"))
-        .order_by()
-    )
-    running = count - sum(actions.values())
-    if running:
-        counted = journal().sessions_by_event_count(
-            started.filter(action_count__isnull=True), id_range=id_range
-        )
-        for n, sessions in counted.items():
-            actions[n] = actions.get(n, 0) + sessions
-        actions[0] = actions.get(0, 0) + running - sum(counted.values())
-    return {n: sessions for n, sessions in actions.items() if sessions}
+def add_running(
+    actions: dict[int, int], count: int, days: list, website: str, id_ranges: list
+) -> None:
+    """Add to ``actions`` the ``count`` sessions of ``days`` still running (or ended before
+    counts were kept): counted in the journal (``Journal.sessions_by_event_count``), in one
+    statement; those without an event have 0."""
+    running = sessions_of_days(days).filter(started_at__isnull=False, action_count__isnull=True)
+    if website:
+        running = running.filter(website_name=website)
+    id_range = (min(first for first, _last in id_ranges), max(last for _f, last in id_ranges))
+    counted = journal().sessions_by_event_count(running, id_range=id_range)
+    for n, sessions in counted.items():
+        actions[n] = actions.get(n, 0) + sessions
+    actions[0] = actions.get(0, 0) + count - sum(counted.values())
 
 
-def median_seconds(completed, *, count: int) -> float | None:
-    """The median duration of ``completed`` sessions (``count`` of them): PostgreSQL's
-    ``percentile_cont``; elsewhere the one or two middle durations, read in order."""
-    if not count:
+def median(sorted_parts: list) -> float | None:
+    """The median of the values of sorted sequences: the middle one, or the mean of the two
+    middle ones (what PostgreSQL's ``percentile_cont(0.5)`` gives)."""
+    values = sorted(chain.from_iterable(sorted_parts))
+    if not values:
         return None
-    durations = completed.annotate(seconds=DurationSeconds()).values_list("seconds", flat=True)
-    connection = connections[completed.db]
-    if connection.vendor == "postgresql":
-        sql, params = durations.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d.seconds) FROM ({sql}) d",  # noqa: S608 - the ORM's SQL
-                params,
-            )
-            return cursor.fetchone()[0]
-    first = (count - 1) // 2
-    middle = list(durations.order_by("seconds")[first : first + 2 - count % 2])
-    return sum(middle) / len(middle)
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
