@@ -7,6 +7,7 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -224,3 +225,24 @@ def test_stored_durations_keep_every_bit():
     assert list(decoded[MAIN].durations) == [0.1, 599.9999990463257, 1e-9, 3600.0]
     assert list(decoded[OUTLET].durations) == []
     assert len(encoded["durations"]) == 4 * 8
+
+
+def test_yesterday_is_stored_from_one_in_the_morning(monkeypatch, support_agent):
+    monkeypatch.setattr(dashboard_days, "SETTLED_AFTER", SETTLED_AFTER)  # the real hour
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    session(
+        support_agent,
+        created=datetime.combine(yesterday, time(23, 50), tzinfo=tz),
+        minutes=5,
+        end_reason=REASONS[0],
+        actions=1,
+    )
+
+    with time_machine.travel(datetime.combine(today, time(0, 59), tzinfo=tz), tick=False):
+        assert dict(last_30_days().per_day)[yesterday] == 1
+        assert not DashboardDay.objects.filter(day=yesterday).exists()
+    with time_machine.travel(datetime.combine(today, time(1, 0), tzinfo=tz), tick=False):
+        assert dict(last_30_days().per_day)[yesterday] == 1
+        assert DashboardDay.objects.filter(day=yesterday).exists()
