@@ -299,3 +299,26 @@ def test_both_journals_count_sessions_by_their_events(support_agent):
     assert own.sessions_by_event_count(ids) == {2: 2, 5: 1}
     assert own.sessions_by_event_count(ids, id_range=(0, sessions[0].pk - 1)) == {}
     assert own.sessions_by_event_count(ids.none()) == {}
+
+
+def test_an_empty_period_says_so_instead_of_empty_charts(support_client, support_agent):
+    empty = support_client.get(DASHBOARD).content.decode()
+    # today: a past day is stored by the first request, as sessions cannot be requested on it
+    session(support_agent, created=timezone.now(), end_reason=EndReason.NEVER_REDEEMED)
+    none_started = support_client.get(DASHBOARD).content.decode()
+
+    # The days keep their chart (a column of 0 a day); the others have no bar to draw.
+    assert 'aria-labelledby="lac-chart-per-day' in empty
+    for section in ("by-admin", "by-end-reason", "actions"):
+        assert f'aria-labelledby="lac-chart-{section}' not in empty
+    for section in ("by-admin", "by-end-reason"):
+        said = f'data-testid="empty-{section}">No assisted sessions in this period.</p>'
+        assert said in empty
+    assert 'data-testid="empty-actions">No assisted session started in this period.' in empty
+    assert 'data-testid="empty-per-day"' not in empty
+    # A session that never started: charted by administrator and end reason, not by actions.
+    assert 'aria-labelledby="lac-chart-by-admin' in none_started
+    assert 'aria-labelledby="lac-chart-actions' not in none_started
+    assert 'data-testid="empty-actions">No assisted session started in this period.' in (
+        none_started
+    )

@@ -4,7 +4,7 @@ of the same figures (its alternative for screen readers, and for copying)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -30,6 +30,8 @@ class Section:
     chart: str
     headers: tuple[str, str]
     rows: list[tuple[str, str]]
+    # what the section says instead of a chart without rows (and in its empty table)
+    empty: str = field(default_factory=lambda: _("No assisted sessions in this period."))
 
 
 @dataclass
@@ -161,16 +163,21 @@ def sections(figures: Figures) -> list[Section]:
     for actions, sessions in figures.actions.items():
         bucket = min(actions, ACTIONS_TOP_CODED)
         buckets[bucket] = buckets.get(bucket, 0) + sessions
-    action_points = [
-        charts.Point(
-            _("%(count)s or more") % {"count": n} if n == ACTIONS_TOP_CODED else str(n),
-            buckets.get(n, 0),
-        )
-        for n in range(min(highest, ACTIONS_TOP_CODED) + 1)
-    ]
+    action_points = (
+        [
+            charts.Point(
+                _("%(count)s or more") % {"count": n} if n == ACTIONS_TOP_CODED else str(n),
+                buckets.get(n, 0),
+            )
+            for n in range(min(highest, ACTIONS_TOP_CODED) + 1)
+        ]
+        if figures.actions
+        else []
+    )  # no started session: no bar at all, the empty message
     per_actions = _columns(
         "actions", _("Started sessions by number of actions"), _("Actions"), action_points
     )
+    per_actions.empty = _("No assisted session started in this period.")
     return [
         per_day,
         _bars(
