@@ -3,8 +3,9 @@ sessions have all ended with their count kept is stored once (``DashboardDay``) 
 instead of aggregated again; the figures are the same either way, and the same as counted here
 from the sessions one by one; a day that can still change is never stored."""
 
+import struct
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -15,6 +16,7 @@ from django.utils import timezone
 from login_as_customer.admin_ui.dashboard import days as dashboard_days
 from login_as_customer.admin_ui.dashboard.days import SETTLED_AFTER, VERSION, WebsiteDay, settled
 from login_as_customer.admin_ui.dashboard.figures import dashboard_figures
+from login_as_customer.journal import journal
 from login_as_customer.models import AssistedSession, DashboardDay, EndReason, SessionMode
 from tests.login_as_customer.test_dashboard import MAIN, OUTLET, days_ago, session
 
@@ -55,16 +57,24 @@ def many_sessions(support_agent, administrator):
 
 
 def counted_one_by_one(sessions, website=""):
-    """The figures the dashboard shows, counted here from the session rows themselves."""
-    rows = [row for row in sessions if not website or row.website_name == website]
+    """The figures the dashboard shows, counted here from the session rows themselves (a
+    running session's actions: its events in the journal)."""
+    rows = [AssistedSession.objects.get(pk=row.pk) for row in sessions]
+    rows = [row for row in rows if not website or row.website_name == website]
     started = [row for row in rows if row.started_at]
     durations = sorted(
         (row.ended_at - row.started_at).total_seconds() for row in started if row.ended_at
     )
     middle = len(durations) // 2
-    actions = {}
+    actions, admins, end_reasons, per_day = {}, {}, {}, {}
     for row in started:
-        actions[row.action_count] = actions.get(row.action_count, 0) + 1
+        n = journal().event_count(row.pk) if row.action_count is None else row.action_count
+        actions[n] = actions.get(n, 0) + 1
+    for row in rows:
+        admins[row.admin_username] = admins.get(row.admin_username, 0) + 1
+        end_reasons[row.end_reason] = end_reasons.get(row.end_reason, 0) + 1
+        day = timezone.localtime(row.created_at).date()
+        per_day[day] = per_day.get(day, 0) + 1
     return {
         "sessions": len(rows),
         "started": len(started),
@@ -75,7 +85,9 @@ def counted_one_by_one(sessions, website=""):
         if len(durations) % 2
         else (durations[middle - 1] + durations[middle]) / 2,
         "actions": actions,
-        "admins": sorted({row.admin_username for row in rows}),
+        "admins": admins,
+        "end_reasons": end_reasons,
+        "per_day": per_day,
     }
 
 
@@ -88,7 +100,9 @@ def shown(figures):
         "view_only": figures.view_only,
         "median": figures.median_seconds,
         "actions": figures.actions,
-        "admins": sorted(admin for admin, _n in figures.by_admin),
+        "admins": dict(figures.by_admin),
+        "end_reasons": dict(figures.by_end_reason),
+        "per_day": {day: n for day, n in figures.per_day if n},
     }
 
 
@@ -224,7 +238,7 @@ def test_stored_durations_keep_every_bit():
 
     assert list(decoded[MAIN].durations) == [0.1, 599.9999990463257, 1e-9, 3600.0]
     assert list(decoded[OUTLET].durations) == []
-    assert len(encoded["durations"]) == 4 * 8
+    assert encoded["durations"] == struct.pack("<4d", 0.1, 599.9999990463257, 1e-9, 3600.0)
 
 
 def test_yesterday_is_stored_from_one_in_the_morning(monkeypatch, support_agent):
@@ -246,3 +260,76 @@ def test_yesterday_is_stored_from_one_in_the_morning(monkeypatch, support_agent)
     with time_machine.travel(datetime.combine(today, time(1, 0), tzinfo=tz), tick=False):
         assert dict(last_30_days().per_day)[yesterday] == 1
         assert DashboardDay.objects.filter(day=yesterday).exists()
+
+
+@pytest.mark.parametrize("website", ["", MAIN])
+def test_stored_days_today_and_running_sessions_add_up(many_sessions, support_agent, website):
+    """Settled days read back, today and a day with a running session aggregated, running
+    sessions counted in the journal: together what the sessions say one by one."""
+    last_30_days()  # the settled days stored
+    made = [
+        *many_sessions,
+        session(support_agent, created=days_ago(2, 9), minutes=7, actions=3, running=True),
+        session(support_agent, created=timezone.now(), minutes=4, end_reason=REASONS[1]),
+        session(
+            support_agent,
+            created=timezone.now(),
+            minutes=2,
+            actions=2,
+            running=True,
+            website=OUTLET,
+        ),
+    ]
+    # Day 2 held only settled sessions when it was stored: forget it, as if the running
+    # session had been requested before the first visit (a stored day never changes).
+    DashboardDay.objects.filter(day=days_ago(2).date()).delete()
+
+    figures = last_30_days(website)
+
+    expected = counted_one_by_one(made, website)
+    assert shown(figures) == {**expected, "median": pytest.approx(expected["median"], abs=1e-3)}
+    stored_days = set(DashboardDay.objects.values_list("day", flat=True))
+    assert days_ago(2).date() not in stored_days and timezone.localdate() not in stored_days
+
+
+def test_a_day_whose_midnight_a_clock_change_skips_keeps_its_whole_hour(monkeypatch):
+    monkeypatch.setattr(dashboard_days, "SETTLED_AFTER", SETTLED_AFTER)  # the real hour
+    # Havana moves its clocks from 00:00 to 01:00 on 2025-03-09: 8 March ends at 05:00 UTC.
+    with timezone.override("America/Havana"):
+        day = date(2025, 3, 8)
+        ended = datetime(2025, 3, 9, 5, 0, tzinfo=UTC)
+        assert not settled(day, {}, ended + timedelta(minutes=59))
+        assert settled(day, {}, ended + timedelta(hours=1))
+
+
+def test_a_failed_store_is_logged_and_the_figures_still_shown(many_sessions, caplog):
+    """The table refuses every insert (a trigger): the dashboard shows its figures, stores
+    nothing, and the connection goes on working."""
+    refuse_inserts()
+    expected = counted_one_by_one(many_sessions)
+
+    figures = last_30_days()
+
+    assert shown(figures) == {**expected, "median": pytest.approx(expected["median"], abs=1e-3)}
+    assert DashboardDay.objects.count() == 0
+    assert "could not store 29 settled days" in caplog.text
+    assert shown(last_30_days()) == shown(figures)  # aggregated again, no error
+
+
+def refuse_inserts():
+    table = DashboardDay._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION lac_test_refuse() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'refused'; END; $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER lac_test_refuse BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION lac_test_refuse()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER lac_test_refuse BEFORE INSERT ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )

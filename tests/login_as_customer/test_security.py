@@ -14,7 +14,7 @@ import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -27,8 +27,9 @@ from login_as_customer import config as lac_config
 from login_as_customer import tokens
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from login_as_customer.flows.consent import set_consent
+from login_as_customer.flows.end import record_end
 from login_as_customer.flows.live_check import SESSION_ID_KEY
-from login_as_customer.flows.redeem import redeem_login_token
+from login_as_customer.flows.redeem import _consume, redeem_login_token
 from login_as_customer.flows.start import StartRequest
 from login_as_customer.models import (
     AssistanceConsent,
@@ -457,6 +458,44 @@ def test_a_second_redemption_is_refused_and_reported_as_a_replay(support_client,
     assert denials == [DenialCode.TOKEN_REPLAYED]
     assert lac_snapshot() == before
     assert len(assisted_storefront_sessions()) == 1
+
+
+def test_a_session_that_ends_while_its_link_is_redeemed_never_starts(support_client, jane):
+    """The race the redemption's checks cannot see: the session ends (a manager's
+    termination) after the redemption read it open and before it marks it started. The
+    redemption's own UPDATE refuses it; ShopAssist's triggers would otherwise refuse the
+    change of an ended session with an error, and a host without them would start it."""
+    start(support_client, jane)
+    read_open = AssistedSession.objects.get()
+    token = LoginToken.objects.get(assisted_session=read_open)
+    assert read_open.ended_at is None and token.used_at is None
+    record_end(AssistedSession.objects.get(), EndReason.TERMINATED)
+
+    now = timezone.now()
+    token.used_at = read_open.started_at = read_open.last_seen_at = now
+    read_open.expires_at = now + timedelta(hours=1)
+    with transaction.atomic():
+        refusal = _consume(token, read_open)
+
+    assert refusal == DenialCode.TOKEN_EXPIRED
+    ended = AssistedSession.objects.get()
+    assert ended.started_at is None and ended.last_seen_at is None
+    assert ended.end_reason == EndReason.TERMINATED
+
+
+def test_a_token_used_meanwhile_is_a_replay_and_starts_nothing(support_client, jane):
+    start(support_client, jane)
+    session = AssistedSession.objects.get()
+    token = LoginToken.objects.get(assisted_session=session)
+    LoginToken.objects.filter(pk=token.pk).update(used_at=timezone.now())  # the other tab
+
+    token.used_at = session.started_at = session.last_seen_at = timezone.now()
+    session.expires_at = session.started_at + timedelta(hours=1)
+    with transaction.atomic():
+        refusal = _consume(token, session)
+
+    assert refusal == DenialCode.TOKEN_REPLAYED
+    assert AssistedSession.objects.get().started_at is None
 
 
 def test_an_expired_token_is_refused(support_client, jane, denials):

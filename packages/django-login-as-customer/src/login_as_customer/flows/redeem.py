@@ -105,8 +105,11 @@ def _token_with_its_facts(raw_token) -> LoginToken | None:
     return token
 
 
-def _consume(token: LoginToken, session: AssistedSession) -> bool:
-    """Mark the token used and its session started, unless another redemption did first."""
+def _consume(token: LoginToken, session: AssistedSession) -> DenialCode | None:
+    """Mark the token used and its session started; the refusal if another redemption used
+    the token first (``TOKEN_REPLAYED``), or if the session ended meanwhile
+    (``TOKEN_EXPIRED``: a termination, an administrator's logout): an ended session never
+    starts. The caller's transaction is rolled back on a refusal."""
     values = [session.started_at, session.last_seen_at, session.expires_at]
     if connection.vendor == "postgresql":
         # One statement: the session starts only if this UPDATE of the token consumed it.
@@ -114,22 +117,29 @@ def _consume(token: LoginToken, session: AssistedSession) -> bool:
         token_table, session_table = LoginToken._meta.db_table, AssistedSession._meta.db_table
         sql = (
             f"WITH consumed AS (UPDATE {quote(token_table)} SET used_at = %s"  # noqa: S608
-            f" WHERE id = %s AND used_at IS NULL RETURNING assisted_session_id)"
-            f" UPDATE {quote(session_table)} SET started_at = %s, last_seen_at = %s,"
+            f" WHERE id = %s AND used_at IS NULL RETURNING assisted_session_id),"
+            f" started AS (UPDATE {quote(session_table)} SET started_at = %s, last_seen_at = %s,"
             f" expires_at = %s WHERE id = (SELECT assisted_session_id FROM consumed)"
+            f" AND ended_at IS NULL RETURNING id)"
+            f" SELECT (SELECT count(*) FROM consumed), (SELECT count(*) FROM started)"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [token.used_at, token.pk, *values])
-            return cursor.rowcount == 1
-    consumed = LoginToken.objects.filter(pk=token.pk, used_at__isnull=True)
-    if consumed.update(used_at=token.used_at) != 1:
-        return False
-    AssistedSession.objects.filter(pk=session.pk).update(
-        started_at=session.started_at,
-        last_seen_at=session.last_seen_at,
-        expires_at=session.expires_at,
-    )
-    return True
+            consumed, started = cursor.fetchone()
+    else:
+        consumed = LoginToken.objects.filter(pk=token.pk, used_at__isnull=True).update(
+            used_at=token.used_at
+        )
+        started = consumed and AssistedSession.objects.filter(
+            pk=session.pk, ended_at__isnull=True
+        ).update(
+            started_at=session.started_at,
+            last_seen_at=session.last_seen_at,
+            expires_at=session.expires_at,
+        )
+    if not consumed:
+        return DenialCode.TOKEN_REPLAYED
+    return None if started else DenialCode.TOKEN_EXPIRED
 
 
 def _redeem(
@@ -189,8 +199,9 @@ def _redeem(
     session.expires_at = now + timedelta(minutes=lac_config.setting(lac_config.MAX_DURATION))
     # The loser of a race refuses inside this block: its entry outlives the rollback.
     with atomic_keeping_refusals():
-        if not _consume(token, session):
-            raise refuse(DenialCode.TOKEN_REPLAYED)
+        refusal = _consume(token, session)
+        if refusal is not None:
+            raise refuse(refusal)
         events.redeemed(session, channel=origin.channel, ip_address=origin.ip_address)
         assisted_session_started.send(sender=AssistedSession, session=session, context=context)
         if lac_config.setting(lac_config.NOTIFY_CUSTOMER, store_view=store_view):

@@ -14,7 +14,7 @@ import logging
 import sys
 from array import array
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import DatabaseError, NotSupportedError, connections, transaction
 from django.db.models import Count, F, FloatField, Func, Max, Min, Q
@@ -137,21 +137,25 @@ def aggregated(days: list[date]) -> dict[date, Day]:
         first_id=Min("pk"),
         last_id=Max("pk"),
     ):
-        day = result.setdefault(row["day"], {})
+        day = result.get(row["day"])
+        if day is None:  # dated off the days asked for (the database's zone rules): not ours
+            continue
         day.setdefault(row["website_name"], WebsiteDay()).add_group(row)
         completed += row["ended"]
         kept += row["started"] - row["running"]
     if completed:
         for (day, website), seconds in _durations(sessions.filter(started, ended_at__isnull=False)):
-            result[day][website].durations = array("d", sorted(seconds))
+            if day in result:
+                result[day][website].durations = array("d", sorted(seconds))
     if kept:
         for day, website, n, count in (
             sessions.filter(started, action_count__isnull=False)
             .values_list("day", "website_name", "action_count")
             .annotate(count=Count("pk"))
         ):
-            actions = result[day][website].actions
-            actions[n] = actions.get(n, 0) + count
+            if day in result:
+                actions = result[day][website].actions
+                actions[n] = actions.get(n, 0) + count
     return result
 
 
@@ -185,9 +189,13 @@ def stored(days: list[date]) -> dict[date, Day]:
 
 
 def settled(day: date, parts: Day, now: datetime) -> bool:
+    """Whether ``day`` (its ``parts`` aggregated after ``now``) can be stored: over for
+    ``SETTLED_AFTER`` of real time (counted in UTC: a day whose midnight a clock change skips
+    keeps its whole margin), with no session that can still change."""
     tz = timezone.get_current_timezone()
     day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    return day_end + SETTLED_AFTER <= now and not any(part.unsettled for part in parts.values())
+    over_for_long_enough = day_end.astimezone(UTC) + SETTLED_AFTER <= now
+    return over_for_long_enough and not any(part.unsettled for part in parts.values())
 
 
 def store(days: dict[date, Day]) -> None:
@@ -214,11 +222,11 @@ def store(days: dict[date, Day]) -> None:
 def days_of_period(first_day: date, last_day: date) -> dict[date, Day]:
     """Every day of the period with its websites' sessions: stored days read back, the others
     aggregated, and those of them that are settled stored."""
+    now = timezone.now()  # before the sessions are read: what they say held at ``now``
     wanted = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     days = stored(wanted)
     missing = [day for day in wanted if day not in days]
     fresh = aggregated(missing)
-    now = timezone.now()
     store({day: parts for day, parts in fresh.items() if settled(day, parts, now)})
     days.update(fresh)
     return days
