@@ -117,28 +117,31 @@ def _consume(token: LoginToken, session: AssistedSession) -> DenialCode | None:
         token_table, session_table = LoginToken._meta.db_table, AssistedSession._meta.db_table
         sql = (
             f"WITH consumed AS (UPDATE {quote(token_table)} SET used_at = %s"  # noqa: S608
-            f" WHERE id = %s AND used_at IS NULL RETURNING assisted_session_id),"
-            f" started AS (UPDATE {quote(session_table)} SET started_at = %s, last_seen_at = %s,"
+            f" WHERE id = %s AND used_at IS NULL RETURNING assisted_session_id)"
+            f" UPDATE {quote(session_table)} SET started_at = %s, last_seen_at = %s,"
             f" expires_at = %s WHERE id = (SELECT assisted_session_id FROM consumed)"
-            f" AND ended_at IS NULL RETURNING id)"
-            f" SELECT (SELECT count(*) FROM consumed), (SELECT count(*) FROM started)"
+            f" AND ended_at IS NULL"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [token.used_at, token.pk, *values])
-            consumed, started = cursor.fetchone()
-    else:
-        consumed = LoginToken.objects.filter(pk=token.pk, used_at__isnull=True).update(
-            used_at=token.used_at
-        )
-        started = consumed and AssistedSession.objects.filter(
-            pk=session.pk, ended_at__isnull=True
-        ).update(
-            started_at=session.started_at,
-            last_seen_at=session.last_seen_at,
-            expires_at=session.expires_at,
-        )
+            if cursor.rowcount == 1:
+                return None
+        # Refused (rare): why, from the session now. Ended without ever starting: it ended
+        # meanwhile; otherwise another redemption used the token (and started it).
+        ended = AssistedSession.objects.filter(
+            pk=session.pk, ended_at__isnull=False, started_at__isnull=True
+        ).exists()
+        return DenialCode.TOKEN_EXPIRED if ended else DenialCode.TOKEN_REPLAYED
+    consumed = LoginToken.objects.filter(pk=token.pk, used_at__isnull=True).update(
+        used_at=token.used_at
+    )
     if not consumed:
         return DenialCode.TOKEN_REPLAYED
+    started = AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+        started_at=session.started_at,
+        last_seen_at=session.last_seen_at,
+        expires_at=session.expires_at,
+    )
     return None if started else DenialCode.TOKEN_EXPIRED
 
 
