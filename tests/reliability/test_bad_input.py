@@ -8,10 +8,12 @@ API's errors, a wrong method included, are JSON."""
 from importlib import import_module
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.utils import timezone
 
 from shopassist.api.models import ApiToken
 from shopassist.api.parser import MAX_JSON_DEPTH, nests_deeper_than
@@ -225,10 +227,13 @@ def test_a_media_name_longer_than_the_file_system_allows_is_a_404(browser):
 def test_an_empty_post_over_the_address_limit_is_a_429(browser, url, allowed):
     """The throttle's error was added to a form left unbound by an empty POST (a 500)."""
     before = ActionLogEntry.objects.count()
-    for _attempt in range(allowed):
-        browser.post(url, {"email": "nobody@example.com", "password": "wrong"})
+    # The clock stands still: django-ratelimit counts in fixed windows, and a window that
+    # turned during the attempts (a slow machine) would start the count again.
+    with time_machine.travel(timezone.now(), tick=False):
+        for _attempt in range(allowed):
+            browser.post(url, {"email": "nobody@example.com", "password": "wrong"})
 
-    response = browser.post(url, {})
+        response = browser.post(url, {})
 
     assert response.status_code == 429
     assert "Too many requests. Try later." in response.content.decode()
