@@ -133,10 +133,10 @@ def add_running(
     actions[0] = actions.get(0, 0) + count - sum(counted.values())
 
 
-def median(sorted_parts: list) -> float | None:
-    """The median of the values of sorted sequences: the middle one, or the mean of the two
-    middle ones (what PostgreSQL's ``percentile_cont(0.5)`` gives)."""
-    values = sorted(chain.from_iterable(sorted_parts))
+def median(parts: list) -> float | None:
+    """The median of every value of ``parts`` (each sorted, so that sorting them together only
+    merges runs): the middle one, or the mean of the two middle ones."""
+    values = sorted(chain.from_iterable(parts))
     if not values:
         return None
     middle = len(values) // 2

@@ -115,8 +115,11 @@ def _description(points: list[charts.Point]) -> str:
     }
 
 
-def _columns(section_id, title, header, points: list[charts.Point], rows=None) -> Section:
-    """A column chart of ``points`` and its table (``rows``; default: each point's count)."""
+def _columns(
+    section_id, title, header, points: list[charts.Point], rows=None, empty=None
+) -> Section:
+    """A column chart of ``points`` and its table (``rows``; default: each point's count);
+    ``empty``: what it says without any (default: ``Section``'s)."""
     svg = charts.column_chart(
         chart_id=f"lac-chart-{section_id}",
         title=title,
@@ -124,7 +127,10 @@ def _columns(section_id, title, header, points: list[charts.Point], rows=None) -
         points=points,
     )
     rows = rows if rows is not None else [(p.label, count(p.value)) for p in points]
-    return Section(section_id, title, svg, (header, _("Sessions")), rows)
+    section = Section(section_id, title, svg, (header, _("Sessions")), rows)
+    if empty is not None:
+        section.empty = empty
+    return section
 
 
 def _bars(section_id, title, header, counts: list[tuple[str, int]]) -> Section:
@@ -163,21 +169,22 @@ def sections(figures: Figures) -> list[Section]:
     for actions, sessions in figures.actions.items():
         bucket = min(actions, ACTIONS_TOP_CODED)
         buckets[bucket] = buckets.get(bucket, 0) + sessions
-    action_points = (
-        [
-            charts.Point(
-                _("%(count)s or more") % {"count": n} if n == ACTIONS_TOP_CODED else str(n),
-                buckets.get(n, 0),
-            )
-            for n in range(min(highest, ACTIONS_TOP_CODED) + 1)
-        ]
-        if figures.actions
-        else []
-    )  # no started session: no bar at all, the empty message
+    # From 0 actions up to the most; no bar at all when no session started.
+    bars = range(min(highest, ACTIONS_TOP_CODED) + 1) if figures.actions else ()
+    action_points = [
+        charts.Point(
+            _("%(count)s or more") % {"count": n} if n == ACTIONS_TOP_CODED else str(n),
+            buckets.get(n, 0),
+        )
+        for n in bars
+    ]
     per_actions = _columns(
-        "actions", _("Started sessions by number of actions"), _("Actions"), action_points
+        "actions",
+        _("Started sessions by number of actions"),
+        _("Actions"),
+        action_points,
+        empty=_("No assisted session started in this period."),
     )
-    per_actions.empty = _("No assisted session started in this period.")
     return [
         per_day,
         _bars(
