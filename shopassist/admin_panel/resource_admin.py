@@ -58,13 +58,20 @@ class ObjectLookup:
 class DateDrillDownChangeList(ChangeList):
     """Django's change list, whose date drill-down (``?created_at__year=``) refuses a date
     past what Python's datetime holds as it refuses a malformed one (Django catches the
-    ``ValueError`` of ``datetime(...)`` only, not its ``OverflowError`` or the year after 9999):
-    the change list then redirects to ``?e=1``."""
+    ``ValueError`` of ``datetime(...)`` only, not its ``OverflowError`` or the year after 9999),
+    and a related filter's id past 64 bits (``?website=``), which SQLite cannot bind: the
+    change list then redirects to ``?e=1``."""
 
     def get_filters(self, request):
         try:
             return super().get_filters(request)
         except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)
+        except OverflowError as error:  # raised by SQLite's driver as the list is counted
             raise IncorrectLookupParameters(error) from error
 
 

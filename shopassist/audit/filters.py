@@ -43,11 +43,20 @@ def apply_date_range(queryset, field: str, bounds):
     return queryset
 
 
+def page_before(before_id: str | None) -> int | None:
+    """The id a next page starts before (the query string's ``before``), or None for the
+    first page: ASCII digits only ("²" is a digit to ``str.isdigit`` but not to ``int``)."""
+    if before_id and before_id.isascii() and before_id.isdigit():
+        return int(before_id)
+    return None
+
+
 def keyset_page(queryset, *, before_id: str | None, size: int):
     """Newest first, paged by id (no COUNT over millions of rows). ``queryset`` is of
     ``values()`` (rows as dicts, with their "id")."""
-    if before_id and before_id.isdigit():
-        queryset = queryset.filter(id__lt=int(before_id))
+    before = page_before(before_id)
+    if before is not None:
+        queryset = queryset.filter(id__lt=before)
     rows = list(queryset.order_by("-id")[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]

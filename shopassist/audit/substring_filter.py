@@ -30,7 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 
-from shopassist.audit.filters import keyset_page
+from shopassist.audit.filters import keyset_page, page_before
 from shopassist.audit.search_values import KEPT_COLUMNS, matching_values
 
 MAX_VALUES = 200  # more matching values than this: the part is common
@@ -89,8 +89,9 @@ def newest_page(rows, conditions: list[Contains], *, before_id: str | None, size
         condition for condition, match in zip(conditions, found, strict=True) if match is not driver
     ]
     narrowed = rows.filter(*(condition.unindexed() for condition in others))
-    if before_id and before_id.isdigit():
-        narrowed = narrowed.filter(id__lt=int(before_id))
+    before = page_before(before_id)
+    if before is not None:
+        narrowed = narrowed.filter(id__lt=before)
     ids = _newest_ids(narrowed, driver, size + 1)
     page = list(rows.filter(id__in=ids[:size]).order_by("-id"))
     return page, (page[-1]["id"] if len(ids) > size and page else None)

@@ -67,7 +67,9 @@ class ReportFilterForm(DateRangeForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("All"))] + list(Outcome.choices)
     )
-    assisted_session = forms.IntegerField(label=_("Assisted session"), required=False, min_value=1)
+    assisted_session = forms.IntegerField(
+        label=_("Assisted session"), required=False, min_value=1, max_value=2**63 - 1
+    )
 
 
 # One row of the page. Rendered with format_html (every value escaped), as Django's own change

@@ -42,7 +42,7 @@ def _parse_scope(raw: str):
     if not raw or raw == Scope.DEFAULT:
         return Scope.DEFAULT, None
     kind, _sep, ident = raw.partition(":")
-    if not ident.isdigit():
+    if not (ident.isascii() and ident.isdigit()):
         raise Http404
     if kind == Scope.WEBSITE:
         return Scope.WEBSITE, Website.objects.filter(pk=int(ident)).first() or _not_found()

@@ -46,6 +46,8 @@ def test_the_period_and_website_filter(api, support_token, jane):
         "date_from=2026-02-01&date_to=2026-01-01",
         "date_from=2020-01-01&date_to=2026-01-01",
         "website=" + "x" * 300,
+        "date_to=0001-01-05",
+        "date_from=9999-12-31&date_to=9999-12-31",
     ],
 )
 def test_bad_filters_answer_400(api, support_token, query):

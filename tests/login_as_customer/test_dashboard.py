@@ -206,6 +206,9 @@ def test_the_date_range_changes_the_figures(support_client, known_sessions):
         ({"date_from": "2026-03-02", "date_to": "2026-03-01"}, "The start date is after"),
         ({"date_from": "2024-01-01", "date_to": "2026-01-01"}, "at most 366 days"),
         ({"website": "x" * 300}, "Ensure this value has at most 255 characters"),
+        # The calendar's edges: a default start before its first day, a day after its last.
+        ({"date_to": "0001-01-05"}, "greater than or equal to 1970-01-01"),
+        ({"date_from": "9999-12-31", "date_to": "9999-12-31"}, "less than or equal to 9999-12-30"),
     ],
 )
 def test_bad_filters_give_a_form_error_not_a_500(support_client, query, error):

@@ -6,18 +6,27 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_DAYS = 30  # the period shown when none is asked for: the last 30 days, today included
 MAX_DAYS = 366  # at most a year of days in one chart
+# The dates a period may name: no session is older, and a day after the last one must exist
+# (a period ends at the next day's midnight, in any time zone).
+FIRST_DATE, LAST_DATE = date(1970, 1, 1), date.max - timedelta(days=1)
+_IN_RANGE = [MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)]
 
 
 class DashboardFilterForm(forms.Form):
     date_from = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=_IN_RANGE,
     )
     date_to = forms.DateField(
-        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=_IN_RANGE,
     )
     # The websites' names as the sessions recorded them; its options are the websites with
     # sessions in the period (``set_websites``): a name without any shows no sessions.
@@ -33,7 +42,9 @@ class DashboardFilterForm(forms.Form):
                 last_day = date.fromisoformat(data["date_to"])
             except ValueError:
                 last_day = today
-            data["date_from"] = (last_day - timedelta(days=DEFAULT_DAYS - 1)).isoformat()
+            # Before the calendar's first day: the first day (date_to's own error says why).
+            first = max(last_day.toordinal() - (DEFAULT_DAYS - 1), date.min.toordinal())
+            data["date_from"] = date.fromordinal(first).isoformat()
         super().__init__(data)
         self.fields["website"].widget = forms.Select(choices=[("", _("All websites"))])
 
