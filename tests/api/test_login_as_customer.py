@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from login_as_customer import config as lac_config
+from login_as_customer.flows import live_check
 from login_as_customer.flows.consent import set_consent
 from login_as_customer.flows.end import end_session
 from login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
@@ -188,6 +189,28 @@ def test_consent_cannot_be_changed_with_an_assisted_token(api, jane, assisted_ja
     blocked = _entries(action="consent.blocked")[-1]
     assert blocked.outcome == "denied" and blocked.channel == "api"
     assert AssistedSession.objects.get().ended_at is None
+
+
+def test_a_write_of_a_session_that_ended_after_the_token_was_checked_does_not_run(
+    api, jane, assisted_jane_token, monkeypatch
+):
+    """Another administrator's Terminate commits between the token's live check and the write
+    (flows/assisted_write: the write holds a live session or does not run)."""
+    touch = live_check.touch
+
+    def check_passed_then_terminated(session, **kwargs):
+        touch(session, **kwargs)
+        end_session(AssistedSession.objects.get(pk=session.pk), EndReason.TERMINATED)
+
+    monkeypatch.setattr(live_check, "touch", check_passed_then_terminated)
+    response = api.patch("/customers/me", {"first_name": "Janet"}, token=assisted_jane_token)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "login_as_customer.session_ended"
+    jane.refresh_from_db()
+    assert jane.first_name == "Jane"
+    assert not _entries(action="account.update")
+    assert AssistedSession.objects.get().end_reason == EndReason.TERMINATED
 
 
 def test_a_name_change_with_an_assisted_token_is_logged(api, jane, assisted_jane_token):

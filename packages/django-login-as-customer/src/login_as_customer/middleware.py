@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from login_as_customer.banner import banner_html, notice_html
 from login_as_customer.errors import DenialCode, message_for
 from login_as_customer.flows import live_check, notice
-from login_as_customer.flows.assisted_write import Write, recorded_write, refuse_in_view_only
+from login_as_customer.flows.assisted_write import (
+    SessionEnded,
+    Write,
+    recorded_write,
+    refuse_in_view_only,
+)
 from login_as_customer.flows.end import end_session
 from login_as_customer.host import READING_METHODS, STOREFRONT, host
 from login_as_customer.models import SessionMode
@@ -105,12 +110,15 @@ class AssistedSessionMiddleware:
             method=request.method,
             ip_address=host().client_ip(request),
         )
-        with recorded_write(session, write):
-            response = self.get_response(request)
-            match = getattr(request, "resolver_match", None)
-            if match:
-                write.view_name = match.view_name
-            write.status_code = response.status_code
+        try:
+            with recorded_write(session, write):
+                response = self.get_response(request)
+                match = getattr(request, "resolver_match", None)
+                if match:
+                    write.view_name = match.view_name
+                write.status_code = response.status_code
+        except SessionEnded:  # after the check above, before the write: it did not run
+            return self._end(request, None, None)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

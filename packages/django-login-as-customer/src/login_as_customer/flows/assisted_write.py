@@ -2,7 +2,13 @@
 API (SPEC §8): the change and its "request" entry commit together or not at all; a write refused
 with a status the caller knows is recorded with it, after its rollback; the refusals recorded
 during the write (``journal.record_refusal``) are written after its own entry, whatever
-became of it."""
+became of it.
+
+A write runs only while its session is live, not merely live when its request was checked: its
+transaction first updates the session on condition that it has not ended, which holds the
+session's row (PostgreSQL) or the database's write lock (SQLite) until the write commits. An
+ending (terminate, consent withdrawn, the administrator's logout) that came first refuses the
+write (``SessionEnded``); one that comes during it waits, and counts its entries."""
 
 from __future__ import annotations
 
@@ -11,10 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 
 from login_as_customer import events
 from login_as_customer.journal import flush_refusals
 from login_as_customer.models import AssistedSession
+
+
+class SessionEnded(Exception):
+    """The session ended after its request was checked: the write did not run."""
 
 
 @dataclass
@@ -40,6 +51,7 @@ def recorded_write(
     (recorded after its rollback), or None for an error that is not a refusal (no entry)."""
     try:
         with transaction.atomic():
+            _hold_live(session)
             yield write
             _entry(session, write, write.status_code)
     except Exception as error:
@@ -54,16 +66,31 @@ def recorded_write(
 def refuse_in_view_only(session: AssistedSession, write: Write) -> None:
     """A change asked in a view-only session, on the web or in the API: it never runs; its
     "request" entry is denied with status 403 and a "view_only_refused" entry says why. The
-    caller answers the refusal (``errors.DenialCode.VIEW_ONLY``)."""
+    caller answers the refusal (``errors.DenialCode.VIEW_ONLY``); a session that ended since
+    its check has its ending recorded instead."""
     write.status_code = 403
-    with recorded_write(session, write):
-        events.blocked(
-            session,
-            action="view_only_refused",
-            details={"view": write.view_name, "method": write.method},
-            channel=write.channel,
-            ip_address=write.ip_address,
-        )
+    try:
+        with recorded_write(session, write):
+            events.blocked(
+                session,
+                action="view_only_refused",
+                details={"view": write.view_name, "method": write.method},
+                channel=write.channel,
+                ip_address=write.ip_address,
+            )
+    except SessionEnded:
+        pass
+
+
+def _hold_live(session: AssistedSession) -> None:
+    """Hold the session's row until the transaction ends, if it has not ended (an UPDATE that
+    changes no value: the idle clock keeps ``live_check.touch``'s cadence); ``SessionEnded``
+    if it has."""
+    held = AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+        ended_at=F("ended_at")
+    )
+    if not held:
+        raise SessionEnded
 
 
 def _entry(session: AssistedSession, write: Write, status_code: int) -> None:
