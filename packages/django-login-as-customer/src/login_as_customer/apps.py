@@ -13,10 +13,11 @@ class LoginAsCustomerConfig(AppConfig):
         # Registration: ACL resources, configuration fields, and the receivers that end
         # sessions when an account changes. What the host's apps report (actions, orders,
         # sign-outs) comes through its own code (docs/host-interface.md).
-        from django.db.models.signals import pre_delete, pre_save
+        from django.db.models.signals import post_save, pre_delete, pre_save
 
         from login_as_customer.host import host
         from login_as_customer.integrations import (  # noqa: F401
+            account_changes,
             admin_logout,
             admin_password,
             customer_sign_in,
@@ -34,3 +35,9 @@ class LoginAsCustomerConfig(AppConfig):
             sender=customer_model,
             dispatch_uid="login_as_customer.customer_password",
         )
+        post_save.connect(
+            account_changes.recheck_sessions_of_customer,
+            sender=customer_model,
+            dispatch_uid="login_as_customer.customer_account_saved",
+        )
+        account_changes.connect_permission_changes()
