@@ -143,6 +143,48 @@ def test_chen_reads_out_a_code_and_support_helps_him_without_an_opt_in(
     assert 'data-testid="lac-banner"' in account.text
 
 
+def test_chen_ends_the_session_his_code_started_from_his_account(codes_only, support_client, chen):
+    """No standing permission to withdraw: the session in progress has a button of its own."""
+    code = get_code(chen)
+    browser, session = start_assisted(support_client, chen, assistance_code=code)
+    own = login_customer_client(Client(), chen, store_code="zh-hant")
+    page = own.get(CODE_PAGE.format(store="zh-hant"))
+    assert 'data-testid="end-assisted-session"' in page.text
+    assert 'data-testid="revoke-consent"' not in page.text
+
+    response = own.post("/zh-hant/customer/assisted-sessions/end/", follow=True)
+
+    assert response.status_code == 200
+    assert 'data-testid="end-assisted-session"' not in response.text
+    ended = AssistedSession.objects.get(pk=session.pk)
+    assert ended.end_reason == "consent_revoked"
+    assert ActionLogEntry.objects.filter(action="end", assisted_session_id=session.pk).exists()
+    assert (
+        'data-testid="lac-banner"'
+        not in browser.get("/zh-hant/customer/account/", follow=True).text
+    )
+
+
+def test_the_assisting_administrator_cannot_end_it_from_the_customers_page(
+    codes_only, support_client, chen
+):
+    code = get_code(chen)
+    browser, session = start_assisted(support_client, chen, assistance_code=code)
+    assert (
+        'data-testid="end-assisted-session"'
+        not in browser.get(CODE_PAGE.format(store="zh-hant")).text
+    )
+
+    refused = browser.post("/zh-hant/customer/assisted-sessions/end/")
+    asked_by_get = login_customer_client(Client(), chen, store_code="zh-hant").get(
+        "/zh-hant/customer/assisted-sessions/end/"
+    )
+
+    assert refused.status_code == 403
+    assert asked_by_get.status_code == 405
+    assert AssistedSession.objects.get(pk=session.pk).ended_at is None
+
+
 def test_a_code_serves_one_session(codes_only, support_client, chen):
     code = get_code(chen)
     start_assisted(support_client, chen, assistance_code=code)

@@ -314,3 +314,26 @@ def test_the_idle_clock_of_an_ended_session_is_frozen(support_client, jane):
         )
 
     assert list(AssistedSession.objects.filter(pk=session.pk).values()) == before
+
+
+@pytest.mark.parametrize(
+    ("length", "shown"),
+    [
+        (timedelta(hours=10, minutes=5, seconds=37), "10:05:37"),  # was cut to "10:05:3"
+        (timedelta(hours=24), "24:00:00"),  # was "1 day, " in every language
+        (timedelta(0), "0:00:00"),  # was "in progress"
+    ],
+)
+def test_the_customers_history_shows_a_sessions_whole_length(
+    support_client, jane, length, shown, set_config
+):
+    set_config({lac_config.MAX_DURATION: "1440"})
+    _browser, session = start_assisted(support_client, jane)
+    ended_at = timezone.now()
+    AssistedSession.objects.filter(pk=session.pk).update(started_at=ended_at - length)
+    end_session(AssistedSession.objects.get(pk=session.pk), EndReason.CLOSED_BY_ADMIN, at=ended_at)
+
+    response = login_customer_client(Client(), jane).get(HISTORY)
+
+    _header, *rows = table(response, **{"data-testid": "assisted-sessions"})
+    assert rows[0][2] == shown

@@ -1,5 +1,6 @@
 """My Account › Assisted sessions: the customer sees every session on their account, what was
-done in it, and can withdraw their permission from here."""
+done in it, and can withdraw their permission from here — or end the session in progress
+whatever it was started on (their standing permission or an assistance code)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,10 +16,11 @@ from login_as_customer import selectors
 from login_as_customer.errors import LoginAsCustomerDenied
 from login_as_customer.flows.assistance_code import codes_offered, issue_code
 from login_as_customer.flows.consent import set_consent
+from login_as_customer.flows.end import end_each
 from login_as_customer.forms import ConsentForm
 from login_as_customer.host import host
 from login_as_customer.journal import journal
-from login_as_customer.models import AssistedSession
+from login_as_customer.models import AssistedSession, EndReason
 from login_as_customer.overdue import end_overdue_sessions
 from login_as_customer.storefront.views import back_to
 
@@ -76,6 +78,14 @@ def assistance_code(request):
     return _history(request, issued=issued)  # never_cache: no copy keeps the code
 
 
+def _clock(duration) -> str:
+    """A session's length as hours:minutes:seconds ("10:05:37", "24:00:00"), read alike in
+    every language."""
+    minutes, seconds = divmod(max(0, int(duration.total_seconds())), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}"
+
+
 def _history(request, *, issued=None, status=200):
     customer = host().signed_in_customer(request)
     end_overdue_sessions(AssistedSession.objects.filter(customer=customer))
@@ -92,7 +102,7 @@ def _history(request, *, issued=None, status=200):
     rows = [
         {
             "session": s,
-            "duration": (s.ended_at - s.started_at) if s.ended_at else None,
+            "duration": _clock(s.ended_at - s.started_at) if s.ended_at else None,
             "admin": s.admin_username if show_names else _("a store administrator"),
             "actions": by_session.get(s.pk, []),
         }
@@ -125,6 +135,10 @@ def _history(request, *, issued=None, status=200):
                 "login_as_customer:assistance_code", host().current_store_view(request)
             ),
             "issued": issued,
+            "in_progress": any(s.ended_at is None for s in sessions),
+            "end_url": host().storefront_url(
+                "login_as_customer:end_assisted_sessions", host().current_store_view(request)
+            ),
         },
         status=status,
     )
@@ -139,6 +153,24 @@ def revoke_consent(request):
         customer=host().signed_in_customer(request), allowed=False, actor=host().actor_of(request)
     )
     messages.success(request, _("You withdrew the permission for remote shopping assistance."))
+    return HttpResponseRedirect(
+        host().storefront_url(
+            "login_as_customer:assisted_sessions", host().current_store_view(request)
+        )
+    )
+
+
+@host().customer_page
+@require_POST
+def end_assisted_sessions(request):
+    """The customer ends the assisted sessions on their account now, keeping their standing
+    permission as it is: a session started with an assistance code, which no permission to
+    withdraw stands for, included. Ended as a withdrawn consent, logged with each end."""
+    if getattr(request, "assisted_session", None) is not None:
+        raise PermissionDenied  # the administrator has Close session
+    customer = host().signed_in_customer(request)
+    if end_each(selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED):
+        messages.success(request, _("You ended the assisted session."))
     return HttpResponseRedirect(
         host().storefront_url(
             "login_as_customer:assisted_sessions", host().current_store_view(request)

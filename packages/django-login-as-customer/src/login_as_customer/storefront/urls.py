@@ -20,6 +20,11 @@ urlpatterns = [
         name="assistance_code",
     ),
     path(
+        "customer/assisted-sessions/end/",
+        history_views.end_assisted_sessions,
+        name="end_assisted_sessions",
+    ),
+    path(
         "customer/assisted-sessions/revoke/",
         history_views.revoke_consent,
         name="revoke_consent",
