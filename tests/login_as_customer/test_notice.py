@@ -5,9 +5,12 @@ the same sessions again."""
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from login_as_customer import config as lac_config
 from login_as_customer.flows.notice import NOTICE_KEY
@@ -35,6 +38,23 @@ def assisted_and_closed(support_client, customer):
     assert browser.post("/en/login_as_customer/close/").status_code == 200
     session.refresh_from_db()
     return session
+
+
+@pytest.mark.parametrize("told_before", [False, True])
+def test_a_session_past_its_limit_but_not_yet_swept_is_told(support_client, jane, told_before):
+    """Its end is the time its idle limit passed, before this sign-in: ended afterwards (by
+    the sweep), it would have been older than what the sign-in marked told, and never told."""
+    if told_before:
+        login_customer_client(Client(), jane)  # an earlier sign-in: the customer was told
+    _browser, session = start_assisted(support_client, jane)
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        own = login_customer_client(Client(), jane)
+        page = own.get(ACCOUNT).content.decode()
+
+    session.refresh_from_db()
+    assert session.end_reason == "idle_timeout"
+    assert "A store administrator was connected to your account on" in notice_text(page)
+    assert AssistanceNotice.objects.get(customer=jane).told_until >= session.ended_at
 
 
 def test_the_next_sign_in_tells_the_customer_once(support_client, jane):

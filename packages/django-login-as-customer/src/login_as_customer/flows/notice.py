@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from login_as_customer import config as lac_config
 from login_as_customer.models import AssistanceNotice, AssistedSession
+from login_as_customer.overdue import end_overdue_sessions
 
 NOTICE_KEY = "_lac_notice"
 SHOWN = 3  # sessions named in the notice; more are counted
@@ -32,7 +33,12 @@ def take_untold(customer) -> dict | None:
     """The sessions ended on the customer's account since they were last told — marked told
     now — as ``{"sessions": [{"admin", "started_at", "seconds"}, …], "more": n}`` (the newest
     ``SHOWN``; ``admin`` empty when the store hides names), or None. For a sign-in without a
-    storefront session (the API's customer token)."""
+    storefront session (the API's customer token).
+
+    Sessions past a limit are ended first, at the time the limit passed: ended later, by the
+    sweep or their next request, they would carry an end before ``told_until`` and never be
+    told."""
+    end_overdue_sessions(AssistedSession.objects.filter(customer=customer), unused_links=False)
     with transaction.atomic():
         told, created = AssistanceNotice.objects.select_for_update().get_or_create(
             customer=customer, defaults={"told_until": timezone.now()}
