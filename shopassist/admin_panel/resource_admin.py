@@ -99,8 +99,23 @@ class AdminChangeLog:
         return super().log_deletions(request, queryset)
 
 
+def _names_a_secret(lookup: str) -> bool:
+    """A lookup through a credential: a password or a hash of one (``password__startswith``,
+    ``customer__password__regex``, ``code_hash``)."""
+    return any(part == "password" or part.endswith("_hash") for part in lookup.split("__"))
+
+
 class ResourceModelAdmin(ObjectLookup, AdminChangeLog, ResourcePermissions, admin.ModelAdmin):
     change_form_template = "admin_panel/change_form.html"
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Django allows a list to be filtered on any of its model's own fields from the query
+        string: on a credential, the count of "1 customer" or "0 customers" would tell its
+        hash character by character (Django's UserAdmin refuses ``password`` lookups the
+        same way): refused, a 400."""
+        if _names_a_secret(lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_changelist(self, request, **kwargs):
         return DateDrillDownChangeList

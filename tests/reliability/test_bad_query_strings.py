@@ -1,7 +1,7 @@
 """Query strings no page writes, found by review, answered clearly instead of with a 500: a
 "digit" ``int`` cannot read ("²" is one to ``str.isdigit``), an id past 64 bits in a list filter,
 a session id past 64 bits next to a partial filter (which PostgreSQL answers through its own
-statement)."""
+statement); and a list filter on a password, whose count would tell the hash, refused."""
 
 import pytest
 from django.db import connection
@@ -77,3 +77,20 @@ def test_a_customer_grid_filter_past_64_bits_finds_nothing(admin, related):
     else:
         assert response.status_code == 200
         assert response.context["cl"].result_count == 0
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    ["password__startswith", "password__regex", "password", "email__icontains", "id"],
+)
+def test_the_customer_list_cannot_be_filtered_on_a_password(admin, jane, lookup):
+    """The list's count would tell a customer's password hash character by character."""
+    value = {"id": str(jane.pk), "email__icontains": "jane"}.get(lookup, "pbkdf2_sha256$")
+    response = admin.get("/admin/customers/customer/", {"id": jane.pk, lookup: value})
+
+    if "password" in lookup:
+        assert response.status_code == 400
+        assert jane.email.encode() not in response.content
+    else:  # the list's other filters still work
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 1
