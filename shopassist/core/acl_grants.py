@@ -55,10 +55,16 @@ def grants_resource(user_id: int, resource_id: str) -> bool:
 @receiver(m2m_changed, sender=Group.permissions.through)
 @receiver(m2m_changed, sender=User.groups.through)
 @receiver(m2m_changed, sender=User.user_permissions.through)
-@receiver(post_delete, sender=Group)
-@receiver(post_delete, sender=Permission)
 def publish_role_change(**kwargs):
     # This process forgets at once (what its next check reads inside this transaction is the
     # change); every process, this one included, forgets again when the change commits.
     _memo["grants"] = {}
     transaction.on_commit(config.invalidate)
+
+
+# No sender filter: a role is deleted through its proxy model (staff.Role), whose signals name
+# the proxy, not Group; its members and permissions go with it by cascade, without m2m_changed.
+@receiver(post_delete, dispatch_uid="core.acl_grants.deleted")
+def publish_role_deleted(sender, **kwargs):
+    if issubclass(sender, (Group, Permission)):
+        publish_role_change()

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from login_as_customer import config as lac_config
@@ -157,3 +158,22 @@ def test_a_sign_ins_last_login_rechecks_nothing(scene, django_capture_on_commit_
 
     assert callbacks == []
     assert not [query for query in queries if "assistedsession" in query["sql"]]
+
+
+def test_deleting_the_role_takes_its_resources_and_ends_the_session(
+    scene, administrator, admin_client_for, django_capture_on_commit_callbacks
+):
+    """A role is deleted through its proxy model (staff.Role): its signals name the proxy and
+    its members go by cascade — neither the memo of grants nor the live sessions heard of it."""
+    _browser, session = start_assisted(scene.support_client, scene.jane)
+    assert scene.support_client.get("/admin/login_as_customer/log/").status_code == 200
+    role = Role.objects.get(name="Customer Support")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = admin_client_for(administrator).post(
+            reverse("admin:staff_role_delete", args=[role.pk]), {"post": "yes"}
+        )
+
+    assert deleted.status_code == 302 and not Role.objects.filter(pk=role.pk).exists()
+    assert scene.support_client.get("/admin/login_as_customer/log/").status_code == 403
+    assert AssistedSession.objects.get(pk=session.pk).end_reason == EndReason.PERMISSION_REVOKED

@@ -80,18 +80,23 @@ def _permission_links():
 
 
 def _recheck_all(sender, action=None, **kwargs):
-    if action in (None, "post_add", "post_remove", "post_clear"):
+    if action in ("post_add", "post_remove", "post_clear"):
+        recheck_after_commit()
+
+
+# No sender filter: a host may delete groups through a proxy model (ShopAssist's roles), whose
+# signals name the proxy; the members and permissions go with it by cascade, without m2m_changed.
+@receiver(post_delete, dispatch_uid="login_as_customer.recheck.deleted")
+def _recheck_all_after_a_delete(sender, **kwargs):
+    if issubclass(sender, (Group, Permission)):
         recheck_after_commit()
 
 
 def connect_permission_changes() -> None:
     """Called by the app's ready(): any change of who holds which permission rechecks every
-    live session (the host's roles may be Django's groups and permissions)."""
+    live session (the host's roles may be Django's groups and permissions; a deleted group or
+    permission: ``_recheck_all_after_a_delete``)."""
     for link in _permission_links():
         m2m_changed.connect(
             _recheck_all, sender=link, dispatch_uid=f"login_as_customer.recheck.{link.__name__}"
-        )
-    for model in (Group, Permission):
-        post_delete.connect(
-            _recheck_all, sender=model, dispatch_uid=f"login_as_customer.recheck.{model.__name__}"
         )
