@@ -16,6 +16,7 @@ from login_as_customer.models import AssistedSession, EndReason
 from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.models import ApiToken, TokenKind
 from shopassist.core import signin_guard
+from shopassist.customers.auth import customer_can_use_website
 from shopassist.customers.signin import authenticate_customer_with_lockout
 
 ADMIN_TOKEN_LIFETIME = timedelta(hours=4)
@@ -84,6 +85,9 @@ def find_token(raw) -> ApiToken | None:
             return None
     if not constant_time_compare(token.credential_hash, _credential_hash(holder)):
         return None  # the password changed since the token was issued
+    view = token.store_view
+    if view is not None and not customer_can_use_website(holder, view.store.website_id):
+        return None  # moved to another website, or accounts no longer shared: as the storefront
     return token
 
 
