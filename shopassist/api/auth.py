@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 from login_as_customer.actor import ASSISTED_SESSION, ASSISTED_SESSION_ID
 from login_as_customer.errors import DenialCode, message_for
 from login_as_customer.flows import live_check
-from login_as_customer.flows.assisted_write import Write, refuse_in_view_only
+from login_as_customer.flows.assisted_write import SessionEnded, Write, refuse_in_view_only
 from login_as_customer.flows.end import end_session
 from login_as_customer.host import READING_METHODS
 from login_as_customer.models import EndReason, SessionMode
@@ -139,7 +139,10 @@ class CustomerToken(_Bearer):
                 channel="api",
                 ip_address=client_ip(request),
             )
-            refuse_in_view_only(session, write)
+            try:
+                refuse_in_view_only(session, write)
+            except SessionEnded:  # since the token was checked
+                raise ApiError(401, SESSION_ENDED, _("The assisted session has ended.")) from None
             raise ApiError(403, DenialCode.VIEW_ONLY, message_for(DenialCode.VIEW_ONLY))
         return caller
 

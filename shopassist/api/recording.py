@@ -32,7 +32,7 @@ def recorded_write(request, *, operation: str):
     try:
         with assisted_write.recorded_write(session, write, status_of_refusal=_status_of_refusal):
             yield
-    except SessionEnded:  # since the token was checked: the write did not run
+    except SessionEnded:  # since the token was checked: the write was rolled back
         raise ApiError(401, SESSION_ENDED, _("The assisted session has ended.")) from None
 
 

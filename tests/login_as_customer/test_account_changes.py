@@ -5,9 +5,13 @@ Allow Login as Customer taken, the feature switched off — on the web and for a
 token alike. Saves that change nothing a session stands on leave it live, and a sign-in's
 ``last_login`` rechecks nothing."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +21,7 @@ from login_as_customer.models import AssistedSession, EndReason
 from shopassist.customers.models import Customer
 from shopassist.staff import roles
 from shopassist.staff.models import Role
+from tests.conftest import login_customer_client
 from tests.login_as_customer.assisted import start_assisted
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +182,28 @@ def test_deleting_the_role_takes_its_resources_and_ends_the_session(
     assert deleted.status_code == 302 and not Role.objects.filter(pk=role.pk).exists()
     assert scene.support_client.get("/admin/login_as_customer/log/").status_code == 403
     assert AssistedSession.objects.get(pk=session.pk).end_reason == EndReason.PERMISSION_REVOKED
+
+
+def test_a_session_ended_by_a_shortened_limit_is_told_at_the_next_sign_in(
+    scene, django_capture_on_commit_callbacks
+):
+    """Live at the customer's sign-in (nothing to tell then), ended by a shorter maximum
+    duration saved afterwards: ended now, not back when the new limit would have passed (which
+    fell before what that sign-in marked told, and was never told)."""
+    _browser, session = start_assisted(scene.support_client, scene.jane)
+    later = timezone.now() + timedelta(minutes=10)
+    with time_machine.travel(later):
+        login_customer_client(Client(), scene.jane)  # told: nothing ended yet
+    with time_machine.travel(later + timedelta(seconds=30)):
+        _feature_limit(scene, minutes=5)
+        own = login_customer_client(Client(), scene.jane)
+        page = own.get("/en/customer/account/").content.decode()
+
+    ended = AssistedSession.objects.get(pk=session.pk)
+    assert ended.end_reason == EndReason.MAX_DURATION
+    assert ended.ended_at > later  # after the first sign-in, not back at started_at + 5 min
+    assert 'data-testid="lac-notice"' in page
+
+
+def _feature_limit(scene, *, minutes):
+    scene.set_config({lac_config.MAX_DURATION: str(minutes)})

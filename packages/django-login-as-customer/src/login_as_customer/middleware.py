@@ -117,7 +117,7 @@ class AssistedSessionMiddleware:
                 if match:
                     write.view_name = match.view_name
                 write.status_code = response.status_code
-        except SessionEnded:  # after the check above, before the write: it did not run
+        except SessionEnded:  # after the check above: the write was rolled back
             return self._end(request, None, None)
         return response
 
@@ -132,7 +132,10 @@ class AssistedSessionMiddleware:
             method=request.method,
             ip_address=host().client_ip(request),
         )
-        refuse_in_view_only(session, write)
+        try:
+            refuse_in_view_only(session, write)
+        except SessionEnded:  # since the check: signed out, as the check would have
+            return self._end(request, None, None)
         return render(
             request,
             "login_as_customer/refused.html",

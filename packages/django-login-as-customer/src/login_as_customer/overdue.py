@@ -50,8 +50,8 @@ def overdue_sessions(queryset=None, *, now=None):
     )
 
 
-def _idle_clock_as(session) -> Q:
-    """The idle clock still where the sweep read it."""
+def idle_clock_as(session) -> Q:
+    """The idle clock still where the sweep (or a recheck) read it."""
     if session.last_seen_at is None:
         return Q(last_seen_at__isnull=True)
     return Q(last_seen_at=session.last_seen_at)
@@ -80,7 +80,7 @@ def end_overdue_sessions(queryset=None, *, unused_links: bool = True) -> int:
         )
         if passed is None:  # the limits changed since the query
             continue
-        only_if = None if passed.reason == EndReason.MAX_DURATION else _idle_clock_as(session)
+        only_if = None if passed.reason == EndReason.MAX_DURATION else idle_clock_as(session)
         ended += end_session(session, passed.reason, at=passed.at, only_if=only_if)
     if unused_links:
         ended += end_unused_links(sessions)

@@ -4,11 +4,14 @@ with a status the caller knows is recorded with it, after its rollback; the refu
 during the write (``journal.record_refusal``) are written after its own entry, whatever
 became of it.
 
-A write runs only while its session is live, not merely live when its request was checked: its
-transaction first updates the session on condition that it has not ended, which holds the
-session's row (PostgreSQL) or the database's write lock (SQLite) until the write commits. An
-ending (terminate, consent withdrawn, the administrator's logout) that came first refuses the
-write (``SessionEnded``); one that comes during it waits, and counts its entries."""
+A write commits only if its session is still live when the write is done, not merely when its
+request was checked: before its own entry, the write's transaction reads the session again; an
+ending committed meanwhile (terminate, consent withdrawn, the administrator's logout) rolls the
+write back (``SessionEnded``) — unless the write itself ended it (Close session, the shop's
+sign-out: ``flows/end.noting_ends``). The read takes no lock: holding the session's row from the
+write's start would order its locks against the ones an ending takes first (the consent row,
+the customer row, a chain head of the log) and deadlock them. An ending that commits between
+that read and the write's commit — a few statements — is not seen."""
 
 from __future__ import annotations
 
@@ -17,15 +20,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 
 from login_as_customer import events
+from login_as_customer.flows.end import noting_ends
 from login_as_customer.journal import flush_refusals
 from login_as_customer.models import AssistedSession
 
 
 class SessionEnded(Exception):
-    """The session ended after its request was checked: the write did not run."""
+    """The session ended after its request was checked: the write was rolled back."""
 
 
 @dataclass
@@ -50,9 +53,10 @@ def recorded_write(
     """Run the write inside; ``status_of_refusal``: the status a refused write answers with
     (recorded after its rollback), or None for an error that is not a refusal (no entry)."""
     try:
-        with transaction.atomic():
-            _hold_live(session)
+        with noting_ends() as ended_here, transaction.atomic():
             yield write
+            if session.pk not in ended_here:  # else the write ended it: Close, sign-out
+                _refuse_if_ended(session)
             _entry(session, write, write.status_code)
     except Exception as error:
         status = status_of_refusal(error)
@@ -66,30 +70,21 @@ def recorded_write(
 def refuse_in_view_only(session: AssistedSession, write: Write) -> None:
     """A change asked in a view-only session, on the web or in the API: it never runs; its
     "request" entry is denied with status 403 and a "view_only_refused" entry says why. The
-    caller answers the refusal (``errors.DenialCode.VIEW_ONLY``); a session that ended since
-    its check has its ending recorded instead."""
+    caller answers the refusal (``errors.DenialCode.VIEW_ONLY``), or, on ``SessionEnded``, the
+    session's end."""
     write.status_code = 403
-    try:
-        with recorded_write(session, write):
-            events.blocked(
-                session,
-                action="view_only_refused",
-                details={"view": write.view_name, "method": write.method},
-                channel=write.channel,
-                ip_address=write.ip_address,
-            )
-    except SessionEnded:
-        pass
+    with recorded_write(session, write):
+        events.blocked(
+            session,
+            action="view_only_refused",
+            details={"view": write.view_name, "method": write.method},
+            channel=write.channel,
+            ip_address=write.ip_address,
+        )
 
 
-def _hold_live(session: AssistedSession) -> None:
-    """Hold the session's row until the transaction ends, if it has not ended (an UPDATE that
-    changes no value: the idle clock keeps ``live_check.touch``'s cadence); ``SessionEnded``
-    if it has."""
-    held = AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
-        ended_at=F("ended_at")
-    )
-    if not held:
+def _refuse_if_ended(session: AssistedSession) -> None:
+    if AssistedSession.objects.filter(pk=session.pk, ended_at__isnull=False).exists():
         raise SessionEnded
 
 

@@ -5,6 +5,9 @@ its next request (the live check finds it ended), an API token's next call answe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -25,6 +28,22 @@ LIMIT_REASONS = (EndReason.MAX_DURATION, EndReason.IDLE_TIMEOUT)
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
+# The sessions the code running in this context has ended (``noting_ends``): an assisted write
+# that ends its own session (Close session, the shop's sign-out) is not one its session's end
+# overtook (``assisted_write``).
+_ended_here: ContextVar[set | None] = ContextVar("login_as_customer_ended_here", default=None)
+
+
+@contextmanager
+def noting_ends() -> Iterator[set]:
+    """The ids of the sessions ``record_end`` ends inside the block."""
+    ended: set = set()
+    token = _ended_here.set(ended)
+    try:
+        yield ended
+    finally:
+        _ended_here.reset(token)
+
 
 def record_end(
     session: AssistedSession, reason: EndReason, *, at=None, only_if=None, details=None
@@ -44,6 +63,9 @@ def record_end(
     ended = rows.update(ended_at=ended_at, end_reason=reason)
     if ended:
         session.ended_at, session.end_reason = ended_at, reason
+        noted = _ended_here.get()
+        if noted is not None:
+            noted.add(session.pk)
         transaction.on_commit(partial(keep_action_count, session.pk))
         extra = dict(details or {})
         if at is not None and reason in LIMIT_REASONS:  # noticed after the limit passed

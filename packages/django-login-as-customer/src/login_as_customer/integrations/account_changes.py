@@ -24,6 +24,7 @@ from django.dispatch import receiver
 from login_as_customer.flows import live_check
 from login_as_customer.flows.end import end_session
 from login_as_customer.models import AssistedSession
+from login_as_customer.overdue import idle_clock_as
 
 # What a user's save may change in a session's check: a save naming only other fields
 # (``last_login`` at every sign-in) rechecks nothing.
@@ -43,13 +44,18 @@ def recheck(sessions=None) -> int:
         if session is None or reason is None:
             continue
         live_check.load_deferred(session)
-        ended += end_session(session, reason, at=live_check.limit_passed_at(session, reason))
+        # Ended now, by the change (a limit shortened now did not pass back then: dated back,
+        # the end would fall before what a customer's sign-in already marked told); unless a
+        # request moved the idle clock meanwhile.
+        ended += end_session(session, reason, only_if=idle_clock_as(session))
     return ended
 
 
 def recheck_after_commit(sessions=None) -> None:
-    """``recheck(sessions)`` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: recheck(sessions))
+    """``recheck(sessions)`` once the current transaction commits (at once outside one). The
+    change has committed by then: a failing recheck is logged, never the change's error (the
+    next request of each session checks it anyway)."""
+    transaction.on_commit(lambda: recheck(sessions), robust=True)
 
 
 def _names_a_checked_field(update_fields) -> bool:
