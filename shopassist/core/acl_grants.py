@@ -7,6 +7,7 @@ commit), so every process recomputes on its next request; the process that makes
 forgets at once.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.db.models import Q
@@ -62,9 +63,20 @@ def publish_role_change(**kwargs):
     transaction.on_commit(config.invalidate)
 
 
-# No sender filter: a role is deleted through its proxy model (staff.Role), whose signals name
-# the proxy, not Group; its members and permissions go with it by cascade, without m2m_changed.
-@receiver(post_delete, dispatch_uid="core.acl_grants.deleted")
 def publish_role_deleted(sender, **kwargs):
-    if issubclass(sender, (Group, Permission)):
-        publish_role_change()
+    publish_role_change()
+
+
+def connect_role_deletes() -> None:
+    """Called by the app's ready(): a role is deleted through its proxy model (staff.Role),
+    whose signals name the proxy, not Group; its members and permissions go with it by
+    cascade, without m2m_changed. Connected to each model that is a group or a permission,
+    proxies included — never without a sender, which would turn Django's fast delete off for
+    every model."""
+    for model in apps.get_models():
+        if issubclass(model, (Group, Permission)):
+            post_delete.connect(
+                publish_role_deleted,
+                sender=model,
+                dispatch_uid=f"core.acl_grants.deleted.{model._meta.label_lower}",
+            )

@@ -14,3 +14,4 @@ class CoreConfig(AppConfig):
         from shopassist.core import acl_grants, acl_sync, cache_tags, checks, sessions  # noqa: F401
 
         post_migrate.connect(acl_sync.sync_permissions, dispatch_uid="acl_sync_permissions")
+        acl_grants.connect_role_deletes()

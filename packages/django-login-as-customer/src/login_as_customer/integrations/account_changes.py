@@ -15,6 +15,7 @@ few: a recheck costs one query, and one per live session concerned."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -23,7 +24,7 @@ from django.dispatch import receiver
 
 from login_as_customer.flows import live_check
 from login_as_customer.flows.end import end_session
-from login_as_customer.models import AssistedSession
+from login_as_customer.models import AssistedSession, EndReason
 from login_as_customer.overdue import idle_clock_as
 
 # What a user's save may change in a session's check: a save naming only other fields
@@ -45,9 +46,10 @@ def recheck(sessions=None) -> int:
             continue
         live_check.load_deferred(session)
         # Ended now, by the change (a limit shortened now did not pass back then: dated back,
-        # the end would fall before what a customer's sign-in already marked told); unless a
-        # request moved the idle clock meanwhile.
-        ended += end_session(session, reason, only_if=idle_clock_as(session))
+        # the end would fall before what a customer's sign-in already marked told); an idle
+        # one unless a request moved the idle clock meanwhile.
+        idle = reason == EndReason.IDLE_TIMEOUT
+        ended += end_session(session, reason, only_if=idle_clock_as(session) if idle else None)
     return ended
 
 
@@ -90,19 +92,25 @@ def _recheck_all(sender, action=None, **kwargs):
         recheck_after_commit()
 
 
-# No sender filter: a host may delete groups through a proxy model (ShopAssist's roles), whose
-# signals name the proxy; the members and permissions go with it by cascade, without m2m_changed.
-@receiver(post_delete, dispatch_uid="login_as_customer.recheck.deleted")
 def _recheck_all_after_a_delete(sender, **kwargs):
-    if issubclass(sender, (Group, Permission)):
-        recheck_after_commit()
+    recheck_after_commit()
 
 
 def connect_permission_changes() -> None:
     """Called by the app's ready(): any change of who holds which permission rechecks every
-    live session (the host's roles may be Django's groups and permissions; a deleted group or
-    permission: ``_recheck_all_after_a_delete``)."""
+    live session (the host's roles may be Django's groups and permissions)."""
     for link in _permission_links():
         m2m_changed.connect(
             _recheck_all, sender=link, dispatch_uid=f"login_as_customer.recheck.{link.__name__}"
         )
+    # A group deleted through a proxy model (ShopAssist's roles) names the proxy, and takes
+    # its members and permissions by cascade, without m2m_changed: each model that is a group
+    # or a permission, proxies included (never no sender: Django's fast delete would be off
+    # for every model).
+    for model in apps.get_models():
+        if issubclass(model, (Group, Permission)):
+            post_delete.connect(
+                _recheck_all_after_a_delete,
+                sender=model,
+                dispatch_uid=f"login_as_customer.recheck.deleted.{model._meta.label_lower}",
+            )
