@@ -32,6 +32,7 @@ class ShopAssistHost(Host):
 
     storefront_template = "storefront/base.html"
     sign_out_url_names = ("customers:logout",)
+    writes_are_transactional = True  # mail through the outbox (outbox/), no payment call
     account_nav_template = "customers/_account_nav.html"
     customers_sign_in_with_django_auth = False  # customers.auth: lac_host/signals.py tells them
     customer_related = ("website",)

@@ -15,6 +15,7 @@ from login_as_customer.flows import live_check
 from login_as_customer.flows.assisted_write import SessionEnded, Write, recorded_write
 from login_as_customer.flows.consent import set_consent
 from login_as_customer.flows.end import end_session
+from login_as_customer.host import host
 from login_as_customer.journal import journal
 from login_as_customer.models import AssistedSession, EndReason
 from shopassist.audit.models import ActionGroup, ActionLogEntry
@@ -142,6 +143,18 @@ def test_a_write_of_an_ended_session_does_not_run(session, jane, last_id):
 
     assert Customer.objects.get(pk=jane.pk).first_name == "Jane"
     assert [entry.action for entry in entries_after(last_id)] == ["end"]
+
+
+def test_on_a_host_whose_writes_mail_or_pay_the_write_commits(session, jane, monkeypatch):
+    """Rolled back after a payment or a confirmation mail, it would leave them without an
+    order (django-oscar): such a host keeps the race instead (Host.writes_are_transactional)."""
+    monkeypatch.setattr(host(), "writes_are_transactional", False)
+    end_session(session, EndReason.TERMINATED)
+
+    with recorded_write(session, Write(view_name="x", method="POST")):
+        change_name(jane, "Janet")
+
+    assert Customer.objects.get(pk=jane.pk).first_name == "Janet"
 
 
 def test_a_storefront_write_after_the_session_ended_does_not_run(

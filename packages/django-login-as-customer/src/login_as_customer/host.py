@@ -49,6 +49,12 @@ class Host:
     # The storefront's sign-out (URL names): with Close session, the one state-changing
     # request a view-only assisted session still makes (it ends the session).
     sign_out_url_names: tuple[str, ...] = ()
+    # True when everything a storefront write does is in the database transaction (mail
+    # through an outbox, no payment call): a write whose session another request ended while
+    # it ran is then rolled back (``flows/assisted_write``). False (a shop that mails or takes
+    # a payment from inside the view: django-oscar): the write commits, as an order that was
+    # paid and confirmed must, and its entries follow the session's end.
+    writes_are_transactional: bool = False
 
     # -- settings -------------------------------------------------------------------------------
 

@@ -5,13 +5,16 @@ during the write (``journal.record_refusal``) are written after its own entry, w
 became of it.
 
 A write commits only if its session is still live when the write is done, not merely when its
-request was checked: before its own entry, the write's transaction reads the session again; an
-ending committed meanwhile (terminate, consent withdrawn, the administrator's logout) rolls the
-write back (``SessionEnded``) — unless the write itself ended it (Close session, the shop's
-sign-out: ``flows/end.noting_ends``). The read takes no lock: holding the session's row from the
-write's start would order its locks against the ones an ending takes first (the consent row,
-the customer row, a chain head of the log) and deadlock them. An ending that commits between
-that read and the write's commit — a few statements — is not seen."""
+request was checked, on a host whose writes are all in the database transaction
+(``Host.writes_are_transactional``, ShopAssist): before its own entry, the write's transaction
+reads the session again; an ending committed meanwhile by another request (terminate, consent
+withdrawn, the administrator's logout) rolls the write back (``SessionEnded``) — unless the
+write itself ended it (Close session, the shop's sign-out: ``flows/end.noting_ends``). The read
+takes no lock: holding the session's row from the write's start would order its locks against
+the ones an ending takes first (the consent row, the customer row, a chain head of the log) and
+deadlock them. An ending that commits between that read and the write's commit — a few
+statements — is not seen. On a host whose views mail or take a payment, rolling the write back
+after them would be worse than the race: it commits."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from django.db import transaction
 
 from login_as_customer import events
 from login_as_customer.flows.end import noting_ends
+from login_as_customer.host import host
 from login_as_customer.journal import flush_refusals
 from login_as_customer.models import AssistedSession
 
@@ -55,8 +59,8 @@ def recorded_write(
     try:
         with noting_ends() as ended_here, transaction.atomic():
             yield write
-            if session.pk not in ended_here:  # else the write ended it: Close, sign-out
-                _refuse_if_ended(session)
+            if host().writes_are_transactional and session.pk not in ended_here:
+                _refuse_if_ended(session)  # not when the write ended it: Close, sign-out
             _entry(session, write, write.status_code)
     except Exception as error:
         status = status_of_refusal(error)
