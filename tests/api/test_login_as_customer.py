@@ -8,7 +8,6 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from login_as_customer import config as lac_config
-from login_as_customer.flows import live_check
 from login_as_customer.flows.consent import set_consent
 from login_as_customer.flows.end import end_session
 from login_as_customer.models import AssistanceConsent, AssistedSession, EndReason
@@ -17,7 +16,7 @@ from shopassist.api.models import ApiToken, TokenKind
 from shopassist.audit.models import ActionLogEntry
 from shopassist.core.actor import Actor
 from tests.api.conftest import admin_token_for, assisted_token_for
-from tests.login_as_customer.assisted import lac_snapshot
+from tests.login_as_customer.assisted import lac_snapshot, terminate_after_the_check
 
 pytestmark = pytest.mark.django_db
 
@@ -195,14 +194,8 @@ def test_a_write_of_a_session_that_ended_after_the_token_was_checked_does_not_ru
     api, jane, assisted_jane_token, monkeypatch
 ):
     """Another administrator's Terminate commits between the token's live check and the write
-    (flows/assisted_write: the write holds a live session or does not run)."""
-    touch = live_check.touch
-
-    def check_passed_then_terminated(session, **kwargs):
-        touch(session, **kwargs)
-        end_session(AssistedSession.objects.get(pk=session.pk), EndReason.TERMINATED)
-
-    monkeypatch.setattr(live_check, "touch", check_passed_then_terminated)
+    (flows/assisted_write: the write is rolled back)."""
+    terminate_after_the_check(monkeypatch)
     response = api.patch("/customers/me", {"first_name": "Janet"}, token=assisted_jane_token)
 
     assert response.status_code == 401

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
+from login_as_customer.flows import live_check
+from login_as_customer.flows.end import end_session
 from login_as_customer.flows.live_check import SESSION_ID_KEY
-from login_as_customer.models import AssistanceConsent, AssistedSession, LoginToken
+from login_as_customer.models import AssistanceConsent, AssistedSession, EndReason, LoginToken
 from shopassist.customers.auth import SESSION_CUSTOMER_ID
 from shopassist.customers.models import Customer
 
@@ -154,3 +156,15 @@ def takeover_password_form(customer) -> dict:
         "new_password": "Taken-Over-4242",
         "new_password_confirmation": "Taken-Over-4242",
     }
+
+
+def terminate_after_the_check(monkeypatch) -> None:
+    """Every session is terminated right after its request's live check passed (another
+    administrator's Terminate, committed while that request goes on to its write)."""
+    touch = live_check.touch
+
+    def check_passed_then_terminated(session, **kwargs):
+        touch(session, **kwargs)
+        end_session(AssistedSession.objects.get(pk=session.pk), EndReason.TERMINATED)
+
+    monkeypatch.setattr(live_check, "touch", check_passed_then_terminated)
