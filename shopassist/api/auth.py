@@ -23,6 +23,13 @@ from shopassist.api.models import ApiToken, TokenKind
 from shopassist.core.actor import Actor, client_ip
 
 SESSION_ENDED = "login_as_customer.session_ended"
+
+
+def session_ended() -> ApiError:
+    """The answer of an assisted token whose session has ended (at its check, or since)."""
+    return ApiError(401, SESSION_ENDED, _("The assisted session has ended."))
+
+
 LAST_USED_GRANULARITY = timedelta(seconds=live_check.LAST_SEEN_GRANULARITY)
 
 
@@ -47,7 +54,7 @@ def _live_assisted_session(token: ApiToken):
     if reason is not None:
         if session is not None:
             end_session(session, reason, at=live_check.limit_passed_at(session, reason))
-        raise ApiError(401, SESSION_ENDED, _("The assisted session has ended."))
+        raise session_ended()
     live_check.touch(session)
     return session
 
@@ -142,7 +149,7 @@ class CustomerToken(_Bearer):
             try:
                 refuse_in_view_only(session, write)
             except SessionEnded:  # since the token was checked
-                raise ApiError(401, SESSION_ENDED, _("The assisted session has ended.")) from None
+                raise session_ended() from None
             raise ApiError(403, DenialCode.VIEW_ONLY, message_for(DenialCode.VIEW_ONLY))
         return caller
 

@@ -3,12 +3,10 @@ the change and its generic "request" entry share one transaction, refusals are w
 
 from contextlib import contextmanager
 
-from django.utils.translation import gettext as _
-
 from login_as_customer.errors import LoginAsCustomerDenied
 from login_as_customer.flows import assisted_write
 from login_as_customer.flows.assisted_write import SessionEnded, Write
-from shopassist.api.auth import SESSION_ENDED
+from shopassist.api.auth import session_ended
 from shopassist.api.errors import ApiError, status_for
 from shopassist.core.actor import client_ip
 from shopassist.core.errors import DomainError
@@ -33,7 +31,7 @@ def recorded_write(request, *, operation: str):
         with assisted_write.recorded_write(session, write, status_of_refusal=_status_of_refusal):
             yield
     except SessionEnded:  # since the token was checked: the write was rolled back
-        raise ApiError(401, SESSION_ENDED, _("The assisted session has ended.")) from None
+        raise session_ended() from None
 
 
 def _status_of_refusal(error: Exception) -> int | None:
