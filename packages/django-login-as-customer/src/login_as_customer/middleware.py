@@ -25,7 +25,7 @@ from login_as_customer.flows.assisted_write import (
 )
 from login_as_customer.flows.end import end_session
 from login_as_customer.host import READING_METHODS, STOREFRONT, host
-from login_as_customer.models import SessionMode
+from login_as_customer.models import EndReason, SessionMode
 
 # What a view-only session may still POST besides the host's sign-out: its own ending.
 _ENDING_VIEWS = frozenset({"login_as_customer:close"})
@@ -86,6 +86,8 @@ class AssistedSessionMiddleware:
         request.assisted_session = session
         # The check above loaded the customer: reuse it (hash and website still verified).
         request.customer = host().customer_of_assisted_request(request, session.customer)
+        if request.customer is None:
+            return self._customer_unavailable(request, session)
         live_check.touch(session, now=now)
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             response = self.get_response(request)
@@ -147,6 +149,25 @@ class AssistedSessionMiddleware:
             },
             status=403,
         )
+
+    def _customer_unavailable(self, request, session):
+        """A page the shop will not show the customer (a store view of a website their
+        account is not on): nothing runs. Back to the session's own store view, or, once the
+        customer cannot use that one either (moved to another website), the session ends."""
+        store_view = live_check.usable_store_view(session)
+        if store_view is None:
+            return self._end(request, session, EndReason.STORE_VIEW_UNAVAILABLE)
+        messages.warning(
+            request,
+            _(
+                "%(name)s's account cannot be used on that store view: you are back on the "
+                "store view of the assisted session."
+            )
+            % {"name": session.customer_name},
+        )
+        response = HttpResponseRedirect(host().home_url(store_view))
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def _end(self, request, session, reason):
         if session is not None:

@@ -177,6 +177,17 @@ def load_live_session(session_id, *, read_along: bool = False) -> AssistedSessio
     return session
 
 
+def usable_store_view(session: AssistedSession):
+    """The store view the session was started in, if its customer can still use it (None once
+    they cannot: moved to another website, or the store view closed). Asked where the host
+    would not show the customer a page, and when an account or the settings change — not on
+    every request: the host's own check of each request covers it."""
+    store_view = host().store_view(session.store_view_id)
+    if session.customer is None or not host().store_view_usable(session.customer, store_view):
+        return None
+    return store_view
+
+
 def load_deferred(session: AssistedSession) -> None:
     """The session's columns a reading request left in the database, in one query (before
     something records the whole session: its ending)."""

@@ -1,15 +1,16 @@
 """A change that takes away what a live assisted session stands on ends it when the change
 commits, not at the session's next request — which an undo before it would have let go on:
 
-* a customer's account saved (deactivated, say): that customer's sessions;
+* a customer's account saved (deactivated, moved to another website): that customer's sessions;
 * an administrator's account saved (deactivated, no longer staff): that administrator's;
 * a group's or a user's permissions or groups changed, a group or permission deleted (a role
   lost *Allow Login as Customer*): every live session;
 * the host's settings changed (the feature switched off, a shorter maximum duration): every
   live session, when the host calls ``recheck_after_commit`` (ShopAssist: ``lac_host``).
 
-Each live session concerned is checked as its next request would be (``live_check.check``) and
-ended with the reason that check gives, so the two can never disagree. Sessions whose link is
+Each live session concerned is checked as its next request would be (``live_check.check``, then
+``live_check.usable_store_view``) and ended with the reason that check gives, so the two can
+never disagree. Sessions whose link is
 not yet redeemed are left to the redemption, which checks the same facts. Live sessions are
 few: a recheck costs one query, and one per live session concerned."""
 
@@ -42,6 +43,8 @@ def recheck(sessions=None) -> int:
     for session_id in live.values_list("pk", flat=True):
         session = live_check.load_live_session(session_id)
         reason = live_check.check(session)
+        if session is not None and reason is None and not live_check.usable_store_view(session):
+            reason = EndReason.STORE_VIEW_UNAVAILABLE  # the customer moved to another website
         if session is None or reason is None:
             continue
         live_check.load_deferred(session)
