@@ -299,3 +299,17 @@ def test_an_ended_sessions_mode_is_frozen(trainee_client, jane):
         AssistedSession.objects.filter(pk=session.pk).update(mode="full")
     session.refresh_from_db()
     assert session.mode == "view_only"
+
+
+def test_a_newer_login_link_replaces_a_view_only_session_in_the_same_browser(
+    trainee_client, support_client, jane, marie
+):
+    browser, first = start_assisted(trainee_client, jane)  # view only
+
+    _browser, second = start_assisted(support_client, marie, browser=browser)
+
+    assert session_of(browser)[SESSION_ID_KEY] == second.pk
+    assert second.mode == "full"
+    first.refresh_from_db()
+    assert first.end_reason == EndReason.REPLACED
+    assert not entries_of(first, "view_only_refused")

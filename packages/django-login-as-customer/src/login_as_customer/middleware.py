@@ -27,8 +27,9 @@ from login_as_customer.flows.end import end_session
 from login_as_customer.host import READING_METHODS, STOREFRONT, host
 from login_as_customer.models import EndReason, SessionMode
 
-# What a view-only session may still POST besides the host's sign-out: its own ending.
-_ENDING_VIEWS = frozenset({"login_as_customer:close"})
+# What a view-only session may still POST besides the host's sign-out: its own ending — by
+# Close session, or by redeeming a newer login link in the same browser (which replaces it).
+_ENDING_VIEWS = frozenset({"login_as_customer:close", "login_as_customer:redeem"})
 
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 
