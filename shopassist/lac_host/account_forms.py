@@ -24,12 +24,10 @@ class ConsentExtension:
             if form.add_prefix("allow") in form.data:
                 self._set(customer, actor, allowed=True, duration="")
             return
-        allow = form.cleaned_data["allow"]
-        consent = form.consent
-        unchanged = (consent is not None and consent.is_valid()) == allow
-        if unchanged and not (allow and form.cleaned_data["duration"]):
-            return
-        self._set(customer, actor, allowed=allow, duration=form.cleaned_data["duration"])
+        change = form.change()
+        if change is not None:
+            allowed, duration = change
+            self._set(customer, actor, allowed=allowed, duration=duration)
 
     @staticmethod
     def _set(customer, actor, *, allowed, duration):

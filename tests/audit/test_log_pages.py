@@ -596,15 +596,22 @@ def test_withdraw_permission_is_refused_inside_an_assisted_session(sessions, mar
     assert page.status_code == 200
     assert 'data-testid="revoke-consent"' not in page.content.decode()  # no button for staff
 
-    response = tab.post("/fr/customer/assisted-sessions/revoke/")  # forged
+    response = tab.post("/fr/customer/assisted-sessions/revoke/", follow=True)  # forged
 
-    assert response.status_code == 403
+    # Refused with the reason, and recorded as the customer's history shows it.
+    assert response.redirect_chain == [("/fr/customer/assisted-sessions/", 302)]
+    assert (
+        "L&#x27;autorisation d&#x27;assistance ne peut pas être modifiée pendant une session assistée."
+        in response.content.decode()
+    )
     assert AssistanceConsent.objects.get(customer=marie).is_valid()
     session.refresh_from_db()
     assert session.ended_at is None
-    request_entry = ActionLogEntry.objects.filter(assisted_session_id=session.pk).latest("id")
+    entries = ActionLogEntry.objects.filter(assisted_session_id=session.pk).order_by("id")
+    request_entry, blocked = list(entries)[-2:]
     assert (request_entry.action, request_entry.outcome) == ("request", "denied")
-    assert request_entry.details["status"] == 403
+    assert (blocked.action, blocked.outcome) == ("consent.blocked", "denied")
+    assert blocked.details == {"allowed": False}
 
 
 def test_withdraw_permission_needs_a_post_and_a_signed_in_customer(sessions, marie):

@@ -180,9 +180,15 @@ def test_the_assisting_administrator_cannot_end_it_from_the_customers_page(
         "/zh-hant/customer/assisted-sessions/end/"
     )
 
-    assert refused.status_code == 403
+    assert refused.status_code == 302  # back to the page, with the reason
     assert asked_by_get.status_code == 405
     assert AssistedSession.objects.get(pk=session.pk).ended_at is None
+    blocked = ActionLogEntry.objects.filter(assisted_session_id=session.pk).latest("id")
+    assert (blocked.action, blocked.outcome, blocked.details) == (
+        "consent.blocked",
+        "denied",
+        {"end_sessions": True},
+    )
 
 
 def test_a_code_serves_one_session(codes_only, support_client, chen):

@@ -3,7 +3,6 @@ done in it, and can withdraw their permission from here — or end the session i
 whatever it was started on (their standing permission or an assistance code)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -12,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from login_as_customer import config as lac_config
-from login_as_customer import selectors
-from login_as_customer.errors import LoginAsCustomerDenied
+from login_as_customer import events, selectors
+from login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from login_as_customer.flows.assistance_code import codes_offered, issue_code
 from login_as_customer.flows.consent import set_consent
 from login_as_customer.flows.end import end_each
@@ -147,17 +146,19 @@ def _history(request, *, issued=None, status=200):
 @host().customer_page
 @require_POST
 def revoke_consent(request):
-    if getattr(request, "assisted_session", None) is not None:
-        raise PermissionDenied  # only the customer decides (set_consent refuses as well)
-    set_consent(
-        customer=host().signed_in_customer(request), allowed=False, actor=host().actor_of(request)
-    )
-    messages.success(request, _("You withdrew the permission for remote shopping assistance."))
-    return HttpResponseRedirect(
-        host().storefront_url(
-            "login_as_customer:assisted_sessions", host().current_store_view(request)
+    """In an assisted session ``set_consent`` refuses it and records the attempt: only the
+    customer decides."""
+    try:
+        set_consent(
+            customer=host().signed_in_customer(request),
+            allowed=False,
+            actor=host().actor_of(request),
         )
-    )
+    except LoginAsCustomerDenied as denial:
+        messages.error(request, denial.message)
+    else:
+        messages.success(request, _("You withdrew the permission for remote shopping assistance."))
+    return _back_to_history(request)
 
 
 @host().customer_page
@@ -166,11 +167,23 @@ def end_assisted_sessions(request):
     """The customer ends the assisted sessions on their account now, keeping their standing
     permission as it is: a session started with an assistance code, which no permission to
     withdraw stands for, included. Ended as a withdrawn consent, logged with each end."""
-    if getattr(request, "assisted_session", None) is not None:
-        raise PermissionDenied  # the administrator has Close session
+    session = getattr(request, "assisted_session", None)
+    if session is not None:  # refused and recorded, as a change of the permission is
+        events.blocked(
+            session,
+            action="consent.blocked",
+            details={"end_sessions": True},
+            ip_address=host().client_ip(request),
+        )
+        messages.error(request, message_for(DenialCode.CONSENT_CHANGE_BLOCKED))
+        return _back_to_history(request)
     customer = host().signed_in_customer(request)
     if end_each(selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED):
         messages.success(request, _("You ended the assisted session."))
+    return _back_to_history(request)
+
+
+def _back_to_history(request):
     return HttpResponseRedirect(
         host().storefront_url(
             "login_as_customer:assisted_sessions", host().current_store_view(request)
@@ -194,13 +207,15 @@ def consent(request):
     if not form.is_valid():
         messages.error(request, _("Choose how long your permission lasts from the list."))
         return HttpResponseRedirect(back)
-    allowed = form.cleaned_data["allow"]
+    change = form.change()
+    if change is None and getattr(request, "assisted_session", None) is None:
+        messages.info(request, _("Your permission stays as it is."))
+        return HttpResponseRedirect(back)
+    # In an assisted session set_consent refuses even a change of nothing, and records it.
+    allowed, duration = change or (form.cleaned_data["allow"], "")
     try:
         set_consent(
-            customer=customer,
-            allowed=allowed,
-            duration=form.cleaned_data["duration"] if allowed else "",
-            actor=host().actor_of(request),
+            customer=customer, allowed=allowed, duration=duration, actor=host().actor_of(request)
         )
     except LoginAsCustomerDenied as denial:
         messages.error(request, denial.message)
