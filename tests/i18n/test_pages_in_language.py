@@ -49,6 +49,7 @@ LATIN_ALLOWED = {
     "e-mail",
     "Web",  # the channel "Web" / "API" of a log entry is a code
     "US",  # "US$89.00": the currency as CLDR writes US dollars in Korean and Chinese
+    "UTC",  # the time zone after a time a customer reads (login_as_customer's lac_when)
 }
 
 

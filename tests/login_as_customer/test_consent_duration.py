@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from login_as_customer.flows.consent import set_consent
 from login_as_customer.models import AssistanceConsent
@@ -47,6 +48,9 @@ def test_the_page_preselects_keeping_the_end_date(jane, one_day):
 
     selected = re.search(r'<option value="([^"]*)" selected>([^<]*)</option>', page)
     assert selected.groups() == ("keep", "keep the current end date")
+    # With its time zone, and one full stop after "a.m." (not "a.m..").
+    end = timezone.localtime(one_day)
+    assert f"Your permission ends on {date_format(end, 'DATETIME_FORMAT')} (UTC)." in page
 
 
 @pytest.mark.parametrize(

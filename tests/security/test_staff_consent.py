@@ -37,6 +37,11 @@ def shown(dt, language) -> str:
         return formats.date_format(timezone.localtime(dt), "DATETIME_FORMAT")
 
 
+def shown_to_customer(dt, language) -> str:
+    """As the storefront and its mail write a time: with its time zone."""
+    return f"{shown(dt, language)} ({timezone.localtime(dt).tzname()})"
+
+
 def _customer_page(client, customer, **headers):
     response = client.get(CUSTOMER_PAGE.format(customer.pk), **headers)
     assert response.status_code == 200
@@ -126,7 +131,8 @@ def test_staff_withdrawing_it_records_who_as_well(support_client, support_agent,
     assert entry.details["set_by"] == "staff"
     note = set_by_note(login_customer_client(Client(), jane).get("/en/customer/assisted-sessions/"))
     assert note == escape(
-        f"On {shown(consent.updated_at, 'en')}, remote shopping assistance was withdrawn for "
+        f"On {shown_to_customer(consent.updated_at, 'en')}, remote shopping assistance was "
+        "withdrawn for "
         "you by a store administrator."
     )
 
@@ -221,7 +227,7 @@ def test_chen_sees_that_support_allowed_it_for_him(support_client, chen, chen_br
         expected = gettext(
             "On %(date)s, remote shopping assistance was allowed for you by %(name)s. "
             "You can withdraw it at any time."
-        ) % {"name": "support", "date": shown(consent.updated_at, "zh-hant")}
+        ) % {"name": "support", "date": shown_to_customer(consent.updated_at, "zh-hant")}
     assert set_by_note(response) == escape(expected)
     assert 'data-testid="revoke-consent"' in response.text
 
@@ -256,7 +262,7 @@ def test_with_notify_the_customer_chen_is_mailed_in_his_language_after_commit(
         assert mail.subject == gettext("Remote shopping assistance was allowed on your account")
     assert "(support)" in mail.body
     assert CHEN_TITLE_ZH in mail.body
-    assert shown(consent.updated_at, "zh-hant") in mail.body
+    assert shown_to_customer(consent.updated_at, "zh-hant") in mail.body
     assert "Main Website" in mail.body
     with translation.override("zh-hant"):
         assert gettext("It lasts until you withdraw it.") in mail.body

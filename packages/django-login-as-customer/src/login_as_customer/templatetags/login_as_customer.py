@@ -1,11 +1,12 @@
 """``{% load login_as_customer %}{% login_as_customer_button customer %}``: the Login as Customer
 button and its confirmation dialog on any admin or dashboard page of a customer — nothing when
 the feature is off or the administrator may not use it; ``{% login_as_customer_consent %}``: the
-signed-in customer's "Allow remote shopping assistance" form for any account page; and
-``lac_store_view_name``."""
+signed-in customer's "Allow remote shopping assistance" form for any account page;
+``lac_store_view_name``; and ``lac_when``, a time as a customer reads it."""
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils import formats, timezone
 
 from login_as_customer import selectors
 from login_as_customer.admin_ui import buttons
@@ -53,3 +54,18 @@ def lac_store_view_name(code):
     if not code:
         return ""
     return host().store_view_names().get(code, code)
+
+
+@register.filter
+def lac_when(value, part="datetime"):
+    """``{{ when|lac_when }}`` (or ``|lac_when:"time"``): the date and time, or the time, in
+    the page's language, followed by its time zone — "Dec. 8, 2026, 10:48 a.m. (UTC)": a
+    customer reads it wherever they are, and the shop's clock may not be theirs."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    if part == "time":
+        shown = formats.time_format(local, "TIME_FORMAT")
+    else:
+        shown = formats.date_format(local, "DATETIME_FORMAT")
+    return f"{shown} ({local.tzname()})"
