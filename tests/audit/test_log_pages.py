@@ -621,3 +621,31 @@ def test_withdraw_permission_needs_a_post_and_a_signed_in_customer(sessions, mar
     anonymous = Client().post("/fr/customer/assisted-sessions/revoke/")
     assert anonymous.status_code == 302
     assert AssistanceConsent.objects.get(customer=marie).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "ko",
+            "관리자 support 님이 marie.dupont@example.com(으)로 로그인한 지원 세션이 종료되었습니다.",
+        ),
+        ("zh-hant", "管理員 support 以 marie.dupont@example.com 身分進行的協助工作階段已被終止。"),
+    ],
+)
+def test_the_terminate_message_names_the_administrator_as_spelled(
+    language, message, administrator, sessions
+):
+    """Django's admin capitalises a message's first letter: a translation that began with the
+    username showed "Support", another account (usernames are case-sensitive)."""
+    admin = _csrf_admin_client(administrator)
+    token = csrf_of(admin.get(ACTIVE))
+
+    admin.post(
+        terminate_url(sessions["marie"]),
+        {"csrfmiddlewaretoken": token},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    page = admin.get(ACTIVE, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<li class="success">{message}</li>' in page
