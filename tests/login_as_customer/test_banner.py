@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
 from django.urls import set_script_prefix
 
+from login_as_customer import config as lac_config
 from login_as_customer.flows.live_check import load_live_session
 from login_as_customer.middleware import AssistedSessionMiddleware
 from tests.login_as_customer.assisted import start_assisted
@@ -93,3 +94,18 @@ def test_close_session_is_addressed_under_each_requests_script_prefix(support_cl
     [under_shop], [at_root] = close.findall(mounted), close.findall(plain)
     assert under_shop == "/shop" + at_root
     assert at_root.startswith("/en/")
+
+
+@pytest.mark.parametrize(
+    ("minutes", "clock"), [(1440, r"23:59:\d\d"), (90, r"1:29:\d\d"), (30, r"29:\d\d")]
+)
+def test_the_time_left_reads_hours_from_an_hour_up(
+    minutes, clock, set_config, support_client, jane
+):
+    set_config({lac_config.MAX_DURATION: str(minutes)})
+    browser, _session = start_assisted(support_client, jane)
+
+    page = browser.get("/en/customer/account/").content.decode()
+
+    shown = re.search(r'<time class="lac-countdown"[^>]*>([^<]*)</time>', page).group(1)
+    assert re.fullmatch(clock, shown), shown

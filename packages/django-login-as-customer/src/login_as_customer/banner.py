@@ -140,9 +140,13 @@ def banner_html(request, session, *, now=None) -> str:
         session.mode,
     )
     seconds_left = live_check.seconds_left(session, now=now)
+    minutes, seconds = divmod(seconds_left, 60)
     values = {
         "seconds": str(seconds_left),
-        "clock": f"{seconds_left // 60}:{seconds_left % 60:02d}",
+        # M:SS, from an hour up H:MM:SS ("23:59:59", not "1439:59"), as lac_banner.js counts.
+        "clock": f"{minutes}:{seconds:02d}"
+        if minutes < 60
+        else f"{minutes // 60}:{minutes % 60:02d}:{seconds:02d}",
         "csrf": host().csrf_token(request),
     }
     pieces = [literals[0]]
