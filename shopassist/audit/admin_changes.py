@@ -28,13 +28,19 @@ def _message_text(message):
 
 
 @receiver(config_saved)
-def configuration_saved(sender, scope, scope_id, paths, actor, **kwargs):
+def configuration_saved(sender, scope, scope_id, paths, actor, changes=None, **kwargs):
     staff = getattr(actor, "staff_user", None)
     record(
         action_group=ActionGroup.ADMIN,
         action="configuration.save",
         admin=staff,
-        details={"scope": str(scope), "scope_id": scope_id, "paths": list(paths)},
+        # "changes": each path's value before and after at this scope (None: inherited).
+        details={
+            "scope": str(scope),
+            "scope_id": scope_id,
+            "paths": list(paths),
+            "changes": changes or {},
+        },
         ip_address=getattr(actor, "ip_address", None),
     )
 

@@ -351,6 +351,8 @@ def test_a_configuration_save_appears_in_group_admin(administrator_client, audit
     entry = ActionLogEntry.objects.get(action="configuration.save")
     assert (entry.action_group, entry.admin_username) == ("admin", "admin")
     assert entry.details["paths"] == [RETENTION_DAYS]
+    # From what to what: the default (inherited, None) to 90 days.
+    assert entry.details["changes"] == {RETENTION_DAYS: {"from": None, "to": "90"}}
     assert "configuration.save" in report_actions(
         auditor_client.get(REPORT, {"action_group": "admin"})
     )
@@ -601,8 +603,8 @@ def test_withdraw_permission_is_refused_inside_an_assisted_session(sessions, mar
     # Refused with the reason, and recorded as the customer's history shows it.
     assert response.redirect_chain == [("/fr/customer/assisted-sessions/", 302)]
     assert (
-        "L&#x27;autorisation d&#x27;assistance ne peut pas être modifiée pendant une session assistée."
-        in response.content.decode()
+        "L&#x27;autorisation d&#x27;assistance ne peut pas être modifiée pendant une session "
+        "assistée." in response.content.decode()
     )
     assert AssistanceConsent.objects.get(customer=marie).is_valid()
     session.refresh_from_db()
@@ -628,7 +630,8 @@ def test_withdraw_permission_needs_a_post_and_a_signed_in_customer(sessions, mar
     [
         (
             "ko",
-            "관리자 support 님이 marie.dupont@example.com(으)로 로그인한 지원 세션이 종료되었습니다.",
+            "관리자 support 님이 marie.dupont@example.com(으)로 로그인한 "
+            "지원 세션이 종료되었습니다.",
         ),
         ("zh-hant", "管理員 support 以 marie.dupont@example.com 身分進行的協助工作階段已被終止。"),
     ],
@@ -649,3 +652,14 @@ def test_the_terminate_message_names_the_administrator_as_spelled(
 
     page = admin.get(ACTIVE, HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f'<li class="success">{message}</li>' in page
+
+
+def test_a_configuration_save_records_each_value_before_and_after(administrator_client, demo):
+    url = reverse("admin:config_edit", args=["audit"])
+    field = RETENTION_DAYS.replace("/", "__")
+    administrator_client.post(url, {field: "90"})
+
+    administrator_client.post(url, {field: "120"})
+
+    entry = ActionLogEntry.objects.filter(action="configuration.save").latest("id")
+    assert entry.details["changes"] == {RETENTION_DAYS: {"from": "90", "to": "120"}}

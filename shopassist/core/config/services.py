@@ -53,6 +53,7 @@ def save_config_values(*, scope: Scope, scope_id: int, values: dict, actor) -> l
         raise ConfigValidationError(errors)
 
     changed = []
+    values_before: dict[str, str | None] = {}  # None: inherited from the parent scope
     with transaction.atomic():
         existing = {
             row.path: row
@@ -62,6 +63,7 @@ def save_config_values(*, scope: Scope, scope_id: int, values: dict, actor) -> l
         }
         for path, value in cleaned.items():
             row = existing.get(path)
+            values_before[path] = row.value if row is not None else None
             if value is INHERIT:
                 if row is not None:
                     row.delete()
@@ -76,6 +78,19 @@ def save_config_values(*, scope: Scope, scope_id: int, values: dict, actor) -> l
         if changed:
             transaction.on_commit(config.invalidate)
             config_saved.send(
-                sender=ConfigValue, scope=scope, scope_id=scope_id, paths=changed, actor=actor
+                sender=ConfigValue,
+                scope=scope,
+                scope_id=scope_id,
+                paths=changed,
+                # What each changed path held before and holds now at this scope (None:
+                # inherited), for the log: who widened a limit, and from what to what.
+                changes={
+                    path: {
+                        "from": values_before[path],
+                        "to": None if cleaned[path] is INHERIT else cleaned[path],
+                    }
+                    for path in changed
+                },
+                actor=actor,
             )
     return changed
