@@ -136,7 +136,10 @@ def filtered_entries(form: ReportFilterForm):
 def report(request):
     form = ReportFilterForm(request.GET or None)
     entries, partial = filtered_entries(form) if request.GET else (ActionLogEntry.objects.all(), [])
-    if request.GET.get("export") == "csv":
+    export = request.GET.get("export") == "csv"
+    # A filter the form cannot read exports nothing: the page says why (a file with only the
+    # header would read as "no entries").
+    if export and form.is_valid():
         rows = (
             filter_icontains(entries, partial)
             .order_by("-id")
@@ -160,4 +163,4 @@ def report(request):
         "next_before": next_before,
         "query": query.urlencode(),
     }
-    return render(request, "audit/report.html", context)
+    return render(request, "audit/report.html", context, status=400 if export else 200)

@@ -161,7 +161,10 @@ def session_log(request):
     form = SessionLogFilterForm(request.GET)
     sessions, partial = filtered_sessions(form)
     sessions = sessions.annotate(entries=_actions())
-    if request.GET.get("export") == "csv":
+    export = request.GET.get("export") == "csv"
+    # A filter the form cannot read exports nothing: the page says why (a file with only the
+    # header would read as "no sessions").
+    if export and form.is_valid():
         rows = (
             filter_icontains(sessions, partial)
             .order_by("-id")
@@ -186,4 +189,6 @@ def session_log(request):
         "next_before": next_before,
         "query": query.urlencode(),
     }
-    return render(request, "login_as_customer/admin/session_log.html", context)
+    return render(
+        request, "login_as_customer/admin/session_log.html", context, status=400 if export else 200
+    )

@@ -397,7 +397,11 @@ def test_bad_report_filters_show_an_error_and_list_nothing(auditor_client, sessi
     assert error in response.content.decode()
     assert report_actions(response) == []
     assert "No entries match." in response.content.decode()
-    assert csv_rows(auditor_client.get(REPORT, {**params, "export": "csv"}))[1:] == []
+    # The export says why too, rather than a file with only the header.
+    export = auditor_client.get(REPORT, {**params, "export": "csv"})
+    assert export.status_code == 400
+    assert export["Content-Type"].startswith("text/html")
+    assert error in export.content.decode()
 
 
 def test_the_report_pages_by_keyset_and_ignores_a_bad_cursor(auditor_client, demo):

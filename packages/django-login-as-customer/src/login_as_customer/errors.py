@@ -18,6 +18,7 @@ class DenialCode(StrEnum):
     CONSENT_EXPIRED = "login_as_customer.consent_expired"
     STORE_VIEW_NOT_ALLOWED = "login_as_customer.store_view_not_allowed"
     REASON_REQUIRED = "login_as_customer.reason_required"
+    REASON_TOO_LONG = "login_as_customer.reason_too_long"
     RATE_LIMITED = "login_as_customer.rate_limited"
     ADMIN_INACTIVE = "login_as_customer.admin_inactive"
     TOKEN_INVALID = "login_as_customer.token_invalid"
@@ -58,6 +59,7 @@ MESSAGES = {
     ),
     DenialCode.STORE_VIEW_NOT_ALLOWED: _("The customer cannot use this store view."),
     DenialCode.REASON_REQUIRED: _("Enter a reason or ticket id."),
+    DenialCode.REASON_TOO_LONG: _("The reason is too long."),  # flows/start says how long
     DenialCode.RATE_LIMITED: _(
         "You started too many assisted sessions in a short time. Wait a minute and try again."
     ),

@@ -6,7 +6,7 @@ from login_as_customer import config as lac_config
 from login_as_customer import selectors, step_up
 from login_as_customer.decisions import can_login_as
 from login_as_customer.errors import DenialCode, message_for
-from login_as_customer.flows.start import start_facts
+from login_as_customer.flows.start import MAX_REASON, start_facts
 from login_as_customer.host import host
 from login_as_customer.models import SessionMode
 from login_as_customer.overdue import end_overdue_sessions
@@ -46,6 +46,8 @@ def dialog_context(request, customer) -> dict:
         "store_view_groups": host().store_view_choices(customer) if manual else [],
         "preselected_id": preselected.pk if preselected else None,
         "require_reason": lac_config.setting(lac_config.REQUIRE_REASON),
+        # What the log keeps: a longer reason is refused by the start, not cut.
+        "reason_max_length": MAX_REASON,
         # An assistance code: asked for when codes count; needed unless the standing opt-in
         # does too and is valid.
         "asks_code": asks_code,

@@ -36,10 +36,30 @@ def _customer_or_404(customer_id):
     return customer
 
 
+def _refused(request, denial: LoginAsCustomerDenied):
+    """The refusal page: why nothing started."""
+    context = {
+        **host().admin_context(request),
+        "title": _("Login as Customer"),
+        "message": denial.message,
+    }
+    return render(
+        request,
+        "login_as_customer/admin/refused.html",
+        context,
+        status=DENIAL_STATUS.get(denial.code, 403),
+    )
+
+
 @never_cache
 @require_any(ALLOW, VIEW_ONLY)
 @require_GET
 def confirm(request, customer_id):
+    # Refused while the feature is off, as the start it leads to is: the buttons are gone,
+    # but a bookmark or a tab left open still reaches this page. A page view starts nothing:
+    # nothing is recorded.
+    if not lac_config.feature_enabled():
+        return _refused(request, LoginAsCustomerDenied(DenialCode.FEATURE_DISABLED))
     customer = _customer_or_404(customer_id)
     context = {**host().admin_context(request), **dialog_context(request, customer)}
     return render(request, "login_as_customer/admin/confirm_page.html", context)
@@ -126,17 +146,7 @@ def start(request, customer_id):
             browser_binding=binding,
         )
     except LoginAsCustomerDenied as denial:
-        context = {
-            **host().admin_context(request),
-            "title": _("Login as Customer"),
-            "message": denial.message,
-        }
-        return render(
-            request,
-            "login_as_customer/admin/refused.html",
-            context,
-            status=DENIAL_STATUS.get(denial.code, 403),
-        )
+        return _refused(request, denial)
     response = render(
         request,
         "login_as_customer/admin/redirect_to_storefront.html",

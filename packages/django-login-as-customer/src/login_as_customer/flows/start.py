@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from login_as_customer import config as lac_config
 from login_as_customer import events, selectors, tokens
@@ -31,7 +32,7 @@ from login_as_customer.signals import (
     login_as_customer_denied,
 )
 
-MAX_REASON = 255
+MAX_REASON = AssistedSession._meta.get_field("reason").max_length
 MAX_USER_AGENT = 512
 
 if TYPE_CHECKING:  # a start's actor: the staff user, with where it comes from (StartRequest)
@@ -144,6 +145,24 @@ def start_facts(
     )
 
 
+def _reason_too_long(reason: str, *, staff, customer_id, context) -> LoginAsCustomerDenied:
+    """A reason longer than the log keeps is refused, never cut: what is logged is what was
+    typed. Recorded as a refused reason (with its length), and said as such."""
+    denial = deny(
+        DenialCode.REASON_TOO_LONG,
+        staff=staff,
+        customer_id=customer_id,
+        context=context,
+        details={"reason_length": len(reason), "max_length": MAX_REASON},
+    )
+    denial.message = ngettext(
+        "The reason is too long: enter at most %(limit)d character.",
+        "The reason is too long: enter at most %(limit)d characters.",
+        MAX_REASON,
+    ) % {"limit": MAX_REASON}
+    return denial
+
+
 def start_assisted_session(
     *,
     staff: AbstractBaseUser,
@@ -166,7 +185,7 @@ def start_assisted_session(
     token (its hash is stored with the token); "" for a headless start, whose token no browser
     can redeem.
     """
-    reason = (reason or "").strip()[:MAX_REASON]
+    reason = (reason or "").strip()
     context = {"ip_address": origin.ip_address, "channel": origin.channel}
     try:
         customer_pk = int(customer_id)
@@ -210,6 +229,8 @@ def start_assisted_session(
         if code == DenialCode.PERMISSION_MISSING and staff_modes:
             code = DenialCode.FULL_ACCESS_MISSING  # may look, asked to act
         raise deny(code, staff=staff, customer_id=customer_pk, context=context)
+    if len(reason) > MAX_REASON:
+        raise _reason_too_long(reason, staff=staff, customer_id=customer_pk, context=context)
     if _rate_limited(staff):
         raise deny(DenialCode.RATE_LIMITED, staff=staff, customer_id=customer_pk, context=context)
     code = None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 # Drawing units of the viewBox; the SVG scales to the width of its container.
 COLUMN_WIDTH, COLUMN_HEIGHT = 900, 260
@@ -45,6 +46,12 @@ def axis_ticks(largest: int) -> list[int]:
 
 def _shorten(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def _tooltip(point: Point) -> str:
+    """The tooltip, label and value, as the active language writes them (French puts a
+    no-break space before the colon); plain text, escaped where it is drawn."""
+    return _("%(label)s: %(value)s") % {"label": point.label, "value": number(point.value)}
 
 
 def _frame(chart_id: str, title: str, description: str, width: int, height: int, body):
@@ -90,7 +97,7 @@ def column_chart(*, chart_id: str, title: str, description: str, points: list[Po
     )
     columns = format_html_join(
         "",
-        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
         (
             (
                 "lac-chart-bar lac-chart-quiet" if p.quiet else "lac-chart-bar",
@@ -98,8 +105,7 @@ def column_chart(*, chart_id: str, title: str, description: str, points: list[Po
                 f"{y(p.value):.1f}",
                 f"{column:.1f}",
                 f"{baseline - y(p.value):.1f}",
-                p.label,
-                number(p.value),
+                _tooltip(p),
             )
             for i, p in enumerate(points)
         ),
@@ -133,7 +139,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, points: list[Point
     rows = format_html_join(
         "",
         '<text class="lac-chart-label" x="{}" y="{}" text-anchor="end">{}</text>'
-        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
+        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>'
         '<text class="lac-chart-value" x="{}" y="{}">{}</text>',
         (
             (
@@ -145,8 +151,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, points: list[Point
                 top + i * BAR_ROW + 4,
                 f"{max(plot_width * p.value / top_value, 1 if p.value else 0):.1f}",
                 BAR_ROW - 8,
-                p.label,
-                number(p.value),
+                _tooltip(p),
                 f"{label_width + plot_width * p.value / top_value + 6:.1f}",
                 top + i * BAR_ROW + 18,
                 number(p.value),

@@ -37,15 +37,17 @@ class DashboardFilterForm(forms.Form):
         # Missing dates are the default period (shown in the fields): up to today, 30 days.
         if not data.get("date_to"):
             data["date_to"] = today.isoformat()
+        super().__init__(data)
         if not data.get("date_from"):
+            # The end as the field reads it (any format it accepts, "2024-1-5", "01/05/2024");
+            # one it cannot read is its own error (the start is then today's default one).
             try:
-                last_day = date.fromisoformat(data["date_to"])
-            except ValueError:
+                last_day = self.fields["date_to"].to_python(data["date_to"])
+            except forms.ValidationError:
                 last_day = today
             # Before the calendar's first day: the first day (date_to's own error says why).
             first = max(last_day.toordinal() - (DEFAULT_DAYS - 1), date.min.toordinal())
-            data["date_from"] = date.fromordinal(first).isoformat()
-        super().__init__(data)
+            self.data["date_from"] = date.fromordinal(first).isoformat()
         self.fields["website"].widget = forms.Select(choices=[("", _("All websites"))])
 
     def clean(self):
