@@ -17,25 +17,47 @@ def dialog_context(request, customer) -> dict:
     manual = lac_config.setting(lac_config.STORE_VIEW_LOGIN) == lac_config.MANUAL_SELECTION
     preselected = host().auto_store_view(customer)
     modes = modes_for(request.user)
-    consent_mode = lac_config.setting(lac_config.CUSTOMER_CONSENT, store_view=preselected)
-    asks_code = consent_mode in (lac_config.ASSISTANCE_CODE, lac_config.EITHER)
-    decision = can_login_as(
-        start_facts(
-            staff=request.user,
-            customer=customer,
-            store_view=preselected,
-            reason="-",
-            staff_modes=modes,
-            code_given=asks_code,  # the code is typed in the dialog: checked on confirm
-            consent_mode=consent_mode,
-        ),
-        now=timezone.now(),
-    )
-    # Only consent problems open the notice; other refusals are explained by the server
-    # when the administrator confirms (and are absent buttons in most cases).
+    store_view_groups = host().store_view_choices(customer) if manual else []
+    # The store views the administrator may pick: each may ask its own consent (the setting
+    # is per store view), so the dialog offers what any of them accepts and the server decides
+    # for the one chosen.
+    candidates = [
+        choice["view"]
+        for group in store_view_groups
+        for choice in group["views"]
+        if choice["usable"]
+    ] or [preselected]
+    consent_mode_of = {
+        view: lac_config.setting(lac_config.CUSTOMER_CONSENT, store_view=view)
+        for view in candidates
+    }
+    consent_modes = set(consent_mode_of.values())
+    asks_code = bool(consent_modes & {lac_config.ASSISTANCE_CODE, lac_config.EITHER})
+    consent_given = selectors.consent_is_valid(customer)
+    now = timezone.now()
+    decisions = [
+        can_login_as(
+            start_facts(
+                staff=request.user,
+                customer=customer,
+                store_view=view,
+                reason="-",
+                staff_modes=modes,
+                # The code is typed in the dialog: checked on confirm.
+                code_given=mode in (lac_config.ASSISTANCE_CODE, lac_config.EITHER),
+                consent_mode=mode,
+            ),
+            now=now,
+        )
+        for view, mode in consent_mode_of.items()
+    ]
+    # Only consent problems open the notice, and only when no store view on offer accepts the
+    # customer; other refusals are explained by the server when the administrator confirms
+    # (and are absent buttons in most cases).
+    consent_denials = (DenialCode.CONSENT_MISSING, DenialCode.CONSENT_EXPIRED)
     notice = None
-    if decision.code in (DenialCode.CONSENT_MISSING, DenialCode.CONSENT_EXPIRED):
-        notice = message_for(decision.code)
+    if all(decision.code in consent_denials for decision in decisions):
+        notice = message_for(decisions[0].code)
     return {
         "customer": customer,
         "customer_name": host().customer_name(customer),
@@ -43,7 +65,7 @@ def dialog_context(request, customer) -> dict:
         "customer_admin_url": host().customer_admin_url(customer),
         "notice": notice,
         "manual_selection": manual,
-        "store_view_groups": host().store_view_choices(customer) if manual else [],
+        "store_view_groups": store_view_groups,
         "preselected_id": preselected.pk if preselected else None,
         "require_reason": lac_config.setting(lac_config.REQUIRE_REASON),
         # What the log keeps: a longer reason is refused by the start, not cut.
@@ -51,8 +73,11 @@ def dialog_context(request, customer) -> dict:
         # An assistance code: asked for when codes count; needed unless the standing opt-in
         # does too and is valid.
         "asks_code": asks_code,
-        "code_required": consent_mode == lac_config.ASSISTANCE_CODE
-        or (asks_code and not selectors.consent_is_valid(customer)),
+        # (required only when every store view on offer needs one).
+        "code_required": all(
+            mode == lac_config.ASSISTANCE_CODE or (mode == lac_config.EITHER and not consent_given)
+            for mode in consent_modes
+        ),
         # "View only" or "Full access" (full only with Allow Login as Customer).
         "modes": [mode for mode in SessionMode if mode in modes],
         "chosen_mode": default_mode(modes),
