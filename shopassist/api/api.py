@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from login_as_customer.errors import LoginAsCustomerDenied
 from shopassist.api.errors import ApiError, ApiErrorCode, status_for
 from shopassist.api.parser import BoundedJsonParser
+from shopassist.api.recording import record_unrecorded_write
 from shopassist.core.errors import DomainError
 
 api = NinjaAPI(
@@ -81,29 +82,37 @@ def not_found(request, exc: Http404):
     return _error(request, 404, ApiErrorCode.NOT_FOUND, _("Not found."))
 
 
-def _method_not_allowed_as_json(view):
-    """ninja answers a method no operation of the path takes with a bare text 405: the API's
-    error body instead (the ``Allow`` header kept)."""
+def _api_view(view):
+    """A path's view as the API answers it: ninja's bare text 405 (a method no operation of
+    the path takes) with the API's error body instead (the ``Allow`` header kept), and every
+    state-changing call of an assisted token recorded once, also one refused before its
+    endpoint ran (``recording.record_unrecorded_write``)."""
 
     @wraps(view)  # keeps csrf_exempt
-    def json_405(request, *args, **kwargs):
+    def api_view(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        if not isinstance(response, HttpResponseNotAllowed):
-            return response
-        message = _("This endpoint does not accept %(method)s.") % {"method": request.method}
-        answer = _error(request, 405, ApiErrorCode.METHOD_NOT_ALLOWED, message)
-        answer["Allow"] = response["Allow"]
-        return answer
+        not_allowed = isinstance(response, HttpResponseNotAllowed)
+        if not_allowed:
+            response = _method_not_allowed(request, response)
+        # A method the path does not take: no operation authenticated the call.
+        record_unrecorded_write(request, response, authenticate=not_allowed)
+        return response
 
-    return json_405
+    return api_view
+
+
+def _method_not_allowed(request, response):
+    message = _("This endpoint does not accept %(method)s.") % {"method": request.method}
+    answer = _error(request, 405, ApiErrorCode.METHOD_NOT_ALLOWED, message)
+    answer["Allow"] = response["Allow"]
+    return answer
 
 
 def urls():
     """The API's URL patterns (``api.urls``), every error answered with the API's body."""
     patterns, app_name, namespace = api.urls
     patterns = [
-        URLPattern(p.pattern, _method_not_allowed_as_json(p.callback), p.default_args, p.name)
-        for p in patterns
+        URLPattern(p.pattern, _api_view(p.callback), p.default_args, p.name) for p in patterns
     ]
     return patterns, app_name, namespace
 

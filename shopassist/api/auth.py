@@ -3,6 +3,7 @@ an assisted token also runs the per-request check of a web assisted session (SPE
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -43,6 +44,8 @@ class Caller:
     store_view: object = None
     assisted_session: object = None
     extra: dict = field(default_factory=dict)
+    # The "request" entry of this call is written (or is not due: its session ended).
+    write_recorded: bool = False
 
 
 def _live_assisted_session(token: ApiToken):
@@ -51,6 +54,8 @@ def _live_assisted_session(token: ApiToken):
     reason = live_check.check(session)  # the idle clock of web and API alike
     if reason is None and token.expires_at <= timezone.now():
         reason = EndReason.MAX_DURATION
+    if reason is None and not services.store_view_usable(token):
+        reason = EndReason.STORE_VIEW_UNAVAILABLE  # as the storefront ends it
     if reason is not None:
         if session is not None:
             end_session(session, reason, at=live_check.limit_passed_at(session, reason))
@@ -100,18 +105,42 @@ def caller_for(request, raw_token: str) -> Caller:
     return caller
 
 
+# The request's caller as its authentication found it (None: no live token), also when the
+# call was then refused (a token of the wrong kind, a change in a view-only session).
+_CALLER = "api_caller"
+
+
+def caller_of(request, *, authenticate: bool = False) -> Caller | None:
+    """Who made the request, as its authentication found them; ``authenticate``: for a call
+    refused before its operation authenticated it (a method the path does not take), from its
+    bearer token now. None without a live token."""
+    if not hasattr(request, _CALLER) and authenticate:
+        raw = _bearer_value(request)
+        setattr(request, _CALLER, None)
+        if raw:
+            with suppress(ApiError):  # a dead token: nothing to record
+                setattr(request, _CALLER, caller_for(request, raw))
+    return getattr(request, _CALLER, None)
+
+
+def _bearer_value(request) -> str:
+    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
+    return raw.strip() if scheme.lower() == "bearer" else ""
+
+
 class _Bearer(HttpBearer):
     kinds: tuple[TokenKind, ...] = ()
 
     def __call__(self, request):
-        header = request.headers.get(self.header, "")
-        scheme, _sep, raw = header.partition(" ")
-        if scheme.lower() != self.openapi_scheme.lower() or not raw.strip():
+        setattr(request, _CALLER, None)
+        raw = _bearer_value(request)
+        if not raw:
             raise ApiError(401, ApiErrorCode.TOKEN_MISSING, _("Send a bearer token."))
-        return self.authenticate(request, raw.strip())
+        return self.authenticate(request, raw)
 
     def authenticate(self, request, token):
         caller = caller_for(request, token)
+        setattr(request, _CALLER, caller)
         if caller.token.kind not in self.kinds:
             raise ApiError(403, ApiErrorCode.WRONG_TOKEN_KIND, _("This token cannot be used here."))
         return caller
@@ -146,6 +175,7 @@ class CustomerToken(_Bearer):
                 channel="api",
                 ip_address=client_ip(request),
             )
+            caller.write_recorded = True  # the refusal's own "request" entry
             try:
                 refuse_in_view_only(session, write)
             except SessionEnded:  # since the token was checked

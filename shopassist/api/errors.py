@@ -16,6 +16,8 @@ class ApiErrorCode(StrEnum):
     FORBIDDEN = "request.forbidden"
     SERVER_ERROR = "server.error"
     UNKNOWN_STORE_VIEW = "request.unknown_store_view"
+    # The e-mail address or password, asked to change with an assisted token (SPEC §6).
+    CREDENTIALS_CHANGE_BLOCKED = "login_as_customer.credentials_change_blocked"
 
 
 class ApiError(Exception):
@@ -39,6 +41,7 @@ STATUS_BY_CODE = {
     "login_as_customer.consent_missing": 403,
     "login_as_customer.consent_expired": 403,
     "login_as_customer.consent_change_blocked": 403,
+    "login_as_customer.credentials_change_blocked": 403,
     "login_as_customer.full_access_missing": 403,
     "login_as_customer.mode_invalid": 400,
     "login_as_customer.view_only": 403,

@@ -1,12 +1,17 @@
 """State-changing calls of an assisted token are recorded like the storefront's (SPEC §8):
-the change and its generic "request" entry share one transaction, refusals are written after."""
+the change and its generic "request" entry share one transaction, refusals are written after.
+A call refused before its endpoint runs (a body that is not valid, a method the path does not
+take, a token of the wrong kind) gets its "request" entry too, with its status, once."""
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 
 from login_as_customer.errors import LoginAsCustomerDenied
 from login_as_customer.flows import assisted_write
 from login_as_customer.flows.assisted_write import SessionEnded, Write
-from shopassist.api.auth import session_ended
+from login_as_customer.host import READING_METHODS
+from shopassist.api.auth import caller_of, session_ended
 from shopassist.api.errors import ApiError, status_for
 from shopassist.core.actor import client_ip
 from shopassist.core.errors import DomainError
@@ -17,7 +22,8 @@ def recorded_write(request, *, operation: str):
     """Run a write; with an assisted token also write its log entries (channel "api"): as the
     storefront's (``login_as_customer/flows/assisted_write``), with the status the API answers
     a refused write with."""
-    session = request.auth.assisted_session
+    caller = request.auth
+    session = caller.assisted_session
     if session is None:
         yield
         return
@@ -31,7 +37,13 @@ def recorded_write(request, *, operation: str):
         with assisted_write.recorded_write(session, write, status_of_refusal=_status_of_refusal):
             yield
     except SessionEnded:  # since the token was checked: the write was rolled back
+        caller.write_recorded = True  # and no entry is due once the session has ended
         raise session_ended() from None
+    except Exception as error:
+        # Not a refusal (an error of ours): no entry yet, the answer's status gets one.
+        caller.write_recorded = _status_of_refusal(error) is not None
+        raise
+    caller.write_recorded = True
 
 
 def _status_of_refusal(error: Exception) -> int | None:
@@ -39,4 +51,29 @@ def _status_of_refusal(error: Exception) -> int | None:
         return error.status
     if isinstance(error, (DomainError, LoginAsCustomerDenied)):
         return status_for(error.code)
+    if isinstance(error, DjangoValidationError):
+        return 400  # as the API answers it (api.django_validation_error)
     return None
+
+
+def record_unrecorded_write(request, response, *, authenticate: bool = False) -> None:
+    """The "request" entry of a state-changing call of an assisted token that wrote none: one
+    refused before its endpoint ran, with the status it was answered. ``authenticate``: the
+    call was refused before any operation authenticated it (``auth.caller_of``)."""
+    if request.method in READING_METHODS:
+        return
+    caller = caller_of(request, authenticate=authenticate)
+    if caller is None or caller.assisted_session is None or caller.write_recorded:
+        return
+    match = request.resolver_match
+    write = Write(
+        view_name=f"api:{match.url_name if match else request.path_info[:190]}",
+        method=request.method,
+        channel="api",
+        ip_address=client_ip(request),
+        status_code=response.status_code,
+    )
+    caller.write_recorded = True
+    # Ended since its check (by this call, e.g. its logout): no entry after its end.
+    with suppress(SessionEnded), assisted_write.recorded_write(caller.assisted_session, write):
+        pass

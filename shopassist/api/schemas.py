@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field, StrictBool, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from login_as_customer.models import SessionMode
 
@@ -15,8 +15,12 @@ TOKEN_TYPE_ACCESS = "urn:ietf:params:oauth:token-type:access_token"
 
 
 class Input(Schema):
-    """Base of every request body: NUL characters are dropped from text before validation
-    (PostgreSQL cannot store them, and no field of ours needs one)."""
+    """Base of every request body: a member the body does not declare is refused, not ignored
+    (a client must not believe a change was made); NUL characters are dropped from text before
+    validation (PostgreSQL cannot store them, and no field of ours needs one). Integers are
+    ``JsonInteger``: ``true`` or ``"1"`` is not the integer 1."""
+
+    model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
@@ -35,6 +39,19 @@ def _strip_nul(value):
     if isinstance(value, list):
         return [_strip_nul(item) for item in value]
     return value
+
+
+def _whole_number(value):
+    # JSON has one number type, and the OpenAPI 3.1 schema the API publishes (JSON Schema
+    # 2020-12) holds 2.0 to be the integer 2: a whole number is taken however it is written.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer of a request body: no boolean, string or fraction read as one (lax pydantic reads
+# ``true`` as 1, ``"7"`` as 7).
+JsonInteger = Annotated[StrictInt, BeforeValidator(_whole_number)]
 
 
 class Error(Schema):
@@ -83,7 +100,7 @@ class CustomerTokenOut(TokenOut):
 
 
 class LoginAsCustomerIn(Input):
-    customer_id: int | None = None
+    customer_id: JsonInteger | None = None
     email: str | None = Field(default=None, max_length=254)
     store_view: str | None = Field(
         default=None, max_length=32, description="Store view code (Manual selection only)."
@@ -191,6 +208,18 @@ class CustomerPatch(Input):
     consent_duration: Literal["", "1", "7", "30"] = Field(
         default="", description="Days the permission lasts: '' (until revoked), '1', '7' or '30'."
     )
+    # Named so that an attempt is told apart from a typo: never changed through the API.
+    email: str | None = Field(
+        default=None,
+        max_length=254,
+        description="Not changeable through the API: refused with 403 (with an assisted token "
+        "`login_as_customer.credentials_change_blocked`, logged; else `request.forbidden`).",
+    )
+    password: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="Not changeable through the API: refused like `email`.",
+    )
 
 
 class CartLineOut(Schema):
@@ -211,11 +240,11 @@ class CartOut(Schema):
 
 class CartItemIn(Input):
     sku: str = Field(max_length=64)
-    qty: int = Field(ge=1, le=10_000)
+    qty: JsonInteger = Field(ge=1, le=10_000)
 
 
 class CartItemPatch(Input):
-    qty: int = Field(ge=1, le=10_000)
+    qty: JsonInteger = Field(ge=1, le=10_000)
 
 
 class OrderItemOut(Schema):

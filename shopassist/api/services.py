@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from login_as_customer import tokens
 from login_as_customer.flows.end import end_each
+from login_as_customer.host import host
 from login_as_customer.models import AssistedSession, EndReason
 from shopassist.api.errors import ApiError, ApiErrorCode
 from shopassist.api.models import ApiToken, TokenKind
 from shopassist.core import signin_guard
-from shopassist.customers.auth import customer_can_use_website
 from shopassist.customers.signin import authenticate_customer_with_lockout
 
 ADMIN_TOKEN_LIFETIME = timedelta(hours=4)
@@ -71,7 +71,8 @@ def find_token(raw) -> ApiToken | None:
     if token is None:
         return None
     # An assisted token lives as long as its session: the per-request check ends the session
-    # (and logs why) when its maximum duration is over, so expiry is checked there.
+    # (and logs why) when its maximum duration is over or its store view is no longer usable,
+    # so expiry and the store view are checked there (``auth``).
     if token.kind != TokenKind.ASSISTED and token.expires_at <= timezone.now():
         return None
     if token.kind == TokenKind.ADMIN:
@@ -85,10 +86,16 @@ def find_token(raw) -> ApiToken | None:
             return None
     if not constant_time_compare(token.credential_hash, _credential_hash(holder)):
         return None  # the password changed since the token was issued
-    view = token.store_view
-    if view is not None and not customer_can_use_website(holder, view.store.website_id):
-        return None  # moved to another website, or accounts no longer shared: as the storefront
+    if token.kind == TokenKind.CUSTOMER and not store_view_usable(token):
+        return None
     return token
+
+
+def store_view_usable(token: ApiToken) -> bool:
+    """Whether the token's customer can still use its store view, by the storefront's rule
+    (``Host.store_view_usable``): it is open, and on a website the account may use (not moved
+    to another one, accounts still shared). The store view was read with the token."""
+    return host().store_view_usable(token.customer, token.store_view)
 
 
 def revoke_token(token: ApiToken) -> None:

@@ -14,6 +14,7 @@ from shopassist.api import services
 from shopassist.api.auth import AnyToken, InactiveToken, IntrospectedToken
 from shopassist.api.endpoints import AUTH_ERRORS
 from shopassist.api.errors import ApiError, ApiErrorCode
+from shopassist.api.recording import recorded_write
 from shopassist.api.schemas import (
     Act,
     AdminCredentials,
@@ -111,7 +112,8 @@ def _notice(customer) -> dict | None:
 def logout(request):
     """Revoke the token this request is made with. An assisted token's session ends too; an
     administrator token revokes the assisted tokens it minted and ends their sessions."""
-    with transaction.atomic():
+    # Recorded as the storefront's Close session: the write that ends its own session.
+    with recorded_write(request, operation="auth.logout"), transaction.atomic():
         services.revoke_token(request.auth.token)
         session = request.auth.assisted_session
         if session is not None:
