@@ -63,7 +63,8 @@ _SCANNED_SUFFIXES = {".py", ".html", ".txt"}  # makemessages' defaults for the d
 # Entries whose translation is, reviewed, the English text itself: abbreviations every
 # language writes so, and French words spelt as in English.
 _ABBREVIATIONS = {"API", "ID"}
-_FORMATS = {"%(percent)s%%"}  # a number and the percent sign, as every language writes it
+# A number and the percent sign; a chart's "label: value" (Korean writes the colon so).
+_FORMATS = {"%(percent)s%%", "%(label)s: %(value)s"}
 SAME_AS_ENGLISH = {
     "fr": _ABBREVIATIONS
     | {"OK", "SKU", "Web", "[GLOBAL]", "Global", "Administration", "Configuration", "Documents"}

@@ -16,6 +16,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test counts its own starts: the rate limit's counters live in the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def shop(db):
     demo.load("testserver")

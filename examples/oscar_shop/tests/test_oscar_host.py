@@ -16,27 +16,12 @@ from login_as_customer.models import (
     AssistedAction,
     AssistedSession,
 )
+from tests.assisted import redeem, start, view_only_viewer
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
 Basket = get_model("basket", "Basket")
 pytestmark = pytest.mark.django_db
-
-
-def start(browser, customer) -> str:
-    """Confirm the dialog for ``customer``; the redemption page's token."""
-    url = f"/admin/login_as_customer/assistedsession/customer/{customer.pk}/start/"
-    response = browser.post(url, {"reason": ""})
-    assert response.status_code == 200, response.content[:500]
-    html = response.content.decode()
-    assert 'action="/login_as_customer/redeem/"' in html
-    return html.split('name="token" value="')[1].split('"')[0]
-
-
-def redeem(browser, token):
-    response = browser.post("/login_as_customer/redeem/", {"token": token})
-    assert response.status_code == 302, response.content[:300]
-    return response
 
 
 def test_the_package_is_the_installed_wheel_not_the_checkout():
@@ -283,16 +268,7 @@ def test_a_view_only_session_adds_nothing_to_the_basket(shop, customer):
     """Staff with only "Login as Customer (view only)" start view-only sessions: Oscar's own
     basket form is refused with the message, the basket stays as it was, and it is logged."""
     jane = customer("Jane")
-    viewer = get_user_model().objects.create_user(
-        "viewer", "viewer@example.com", "demo-viewer", is_staff=True
-    )
-    support = get_user_model().objects.get(username="support")
-    viewer.user_permissions.add(
-        *support.user_permissions.exclude(content_type__app_label="login_as_customer"),
-        *support.user_permissions.model.objects.filter(codename="login_as_customer_view_only"),
-    )
-    browser = Client()
-    browser.post("/dashboard/login/", {"username": "viewer@example.com", "password": "demo-viewer"})
+    browser = view_only_viewer()
     redeem(browser, start(browser, jane))
     session = AssistedSession.objects.get()
     assert session.mode == "view_only"

@@ -18,6 +18,7 @@ own code: the feature never imports the shop.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
@@ -31,11 +32,28 @@ from django.middleware.csrf import get_token
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-# A request that reads (GET, HEAD) changes nothing: it is checked and shown, never recorded.
+# A request that reads (GET, HEAD) changes nothing: it is checked and shown, never recorded
+# (unless the host names its page in ``Host.writing_get_url_names``).
 READING_METHODS = frozenset({"GET", "HEAD"})
 
 # The areas of a shop: its admin (dashboard) and its storefront, each with its own session.
 ADMIN, STOREFRONT = "admin", "storefront"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A request the host refuses in an assisted session (``Host.refusal_of_assisted_write``):
+    the page answers 403 with ``message``; the journal gets a denied ``action`` entry (e.g.
+    ``"account.blocked"``) with ``details``."""
+
+    action: str
+    message: str
+    details: dict = field(default_factory=dict)
+
+
+class RefusedDuringAssistedSession(PermissionDenied):
+    """Raised by a host's guard while a view of an assisted session runs (e.g. the save of the
+    customer's e-mail): the middleware answers 403 with its message (``refused.html``)."""
 
 
 class Host:
@@ -55,6 +73,16 @@ class Host:
     # a payment from inside the view: django-oscar): the write commits, as an order that was
     # paid and confirmed must, and its entries follow the session's end.
     writes_are_transactional: bool = False
+    # The storefront's URL names whose GET changes data (django-oscar sets a default address
+    # and cancels a stock alert on a GET): in an assisted session such a GET is a write,
+    # refused in a view-only session and recorded in a full one. Empty (the default), an
+    # assisted GET is never resolved to be checked.
+    writing_get_url_names: tuple[str, ...] = ()
+    # The storefront's URL names of pages an administrator must never read for the customer,
+    # whatever the method: pages that show secrets, e.g. the mail the shop sent them (a live
+    # password-reset link). Refused in every assisted session, with a "private_page.blocked"
+    # entry.
+    private_url_names: tuple[str, ...] = ()
 
     # -- settings -------------------------------------------------------------------------------
 
@@ -345,8 +373,22 @@ class Host:
 
     def customer_of_assisted_request(self, request, customer):
         """The customer the shop sees on an assisted request; ``customer`` was read by the live
-        check (the shop may still verify its own conditions, and return None)."""
+        check (the shop may still verify its own conditions, and return None). Called on every
+        request of an assisted session before the shop's own middleware: the place to drop
+        what the browser brings that must never reach the customer's account."""
         return customer
+
+    def refusal_of_assisted_write(self, request, session) -> Refusal | None:
+        """Whether a state-changing request of a full-access assisted session is refused
+        before its view runs (SPEC §6: the password, the e-mail, the account's deletion):
+        a ``Refusal``, or None to let it run. ``request.resolver_match`` names the view."""
+        return None
+
+    @functools.cached_property
+    def url_names_checked_on_read(self) -> frozenset[str]:
+        """The URL names an assisted GET is resolved for: ``writing_get_url_names`` and
+        ``private_url_names``."""
+        return frozenset(self.writing_get_url_names) | frozenset(self.private_url_names)
 
     def signed_in_customer(self, request):
         """The customer signed in on this storefront request, or None."""

@@ -1,8 +1,10 @@
 """Every request of an assisted storefront session: check it may go on (SPEC §7), record a
-state-changing one (or, in a view-only session, refuse it before its view runs), mark the
-response private, and put the banner on every HTML page (SPEC §6)."""
+state-changing one (or, in a view-only session, refuse it before its view runs), refuse what the
+host blocks (SPEC §6: the customer's credentials, their private pages), mark the response
+private, and put the banner on every HTML page (SPEC §6)."""
 
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_header_parameters, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from login_as_customer import events
 from login_as_customer.banner import banner_html, notice_html
 from login_as_customer.errors import DenialCode, message_for
 from login_as_customer.flows import live_check, notice
@@ -24,7 +27,13 @@ from login_as_customer.flows.assisted_write import (
     refuse_in_view_only,
 )
 from login_as_customer.flows.end import end_session
-from login_as_customer.host import READING_METHODS, STOREFRONT, host
+from login_as_customer.host import (
+    READING_METHODS,
+    STOREFRONT,
+    Refusal,
+    RefusedDuringAssistedSession,
+    host,
+)
 from login_as_customer.models import EndReason, SessionMode
 
 # What a view-only session may still POST besides the host's sign-out: its own ending — by
@@ -32,6 +41,22 @@ from login_as_customer.models import EndReason, SessionMode
 _ENDING_VIEWS = frozenset({"login_as_customer:close", "login_as_customer:redeem"})
 
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+# What ``process_view`` does with an assisted request once the inner middleware has run (a
+# host's page may need what it sets, e.g. Oscar's basket): refuse it as a change in a view-only
+# session, refuse a private page, or ask the host whether it refuses this write.
+_VIEW_ONLY, _PRIVATE, _WRITE = "view_only", "private", "write"
+
+# The request of an assisted session this context answers.
+_assisted_request: ContextVar = ContextVar("login_as_customer_assisted_request", default=None)
+
+
+def current_assisted_request():
+    """The storefront request of a live assisted session being answered in this context (its
+    ``assisted_session`` set), or None: for code that is given no request, e.g. a guard on
+    the save of the customer's account that must hold whichever view saves it."""
+    return _assisted_request.get()
 
 
 @lru_cache(maxsize=64)
@@ -90,24 +115,37 @@ class AssistedSessionMiddleware:
         if request.customer is None:
             return self._customer_unavailable(request, session)
         live_check.touch(session, now=now)
-        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
-            response = self.get_response(request)
-        elif session.mode == SessionMode.VIEW_ONLY and not _ends_session(request):
-            # Refused in process_view, once the inner middleware has run (a host's page may
-            # need what it sets, e.g. Oscar's basket): the view itself never runs.
-            request.lac_refused_in_view_only = session
-            response = self.get_response(request)
-        else:
-            response = self._recorded(request, session)
+        token = _assisted_request.set(request)
+        try:
+            response = self._answer(request, session)
+        finally:
+            _assisted_request.reset(token)
         # An assisted page is never stored by a browser, proxy or CDN.
         response.headers["Cache-Control"] = _private_no_store(response.get("Cache-Control", ""))
         response.headers.pop("Expires", None)
         self._add_banner(request, response, session, now)
         return response
 
+    def _answer(self, request, session):
+        """A read runs as it is, unless the host names its page: a private page (refused) or
+        a GET that changes data (a write). A write is recorded, or refused in a view-only
+        session. The refusals happen in ``process_view``: the view never runs."""
+        if request.method in _SAFE_METHODS:
+            checked = host().url_names_checked_on_read  # empty: nothing to resolve
+            if not checked or (name := _view_name(request)) not in checked:
+                return self.get_response(request)
+            if name in host().private_url_names:
+                request.lac_pending = (_PRIVATE, session)
+                return self.get_response(request)
+        if session.mode == SessionMode.VIEW_ONLY and not _ends_session(request):
+            request.lac_pending = (_VIEW_ONLY, session)
+            return self.get_response(request)
+        return self._recorded(request, session)
+
     def _recorded(self, request, session):
         """Run a state-changing request with its "request" entry (``flows/assisted_write``);
         the entry names the view that answered and the status of its response."""
+        request.lac_pending = (_WRITE, session)
         write = Write(
             view_name=request.path_info[:200],
             method=request.method,
@@ -125,11 +163,47 @@ class AssistedSessionMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        """A change in a view-only session: the view never runs; the refusal is logged (a
-        denied "request" entry and a "view_only_refused" one) and explained."""
-        session = getattr(request, "lac_refused_in_view_only", None)
-        if session is None:
+        """What an assisted request may not do: the view never runs; the refusal is logged
+        and explained (403). A change in a view-only session (a denied "request" entry and a
+        "view_only_refused" one); a private page of the host (a "private_page.blocked" entry);
+        a write the host refuses (its ``Refusal``, in the write's denied "request" entry)."""
+        pending = getattr(request, "lac_pending", None)
+        if pending is None:
             return None
+        kind, session = pending
+        if kind == _VIEW_ONLY:
+            return self._refuse_in_view_only(request, session)
+        name = request.resolver_match.view_name
+        if kind == _PRIVATE or name in host().private_url_names:
+            refusal = Refusal(
+                action="private_page.blocked",
+                message=_(
+                    "This page is not shown during an assisted session: it may hold the "
+                    "customer's secrets, such as a link to reset their password."
+                ),
+                details={"view": name, "method": request.method},
+            )
+        else:
+            refusal = host().refusal_of_assisted_write(request, session)
+            if refusal is None:
+                return None
+        events.blocked(
+            session,
+            action=refusal.action,
+            details=refusal.details,
+            ip_address=host().client_ip(request),
+        )
+        return _refused_page(request, refusal.message)
+
+    def process_exception(self, request, exception):
+        """A host's guard refused what the view was doing: its message, as for the refusals
+        above (the guard logged it)."""
+        assisted = getattr(request, "assisted_session", None)
+        if assisted is not None and isinstance(exception, RefusedDuringAssistedSession):
+            return _refused_page(request, str(exception))
+        return None
+
+    def _refuse_in_view_only(self, request, session):
         write = Write(
             view_name=request.resolver_match.view_name,
             method=request.method,
@@ -139,17 +213,7 @@ class AssistedSessionMiddleware:
             refuse_in_view_only(session, write)
         except SessionEnded:  # since the check: signed out, as the check would have
             return self._end(request, None, None)
-        return render(
-            request,
-            "login_as_customer/refused.html",
-            {
-                "title": _("View only"),
-                "message": message_for(DenialCode.VIEW_ONLY),
-                "storefront_template": host().storefront_template,
-                "back_url": _page_before(request),
-            },
-            status=403,
-        )
+        return _refused_page(request, message_for(DenialCode.VIEW_ONLY), title=_("View only"))
 
     def _customer_unavailable(self, request, session):
         """A page the shop will not show the customer (a store view of a website their
@@ -193,6 +257,20 @@ class AssistedSessionMiddleware:
             return
         if _insert_after_body(response, lambda: notice_html(request, told)):
             patch_cache_control(response, private=True)
+
+
+def _refused_page(request, message, *, title=None):
+    return render(
+        request,
+        "login_as_customer/refused.html",
+        {
+            "title": title,
+            "message": message,
+            "storefront_template": host().storefront_template,
+            "back_url": _page_before(request),
+        },
+        status=403,
+    )
 
 
 def _page_before(request) -> str:

@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "account.update": gettext_lazy("Changed account information"),
     "account.blocked": gettext_lazy("Refused: credentials change"),
     "consent.blocked": gettext_lazy("Refused: permission change"),
+    "account_deletion.blocked": gettext_lazy("Refused: account deletion"),
+    "private_page.blocked": gettext_lazy("Refused: a private page"),
     "view_only_refused": gettext_lazy("Refused: a change in a view-only session"),
     "assistance_code.use": gettext_lazy("Started with your assistance code"),
 }

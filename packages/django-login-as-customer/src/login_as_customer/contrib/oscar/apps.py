@@ -9,3 +9,6 @@ class OscarLoginAsCustomerConfig(AppConfig):
 
     def ready(self):
         from login_as_customer.contrib.oscar import receivers  # noqa: F401 - connects them
+        from login_as_customer.contrib.oscar.account_guard import connect
+
+        connect()

@@ -3,18 +3,66 @@
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils.translation import gettext
 
-from login_as_customer.host import Host
+from login_as_customer.contrib.oscar.account_guard import REFUSED_CHANGES
+from login_as_customer.host import Host, Refusal
 
 
 class OscarHost(Host):
     storefront_template = "oscar/layout.html"  # its blocks title and content
     sign_out_url_names = ("customer:logout",)
+    # Oscar's views that change data on a GET: a default address, a stock alert confirmed or
+    # cancelled, a wish list line added or moved, a notification marked read.
+    writing_get_url_names = (
+        "customer:address-change-status",
+        "customer:alerts-cancel-by-pk",
+        "customer:alerts-cancel-by-key",
+        "customer:alerts-confirm",
+        "customer:wishlists-add-product",
+        "customer:wishlists-move-product-to-another",
+        "customer:notifications-detail",
+    )
+    # The mail Oscar sent the customer (OSCAR_SAVE_SENT_EMAILS_TO_DB): password-reset links.
+    private_url_names = ("customer:email-list", "customer:email-detail")
 
     def landing_url(self, store_view) -> str:
         """The customer's account (``customer:summary``) unless ``LANDING_URL`` says otherwise."""
         landing = getattr(settings, "LOGIN_AS_CUSTOMER", {}).get("LANDING_URL", "customer:summary")
         return resolve_url(landing)
+
+    def customer_of_assisted_request(self, request, customer):
+        """The browser's anonymous basket cookie is dropped on every assisted request, not only
+        at the redemption: Oscar's ``BasketMiddleware`` (after this one) would merge any
+        anonymous basket the browser presents into the customer's, even on a GET."""
+        request.COOKIES.pop(settings.OSCAR_BASKET_COOKIE_OPEN, None)
+        return customer
+
+    def refusal_of_assisted_write(self, request, session) -> Refusal | None:
+        """Oscar's change of password, change of e-mail on the profile page and deletion of
+        the account are refused (SPEC §6); the rest of the profile may change. An e-mail or a
+        password changed by any other view is refused when the account is saved
+        (``account_guard``); this refusal explains it first, with its own message."""
+        name = request.resolver_match.view_name
+        if name == "customer:change-password":
+            return Refusal(
+                action="account.blocked",
+                message=str(REFUSED_CHANGES["password"]),
+                details={"fields": ["password"], "view": name},
+            )
+        if name == "customer:profile-delete":
+            return Refusal(
+                action="account_deletion.blocked",
+                message=gettext("The account cannot be deleted during an assisted session."),
+                details={"view": name},
+            )
+        if name == "customer:profile-update" and _changes_email(request):
+            return Refusal(
+                action="account.blocked",
+                message=str(REFUSED_CHANGES["email"]),
+                details={"fields": ["email"], "view": name},
+            )
+        return None
 
     def discard_guest_cart(self, request) -> None:
         """The browser's anonymous basket (its cookie) is dropped: Oscar's ``BasketMiddleware``
@@ -39,3 +87,11 @@ class OscarHost(Host):
     def customer_admin_url(self, customer) -> str:
         """The customer's page in Oscar's dashboard."""
         return reverse("dashboard:user-detail", kwargs={"pk": customer.pk})
+
+
+def _changes_email(request) -> bool:
+    """Whether Oscar's profile form posts another e-mail address than the account's, as the
+    form would save it (``normalise_email``: the domain in lower case)."""
+    from oscar.apps.customer.utils import normalise_email
+
+    return normalise_email(request.POST.get("email", "")) != request.user.email

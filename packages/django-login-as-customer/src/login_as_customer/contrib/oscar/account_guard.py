@@ -1,0 +1,67 @@
+"""The customer's e-mail address and password never change during an assisted session, whatever
+view saves the account (SPEC §6): a pre_save guard on the user model, for the request an
+assisted session is answering. Oscar's own pages are refused earlier, with their message
+(``OscarHost.refusal_of_assisted_write``); this guard holds for any other view — a fork of
+Oscar's customer app, a GET that was not declared as a write — and answers 403 with its
+message.
+
+A new e-mail address would let the administrator (or whoever they give it to) reset the
+password and take the account: refused, as a changed password is."""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import pre_save
+from django.utils.translation import gettext_lazy as _
+
+from login_as_customer import events
+from login_as_customer.host import RefusedDuringAssistedSession, host
+from login_as_customer.middleware import current_assisted_request
+
+# The account's fields an assisted session never changes, and why each is refused.
+REFUSED_CHANGES = {
+    "email": _("The e-mail address cannot be changed during an assisted session."),
+    "password": _("The password cannot be changed during an assisted session."),
+}
+
+
+def _changed_credentials(instance, *, using, update_fields) -> list[str]:
+    """Which of the account's e-mail and password this save writes with another value."""
+    fields = [
+        name for name in REFUSED_CHANGES if update_fields is None or name in update_fields
+    ]  # e.g. last_login at a sign-in: none, no query
+    if not fields or instance._state.adding or instance.pk is None:
+        return []
+    stored = (
+        instance._meta.concrete_model._base_manager.using(using)
+        .filter(pk=instance.pk)
+        .values(*fields)
+        .first()
+    )
+    if stored is None:
+        return []
+    return [name for name in fields if stored[name] != getattr(instance, name)]
+
+
+def refuse_credentials_change(sender, instance, using, update_fields=None, **kwargs):
+    request = current_assisted_request()  # first: every save outside one returns here
+    if request is None or not isinstance(instance, get_user_model()):
+        return
+    session = request.assisted_session
+    if instance.pk != session.customer_id:
+        return
+    changed = _changed_credentials(instance, using=using, update_fields=update_fields)
+    if not changed:
+        return
+    events.blocked(
+        session,
+        action="account.blocked",
+        details={"fields": changed},
+        ip_address=host().client_ip(request),
+    )
+    raise RefusedDuringAssistedSession(REFUSED_CHANGES[changed[0]])
+
+
+def connect() -> None:
+    """Called by the app's ready(): before the package's own receivers on the account's save
+    (the app comes first in ``INSTALLED_APPS``), so a refused password change ends nothing.
+    No sender: a proxy of the user model saves under its own."""
+    pre_save.connect(refuse_credentials_change, dispatch_uid="login_as_customer_oscar.credentials")
