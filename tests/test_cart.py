@@ -47,6 +47,12 @@ BAD_QUANTITIES = [
     pytest.param("1.5", id="fraction"),
     pytest.param("1e3", id="exponent"),
     pytest.param("", id="empty"),
+    # What int() reads but no quantity field sends: another script's digits, a separator, a sign.
+    pytest.param("\u0663", id="arabic-indic-digit"),
+    pytest.param("\uff13", id="full-width-digit"),
+    pytest.param("1_0", id="underscore"),
+    pytest.param("+1", id="plus-sign"),
+    pytest.param(True, id="boolean"),
 ]
 
 BAD_ADDS = [

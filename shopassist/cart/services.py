@@ -16,11 +16,14 @@ MAX_QTY = 10_000
 
 
 def parse_qty(raw) -> int:
-    """A quantity from user input: an integer from 1 to MAX_QTY, else a clear error."""
-    try:
-        qty = int(str(raw).strip())
-    except (TypeError, ValueError):
-        qty = 0
+    """A quantity from user input: an integer from 1 to MAX_QTY — written in ASCII digits
+    (``int`` would also read "1_0", "+1" and other scripts' digits such as "٣"), else a clear
+    error."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        qty = raw
+    else:
+        text = str(raw).strip()
+        qty = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 0
     if not 1 <= qty <= MAX_QTY:
         raise DomainError(
             CartErrorCode.INVALID_QTY,

@@ -78,9 +78,14 @@ def place_order(
     shipping_method: str = SHIPPING_FLATRATE,
     payment_method: str = PAYMENT_CHECKMO,
     idempotency_key: str = "",
+    store_view=None,
 ) -> Order:
     """Turn the cart into an order. Stock never goes negative: of two buyers racing for the
     last unit, exactly one gets it and the other a clear error.
+
+    ``store_view``: the one the customer checks out in (the page's, the API token's), whose
+    prices, names and titles the page showed; the order is placed there. By default the
+    cart's (a customer's one cart follows them from store view to store view).
 
     With ``idempotency_key``, a request that repeats a fresh key of the same customer (a
     guest: of the same cart) gets the order placed with it — also while that first request is
@@ -115,6 +120,7 @@ def place_order(
     try:
         return _place(
             cart=cart,
+            store_view=store_view or cart.store_view,
             email=email,
             address=address,
             actor=actor,
@@ -131,8 +137,9 @@ def place_order(
         return earlier
 
 
-def _place(*, cart, email, address, actor, shipping_method, payment_method, keyed) -> Order:
-    store_view = cart.store_view
+def _place(
+    *, cart, store_view, email, address, actor, shipping_method, payment_method, keyed
+) -> Order:
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
         # A repeat that waited here for the first request's cart lock sees its order now.

@@ -91,5 +91,6 @@ def create_order(
             address=address,
             actor=caller.actor,
             idempotency_key=idempotency_key or "",
+            store_view=caller.store_view,
         )
     return _order_out(order)

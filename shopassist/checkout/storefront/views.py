@@ -72,6 +72,7 @@ def checkout(request):
                 shipping_method=request.POST.get("shipping_method") or services.SHIPPING_FLATRATE,
                 payment_method=request.POST.get("payment_method") or services.PAYMENT_CHECKMO,
                 idempotency_key=data["placement_key"],
+                store_view=store_view,  # the prices and titles this page showed
             )
         except DomainError as error:
             if error.code == CheckoutErrorCode.EMPTY_CART:
