@@ -217,6 +217,15 @@ def test_success_page_without_an_order_is_not_found(demo):
     assert Client().get(SUCCESS_URL).status_code == 404
 
 
+def test_a_guests_order_is_not_shown_to_a_customer_signing_in_afterwards(guest_client, jane):
+    guest_client.post(CHECKOUT_URL, GUEST)
+    assert guest_client.get(SUCCESS_URL).status_code == 200
+
+    signed_in = login_customer_client(guest_client, jane)  # the same browser, the same session
+
+    assert signed_in.get(SUCCESS_URL).status_code == 404
+
+
 # --- bad input through the storefront ------------------------------------------------------------
 
 

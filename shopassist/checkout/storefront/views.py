@@ -108,6 +108,9 @@ def _cart_is_empty(request):
 def success(request):
     order_id = request.session.get(LAST_ORDER_SESSION_KEY)
     order = Order.objects.filter(pk=order_id).first() if order_id else None
-    if order is None:
+    # Only to whoever placed it: a guest's order is not shown to a customer who signs in
+    # afterwards in the same browser (the sign-in keeps the session's data).
+    customer = getattr(request, "customer", None) or None
+    if order is None or order.customer_id != (customer.pk if customer else None):
         raise Http404
     return render(request, "checkout/success.html", {"order": order})
