@@ -391,6 +391,8 @@ def test_product_changed_between_cart_and_checkout_refuses_and_changes_nothing(
                 ("city", "x" * 121),
                 ("postcode", "x" * 21),
                 ("country", "USA"),
+                ("country", "\u00e91"),  # two characters, not a country code
+                ("country", "1\u0663"),
                 ("telephone", "1" * 41),
             ]
         ],

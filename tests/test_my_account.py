@@ -187,6 +187,12 @@ def test_add_edit_and_delete_an_address(jane_client, jane):
     assert jane.addresses.count() == 1
 
 
+def test_a_country_code_typed_in_lower_case_is_stored_in_capitals(jane_client, jane):
+    jane_client.post(NEW_ADDRESS_URL, {**SECOND_ADDRESS, "country": "fr"})
+
+    assert jane.addresses.get(street="1 Office Park").country == "FR"
+
+
 def test_a_new_default_address_takes_the_default_from_the_old_one(jane_client, jane):
     old = jane.addresses.get()
 
@@ -221,6 +227,8 @@ def test_the_default_address_cannot_be_deleted(jane_client, jane):
         pytest.param({"city": "x" * 121}, "city", id="long-city"),
         pytest.param({"postcode": "1" * 21}, "postcode", id="long-postcode"),
         pytest.param({"country": "USA"}, "country", id="long-country"),
+        pytest.param({"country": "\u00e91"}, "country", id="country-not-letters"),
+        pytest.param({"country": "1\u0663"}, "country", id="country-digits"),
         pytest.param({"telephone": "1" * 41}, "telephone", id="long-telephone"),
     ],
 )

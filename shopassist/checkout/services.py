@@ -58,7 +58,8 @@ class ShippingAddress:
     def validate(self) -> None:
         for name, (label, limit) in ADDRESS_FIELDS.items():
             value = getattr(self, name).strip()
-            if (not value and name != "telephone") or len(value) > limit:
+            wrong_country = name == "country" and not (value.isascii() and value.isalpha())
+            if (not value and name != "telephone") or len(value) > limit or wrong_country:
                 raise DomainError(
                     CheckoutErrorCode.INVALID_ADDRESS,
                     _("Complete the shipping address (%(field)s).") % {"field": label},

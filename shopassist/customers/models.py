@@ -6,9 +6,13 @@ customer and a customer can never reach the admin panel.
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# An ISO 3166-1 alpha-2 code ("US", "FR"), as stored: two ASCII letters in capitals.
+COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}\Z", _("Enter a two-letter country code, such as US."))
 
 
 class CustomerGroup(models.TextChoices):
@@ -75,7 +79,7 @@ class Address(models.Model):
     street = models.CharField(_("street address"), max_length=255)
     city = models.CharField(_("city"), max_length=120)
     postcode = models.CharField(_("postal code"), max_length=20)
-    country = models.CharField(_("country"), max_length=2, default="US")
+    country = models.CharField(_("country"), max_length=2, default="US", validators=[COUNTRY_CODE])
     telephone = models.CharField(_("phone number"), max_length=40, blank=True)
     is_default_shipping = models.BooleanField(_("default shipping address"), default=False)
     is_default_billing = models.BooleanField(_("default billing address"), default=False)

@@ -21,6 +21,9 @@ class AddressForm(forms.ModelForm):
         model = Address
         fields = address_services.ADDRESS_FIELDS
 
+    def clean_country(self):
+        return self.cleaned_data["country"].strip().upper()  # "us" is US
+
 
 def _own_address(request, address_id) -> Address:
     address = Address.objects.filter(pk=address_id, customer=request.customer).first()
