@@ -105,6 +105,21 @@ def caller_for(request, raw_token: str) -> Caller:
     return caller
 
 
+def api_write(request, *, operation: str | None = None, status_code: int = 200) -> Write:
+    """The "request" entry of an assisted token's state-changing call: named by its operation,
+    else by the URL it resolved to (else its path)."""
+    if operation is None:
+        match = request.resolver_match
+        operation = match.url_name if match else request.path_info[:190]
+    return Write(
+        view_name=f"api:{operation}",
+        method=request.method,
+        channel="api",
+        ip_address=client_ip(request),
+        status_code=status_code,
+    )
+
+
 # The request's caller as its authentication found it (None: no live token), also when the
 # call was then refused (a token of the wrong kind, a change in a view-only session).
 _CALLER = "api_caller"
@@ -168,16 +183,9 @@ class CustomerToken(_Bearer):
             and session.mode == SessionMode.VIEW_ONLY
             and request.method not in READING_METHODS
         ):
-            match = request.resolver_match
-            write = Write(
-                view_name=f"api:{match.url_name if match else request.path_info[:190]}",
-                method=request.method,
-                channel="api",
-                ip_address=client_ip(request),
-            )
             caller.write_recorded = True  # the refusal's own "request" entry
             try:
-                refuse_in_view_only(session, write)
+                refuse_in_view_only(session, api_write(request))
             except SessionEnded:  # since the token was checked
                 raise session_ended() from None
             raise ApiError(403, DenialCode.VIEW_ONLY, message_for(DenialCode.VIEW_ONLY))

@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 
 from login_as_customer.errors import LoginAsCustomerDenied
 from login_as_customer.flows import assisted_write
-from login_as_customer.flows.assisted_write import SessionEnded, Write
+from login_as_customer.flows.assisted_write import SessionEnded
 from login_as_customer.host import READING_METHODS
-from shopassist.api.auth import caller_of, session_ended
+from shopassist.api.auth import api_write, caller_of, session_ended
 from shopassist.api.errors import ApiError, status_for
-from shopassist.core.actor import client_ip
 from shopassist.core.errors import DomainError
 
 
@@ -27,12 +26,7 @@ def recorded_write(request, *, operation: str):
     if session is None:
         yield
         return
-    write = Write(
-        view_name=f"api:{operation}",
-        method=request.method,
-        channel="api",
-        ip_address=client_ip(request),
-    )
+    write = api_write(request, operation=operation)
     try:
         with assisted_write.recorded_write(session, write, status_of_refusal=_status_of_refusal):
             yield
@@ -65,14 +59,7 @@ def record_unrecorded_write(request, response, *, authenticate: bool = False) ->
     caller = caller_of(request, authenticate=authenticate)
     if caller is None or caller.assisted_session is None or caller.write_recorded:
         return
-    match = request.resolver_match
-    write = Write(
-        view_name=f"api:{match.url_name if match else request.path_info[:190]}",
-        method=request.method,
-        channel="api",
-        ip_address=client_ip(request),
-        status_code=response.status_code,
-    )
+    write = api_write(request, status_code=response.status_code)
     caller.write_recorded = True
     # Ended since its check (by this call, e.g. its logout): no entry after its end.
     with suppress(SessionEnded), assisted_write.recorded_write(caller.assisted_session, write):
