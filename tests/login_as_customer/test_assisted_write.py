@@ -177,26 +177,42 @@ def test_a_storefront_write_after_the_session_ended_does_not_run(
     assert AssistedSession.objects.get(pk=session.pk).end_reason == EndReason.TERMINATED
 
 
-@pytest.mark.skipif(
+# Two transactions at once, on two connections.
+racing_on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="two transactions at once on two connections: the SQLite test database serialises "
     "writers on one file lock, so the ending would wait instead of racing the write",
 )
-@pytest.mark.django_db(transaction=True)
-def test_an_ending_committed_during_a_write_rolls_it_back(support_client, jane):
-    _browser, session = start_assisted(support_client, jane)
-    writing, ended = threading.Event(), threading.Event()
 
-    def terminate_meanwhile():
+
+def meanwhile(action):
+    """Run ``action`` on another connection once the write has begun (``writing.set()``);
+    returns the thread (started), ``writing``, ``done`` (set when ``action`` returned) and the
+    errors it raised."""
+    writing, done, errors = threading.Event(), threading.Event(), []
+
+    def run():
         try:
             writing.wait(5)
-            end_session(AssistedSession.objects.get(pk=session.pk), EndReason.TERMINATED)
-            ended.set()
+            action()
+            done.set()
+        except Exception as error:  # noqa: BLE001 - the test's assertion names it
+            errors.append(error)
         finally:
             connection.close()
 
-    other = threading.Thread(target=terminate_meanwhile)
+    other = threading.Thread(target=run)
     other.start()
+    return other, writing, done, errors
+
+
+@racing_on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_ending_committed_during_a_write_rolls_it_back(support_client, jane):
+    _browser, session = start_assisted(support_client, jane)
+    other, writing, ended, errors = meanwhile(
+        lambda: end_session(AssistedSession.objects.get(pk=session.pk), EndReason.TERMINATED)
+    )
     with (
         pytest.raises(SessionEnded),
         recorded_write(session, Write(view_name="customers:account_edit", method="POST")),
@@ -206,6 +222,7 @@ def test_an_ending_committed_during_a_write_rolls_it_back(support_client, jane):
         assert ended.wait(5), "the ending waited for the write: the locks of the two crossed"
     other.join(5)
 
+    assert errors == []
     assert Customer.objects.get(pk=jane.pk).first_name == "Jane"
     ended_session = AssistedSession.objects.get(pk=session.pk)
     assert ended_session.end_reason == EndReason.TERMINATED
@@ -215,29 +232,15 @@ def test_an_ending_committed_during_a_write_rolls_it_back(support_client, jane):
     ).exists()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="two transactions at once on two connections: the SQLite test database serialises "
-    "writers on one file lock, so the ending would wait instead of racing the write",
-)
+@racing_on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_the_customer_withdrawing_consent_during_a_write_deadlocks_nothing(support_client, jane):
     """The withdrawal locks the consent row and writes its entry before it ends the session; a
     write that held the session's row from its start deadlocked it (found by review)."""
     _browser, session = start_assisted(support_client, jane)
-    writing, errors = threading.Event(), []
-
-    def withdraw_meanwhile():
-        try:
-            writing.wait(5)
-            set_consent(customer=jane, allowed=False, actor=Actor(customer=jane))
-        except Exception as error:  # noqa: BLE001 - the assertion below names it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=withdraw_meanwhile)
-    other.start()
+    other, writing, _withdrawn, errors = meanwhile(
+        lambda: set_consent(customer=jane, allowed=False, actor=Actor(customer=jane))
+    )
     try:
         with recorded_write(session, Write(view_name="customers:account_edit", method="POST")):
             change_name(jane, "Janet")
