@@ -24,7 +24,7 @@ from shopassist.core.config.services import save_config_values
 from shopassist.customers.models import Customer
 from shopassist.demo.data import CUSTOMER_PASSWORD
 from shopassist.demo.loader import load_demo
-from shopassist.stores.models import StoreView
+from shopassist.stores.models import Store, StoreView, Website
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
@@ -240,3 +240,15 @@ def use_own_cache_namespace(settings, label: str, aliases=("default",)) -> None:
 def support_client(support_agent, admin_client_for):
     """The admin panel of a Customer Support agent (Allow + View Login as Customer Log)."""
     return admin_client_for(support_agent)
+
+
+def add_outlet_website() -> StoreView:
+    """A second website, "Outlet Website", with its store and one store view "outlet" (English),
+    its store's default: as an operator adds one. Call it where its commit callbacks run (the
+    store views' memo is published on commit)."""
+    website = Website.objects.create(code="outlet", name="Outlet Website", sort_order=10)
+    store = Store.objects.create(website=website, name="Outlet Store")
+    view = StoreView.objects.create(store=store, code="outlet", name="Outlet", locale="en")
+    store.default_store_view = view
+    store.save(update_fields=["default_store_view"])
+    return view

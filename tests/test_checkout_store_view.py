@@ -11,9 +11,8 @@ from shopassist.checkout.config import FLATRATE_PRICE
 from shopassist.core.config import Scope
 from shopassist.customers.config import ACCOUNT_SHARE_SCOPE, SHARE_GLOBAL
 from shopassist.sales.models import Order
-from shopassist.stores.models import Store, StoreView, Website
 from tests.commerce import fill_cart
-from tests.conftest import login_customer_client
+from tests.conftest import add_outlet_website, login_customer_client
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +20,12 @@ METHODS = {"shipping_method": "flatrate_flatrate", "payment_method": "checkmo"}
 
 
 @pytest.fixture
-def outlet(demo, set_config):
+def outlet(demo, set_config, django_capture_on_commit_callbacks):
     """A second website whose flat rate is 20.00, and accounts shared by every website."""
-    website = Website.objects.create(code="outlet", name="Outlet Website", sort_order=10)
-    store = Store.objects.create(website=website, name="Outlet Store")
-    view = StoreView.objects.create(store=store, code="outlet", name="Outlet", locale="en")
-    store.default_store_view = view
-    store.save(update_fields=["default_store_view"])
+    with django_capture_on_commit_callbacks(execute=True):
+        view = add_outlet_website()
     set_config({ACCOUNT_SHARE_SCOPE: SHARE_GLOBAL})
-    set_config({FLATRATE_PRICE: "20.00"}, scope=Scope.WEBSITE, scope_id=website.pk)
+    set_config({FLATRATE_PRICE: "20.00"}, scope=Scope.WEBSITE, scope_id=view.store.website_id)
     return view
 
 

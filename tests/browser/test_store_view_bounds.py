@@ -6,24 +6,15 @@ on."""
 import pytest
 
 from shopassist.customers.models import Customer
-from shopassist.stores.models import Store, StoreView, Website
 from tests.browser.axe import axe_violations, blocking
 from tests.browser.conftest import admin_login, confirm_in_new_tab, open_dialog
+from tests.conftest import add_outlet_website
 
 pytestmark = pytest.mark.browser
 
 
-def _outlet() -> StoreView:
-    website = Website.objects.create(code="outlet", name="Outlet Website", sort_order=10)
-    store = Store.objects.create(website=website, name="Outlet Store")
-    view = StoreView.objects.create(store=store, code="outlet", name="Outlet", locale="en")
-    store.default_store_view = view
-    store.save(update_fields=["default_store_view"])
-    return view
-
-
 def test_another_websites_store_view_sends_the_tab_back(site, context, tmp_path):
-    _outlet()
+    add_outlet_website()  # a live server's transactions commit
     admin_tab = context.new_page()
     admin_login(admin_tab, site, "support")
     jane = Customer.objects.get(email="jane.doe@example.com")

@@ -6,8 +6,7 @@ from django.contrib.auth.models import User
 from shopassist.customers.acl import ALL_CUSTOMERS
 from shopassist.staff import roles
 from shopassist.staff.models import Role
-from shopassist.stores.models import Store, StoreView, Website
-from tests.conftest import use_own_cache_namespace
+from tests.conftest import add_outlet_website, use_own_cache_namespace
 
 
 @pytest.fixture(autouse=True)
@@ -33,9 +32,4 @@ def desk_agent(demo):
 def outlet_view(demo, django_capture_on_commit_callbacks):
     """The store view of a second website, "Outlet Website" (accounts shared per website)."""
     with django_capture_on_commit_callbacks(execute=True):
-        website = Website.objects.create(code="outlet", name="Outlet Website", sort_order=10)
-        store = Store.objects.create(website=website, name="Outlet Store")
-        view = StoreView.objects.create(store=store, code="outlet", name="Outlet", locale="en")
-        store.default_store_view = view
-        store.save(update_fields=["default_store_view"])
-    return view
+        return add_outlet_website()
