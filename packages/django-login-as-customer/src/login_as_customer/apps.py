@@ -13,9 +13,18 @@ class LoginAsCustomerConfig(AppConfig):
         # Registration: ACL resources, configuration fields, and the receivers that end
         # sessions when an account changes. What the host's apps report (actions, orders,
         # sign-outs) comes through its own code (docs/host-interface.md).
+        from django.contrib.auth import get_user_model
         from django.db.models.signals import post_save, pre_delete, pre_save
 
+        from login_as_customer import checks  # noqa: F401 - registers them
         from login_as_customer.host import host
+        from login_as_customer.integrations import account_guard
+
+        customer_model = host().customer_model()
+        if customer_model is get_user_model():  # the default host, django-oscar
+            # First: a refused change of the customer's e-mail or password ends nothing.
+            account_guard.connect()
+
         from login_as_customer.integrations import (  # noqa: F401
             account_changes,
             admin_logout,
@@ -24,7 +33,6 @@ class LoginAsCustomerConfig(AppConfig):
             password_change,
         )
 
-        customer_model = host().customer_model()
         pre_delete.connect(
             admin_logout.end_sessions_of_deleted_customer,
             sender=customer_model,

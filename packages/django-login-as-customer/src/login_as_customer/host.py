@@ -354,12 +354,16 @@ class Host:
     # that sign-in, written without its signal (not the customer's own login: no last_login).
 
     def open_customer_session(self, request, customer) -> None:
-        """Authenticate the (fresh) storefront session of ``request`` as the customer."""
+        """Authenticate the (fresh) storefront session of ``request`` as the customer, with a
+        new CSRF secret, as Django's ``login`` gives one: a token the browser held before (or
+        one planted in it) is no token of the assisted session."""
         from django.contrib import auth
+        from django.middleware.csrf import rotate_token
 
         request.session[auth.SESSION_KEY] = customer._meta.pk.value_to_string(customer)
         request.session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         request.session[auth.HASH_SESSION_KEY] = customer.get_session_auth_hash()
+        rotate_token(request)
         request.user = customer
 
     def end_customer_session(self, request) -> None:

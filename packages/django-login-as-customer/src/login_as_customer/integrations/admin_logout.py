@@ -1,11 +1,12 @@
 """Logging out of the admin panel ends the assisted sessions started from that admin session;
-signing out in an assisted session closes it; deleting a customer ends theirs."""
+signing out in an assisted session closes it (the host reports it, or, where customers sign in
+and out through django.contrib.auth, its ``user_logged_out``); deleting a customer ends theirs."""
 
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
 from login_as_customer.flows.end import end_each
-from login_as_customer.host import ADMIN, host
+from login_as_customer.host import ADMIN, STOREFRONT, host
 from login_as_customer.models import AssistedSession, EndReason
 from login_as_customer.tokens import hash_session_key
 
@@ -20,6 +21,17 @@ def end_sessions_of_admin_session(sender, request, user, **kwargs):
             AssistedSession.objects.filter(admin=user, admin_session_hash=session_hash),
             EndReason.ADMIN_LOGGED_OUT,
         )
+
+
+@receiver(user_logged_out, dispatch_uid="login_as_customer.customer_sign_out")
+def end_session_of_storefront_sign_out(sender, request, user, **kwargs):
+    """The storefront's Sign Out of a host whose customers sign in through django.contrib.auth
+    (the default host, django-oscar): in an assisted session, it closes the session's record,
+    not only the browser's session (which Django's logout flushes)."""
+    if request is None or not host().customers_sign_in_with_django_auth:
+        return
+    if host().area_of(request) == STOREFRONT:
+        end_session_on_sign_out(request)
 
 
 def end_session_on_sign_out(request) -> None:

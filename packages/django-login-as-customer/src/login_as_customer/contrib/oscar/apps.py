@@ -9,6 +9,6 @@ class OscarLoginAsCustomerConfig(AppConfig):
 
     def ready(self):
         from login_as_customer.contrib.oscar import receivers  # noqa: F401 - connects them
-        from login_as_customer.contrib.oscar.account_guard import connect
+        from login_as_customer.integrations.account_guard import connect
 
         connect()

@@ -5,8 +5,8 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from login_as_customer.contrib.oscar.account_guard import REFUSED_CHANGES
 from login_as_customer.host import Host, Refusal
+from login_as_customer.integrations.account_guard import REFUSED_CHANGES
 
 
 class OscarHost(Host):

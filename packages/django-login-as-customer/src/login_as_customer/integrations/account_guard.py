@@ -1,9 +1,10 @@
 """The customer's e-mail address and password never change during an assisted session, whatever
 view saves the account (SPEC §6): a pre_save guard on the user model, for the request an
-assisted session is answering. Oscar's own pages are refused earlier, with their message
-(``OscarHost.refusal_of_assisted_write``); this guard holds for any other view — a fork of
-Oscar's customer app, a GET that was not declared as a write — and answers 403 with its
-message.
+assisted session is answering. Connected by the app for every host whose customers are
+Django's users (the default host, django-oscar): a shop's own account page that saves a new
+e-mail address or password answers 403 with its message. A host may refuse its own pages
+earlier, with their message (``Host.refusal_of_assisted_write``: ``OscarHost``); this guard
+holds for any other view — a fork of a customer app, a GET that was not declared as a write.
 
 A new e-mail address would let the administrator (or whoever they give it to) reset the
 password and take the account: refused, as a changed password is."""
@@ -61,7 +62,8 @@ def refuse_credentials_change(sender, instance, using, update_fields=None, **kwa
 
 
 def connect() -> None:
-    """Called by the app's ready(): before the package's own receivers on the account's save
-    (the app comes first in ``INSTALLED_APPS``), so a refused password change ends nothing.
-    No sender: a proxy of the user model saves under its own."""
-    pre_save.connect(refuse_credentials_change, dispatch_uid="login_as_customer_oscar.credentials")
+    """Called by the app's ready() (and by ``login_as_customer.contrib.oscar``'s, which comes
+    first in ``INSTALLED_APPS``): before the package's own receivers on the account's save, so
+    a refused password change ends nothing. No sender: a proxy of the user model saves under
+    its own."""
+    pre_save.connect(refuse_credentials_change, dispatch_uid="login_as_customer.credentials")
