@@ -16,6 +16,7 @@ by default that it should not have — each test failed before its fix.
 import pytest
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.models import Permission
+from django.contrib.auth.signals import user_login_failed
 from django.core import checks
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
@@ -27,9 +28,10 @@ from login_as_customer import binding_cookie, tokens
 from login_as_customer.actor import Actor
 from login_as_customer.flows.consent import set_consent
 from login_as_customer.flows.start import StartRequest, start_assisted_session
+from login_as_customer.host import host
 from login_as_customer.models import AssistedAction, AssistedSession, EndReason
 from tests_minimal import urls as minimal_urls
-from tests_minimal.test_default_host import _signed_in_customer
+from tests_minimal.test_default_host import _signed_in_admin, _signed_in_customer
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -57,6 +59,13 @@ def change_password(request):
 
 
 @require_POST
+def delete_account(request):
+    """The shop's "Delete my account" page."""
+    request.user.delete()
+    return HttpResponseRedirect("/")
+
+
+@require_POST
 def sign_out(request):
     """The storefront's Sign Out, through django.contrib.auth (as Django's LogoutView)."""
     logout(request)
@@ -67,6 +76,7 @@ urlpatterns = [
     path("account/email/", change_email, name="change_email"),
     path("account/password/", change_password, name="change_password"),
     path("account/sign-out/", sign_out, name="sign_out"),
+    path("account/delete/", delete_account, name="delete_account"),
     *minimal_urls.urlpatterns,
 ]
 
@@ -271,3 +281,103 @@ def test_every_value_an_option_allows_passes(settings):
     }
 
     assert _setting_problems() == []
+
+
+# -- 5. The account is not deleted in an assisted session ---------------------------------------
+
+
+def test_the_administrator_cannot_delete_the_customers_account(shop_pages, support, jane):
+    browser, session = _assisted(support, jane)
+
+    response = browser.post("/account/delete/")
+
+    assert response.status_code == 403
+    assert "cannot be deleted during an assisted session" in response.content.decode()
+    assert User.objects.filter(pk=jane.pk).exists()
+    blocked = AssistedAction.objects.get(action="account_deletion.blocked")
+    assert (blocked.outcome, blocked.assisted_session_id) == ("denied", session.pk)
+    assert AssistedSession.objects.get(pk=session.pk).ended_at is None  # the session goes on
+    assert "You are connected as jane" in browser.get("/account/").content.decode()
+
+
+def test_the_customer_still_deletes_their_own_account(shop_pages, support, jane):
+    _assisted(support, jane)  # her assisted session elsewhere does not hold her own deletion
+
+    assert _signed_in_customer(jane).post("/account/delete/").status_code == 302
+
+    assert not User.objects.filter(pk=jane.pk).exists()
+    assert not AssistedAction.objects.filter(action="account_deletion.blocked").exists()
+
+
+# -- 6. The confirmation page shows no staff account --------------------------------------------
+
+
+def test_the_confirmation_page_of_a_staff_account_is_refused_without_its_details(support):
+    User.objects.create_user(
+        "boss", "boss@example.com", "x", is_staff=True, first_name="Big", last_name="Boss"
+    )
+    boss = User.objects.get(username="boss")
+    browser = _signed_in_admin()
+
+    response = browser.get(f"/admin/login_as_customer/assistedsession/customer/{boss.pk}/confirm/")
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "boss@example.com" not in page and "Big Boss" not in page
+
+
+# -- 7. Re-entered passwords are counted --------------------------------------------------------
+
+
+def _start_with_password(browser, customer, password):
+    return browser.post(
+        f"/admin/login_as_customer/assistedsession/customer/{customer.pk}/start/",
+        {"reason": "", "password": password},
+    )
+
+
+def test_wrong_passwords_re_entered_to_start_lock_the_administrator_out(settings, support, jane):
+    settings.LOGIN_AS_CUSTOMER = {**settings.LOGIN_AS_CUSTOMER, "REAUTH_AFTER": 0}  # ask always
+    failed_sign_ins = []
+
+    def on_failure(sender, credentials, request, **kwargs):
+        failed_sign_ins.append(credentials)
+
+    user_login_failed.connect(on_failure)
+    try:
+        browser = _signed_in_admin()
+        allowed = host().reauth_failures_allowed
+        for _attempt in range(allowed - 1):
+            wrong = _start_with_password(browser, jane, "not-her-password")
+            assert wrong.status_code == 403
+            assert "The password is not correct." in wrong.content.decode()
+        last = _start_with_password(browser, jane, "not-her-password")  # reaches the limit
+        assert last.status_code == 429
+
+        # Locked: even the right password is not checked now, and nothing starts.
+        locked = _start_with_password(browser, jane, "demo-support")
+    finally:
+        user_login_failed.disconnect(on_failure)
+
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.content.decode()
+    assert not AssistedSession.objects.exists()
+    # Each wrong password went to the shop's own lockout (django-axes listens to this signal).
+    assert failed_sign_ins == [{"username": "support"}] * allowed
+    codes = list(
+        AssistedAction.objects.filter(action="start_denied").values_list("details__code", flat=True)
+    )
+    assert codes == ["login_as_customer.reauth_failed"] * allowed + [
+        "login_as_customer.reauth_locked"
+    ]
+
+
+def test_the_right_password_clears_the_count_of_wrong_ones(settings, support, jane):
+    settings.LOGIN_AS_CUSTOMER = {**settings.LOGIN_AS_CUSTOMER, "REAUTH_AFTER": 0}
+    browser = _signed_in_admin()
+    for _attempt in range(host().reauth_failures_allowed - 1):
+        assert _start_with_password(browser, jane, "wrong").status_code == 403
+
+    assert _start_with_password(browser, jane, "demo-support").status_code == 200  # started
+    assert _start_with_password(browser, jane, "wrong").status_code == 403  # counted from 1
+    assert _start_with_password(browser, jane, "demo-support").status_code == 200

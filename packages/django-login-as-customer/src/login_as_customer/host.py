@@ -17,6 +17,7 @@ own code: the feature never imports the shop.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass, field
 from functools import wraps
@@ -54,6 +55,10 @@ class Refusal:
 class RefusedDuringAssistedSession(PermissionDenied):
     """Raised by a host's guard while a view of an assisted session runs (e.g. the save of the
     customer's e-mail): the middleware answers 403 with its message (``refused.html``)."""
+
+
+def _reauth_failures_key(user) -> str:
+    return f"login_as_customer:reauth_failures:{user.pk}"
 
 
 class Host:
@@ -133,14 +138,44 @@ class Host:
 
         return decorator
 
+    # The default host's own count of wrong passwords re-entered to start a session: this many
+    # within the window (seconds) lock the administrator out of starting until it passes.
+    reauth_failures_allowed = 5
+    reauth_failure_window = 15 * 60
+
     def staff_locked_out(self, request, user) -> bool:
         """Whether the administrator is locked out of signing in (wrong passwords): the
-        re-entered password of a start is then not checked. Here: never."""
-        return False
+        re-entered password of a start is then not checked. Here: after
+        ``reauth_failures_allowed`` wrong ones within ``reauth_failure_window`` seconds,
+        counted in the cache (a host with a sign-in lockout answers from that instead; a cache
+        that cannot be read locks no one out, the wrong passwords still go to the shop's own
+        lockout through ``user_login_failed``)."""
+        try:
+            failures = default_cache.get(_reauth_failures_key(user), 0)
+        except Exception:  # any cache backend's failure: see the docstring
+            return False
+        return failures >= self.reauth_failures_allowed
 
     def staff_password_checked(self, request, user, *, correct: bool) -> None:
         """A password re-entered to start a session was right or wrong: count it as the
-        host's sign-in lockout does."""
+        host's sign-in lockout does. Here: a wrong one is counted (``staff_locked_out``) and
+        sent as django.contrib.auth's ``user_login_failed``, which a shop's own lockout
+        (django-axes) counts as a failed sign-in of that account; a right one clears the
+        count."""
+        from django.contrib.auth.signals import user_login_failed
+
+        key = _reauth_failures_key(user)
+        if correct:
+            # A cache backend's failure: the count expires by itself.
+            with contextlib.suppress(Exception):
+                default_cache.delete(key)
+            return
+        self.count(key, timeout=self.reauth_failure_window)
+        user_login_failed.send(
+            sender=__name__,
+            credentials={get_user_model().USERNAME_FIELD: user.get_username()},
+            request=request,
+        )
 
     def staff_locked_message(self) -> str:
         return _("Too many failed sign-in attempts. Try again later.")

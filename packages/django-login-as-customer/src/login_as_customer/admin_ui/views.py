@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from login_as_customer import binding_cookie, step_up, tokens
+from login_as_customer import binding_cookie, selectors, step_up, tokens
 from login_as_customer import config as lac_config
 from login_as_customer.admin_ui.dialog import dialog_context
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
@@ -61,6 +61,10 @@ def confirm(request, customer_id):
     if not lac_config.feature_enabled():
         return _refused(request, LoginAsCustomerDenied(DenialCode.FEATURE_DISABLED))
     customer = _customer_or_404(customer_id)
+    # A staff account is never a target (the start refuses it): its name and e-mail address
+    # are not shown to whoever may start sessions either.
+    if selectors.customer_is_staff(customer):
+        return _refused(request, LoginAsCustomerDenied(DenialCode.TARGET_IS_STAFF))
     context = {**host().admin_context(request), **dialog_context(request, customer)}
     return render(request, "login_as_customer/admin/confirm_page.html", context)
 

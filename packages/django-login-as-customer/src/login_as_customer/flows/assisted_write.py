@@ -47,6 +47,10 @@ class Write:
     status_code: int = 200
 
 
+class _RolledBack(Exception):  # noqa: N818 - not an error: leaves the write's transaction
+    """The write's transaction was marked for rollback by what ran inside it."""
+
+
 @contextmanager
 def recorded_write(
     session: AssistedSession,
@@ -59,9 +63,15 @@ def recorded_write(
     try:
         with noting_ends() as ended_here, transaction.atomic():
             yield write
+            if transaction.get_rollback():
+                # Refused inside a block without a savepoint of its own (a guard on the
+                # account's deletion): the write can only roll back; its entry comes after.
+                raise _RolledBack
             if host().writes_are_transactional and session.pk not in ended_here:
                 _refuse_if_ended(session)  # not when the write ended it: Close, sign-out
             _entry(session, write, write.status_code)
+    except _RolledBack:
+        _entry(session, write, write.status_code)
     except Exception as error:
         status = status_of_refusal(error)
         if status is not None:

@@ -3,10 +3,9 @@
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
-from django.utils.translation import gettext
 
 from login_as_customer.host import Host, Refusal
-from login_as_customer.integrations.account_guard import REFUSED_CHANGES
+from login_as_customer.integrations.account_guard import REFUSED_CHANGES, REFUSED_DELETION
 
 
 class OscarHost(Host):
@@ -53,7 +52,7 @@ class OscarHost(Host):
         if name == "customer:profile-delete":
             return Refusal(
                 action="account_deletion.blocked",
-                message=gettext("The account cannot be deleted during an assisted session."),
+                message=str(REFUSED_DELETION),
                 details={"view": name},
             )
         if name == "customer:profile-update" and _changes_email(request):
