@@ -1,7 +1,6 @@
 """Login as Customer for headless clients: an RFC 8693-style token exchange, and the support
 manager's dashboard figures."""
 
-from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,17 +77,26 @@ def exchange_token(request, body: LoginAsCustomerIn):
         assistance_code=body.assistance_code,
         origin=origin,
     )
-    session = start_api_session(session=session, raw_token=raw_login_token, origin=origin)
-    with transaction.atomic():
-        token, raw = services.issue_token(
-            kind=TokenKind.ASSISTED,
-            user=staff,
-            customer=session.customer,
-            store_view=session.store_view,
-            session=session,
-            expires_at=session.expires_at,
-            minted_by=request.auth.token,
+    issued = []
+
+    def issue_assisted_token(started):
+        # In the redemption's transaction: the session starts with its token, or not at all.
+        issued.append(
+            services.issue_token(
+                kind=TokenKind.ASSISTED,
+                user=staff,
+                customer=started.customer,
+                store_view=started.store_view,
+                session=started,
+                expires_at=started.expires_at,
+                minted_by=request.auth.token,
+            )
         )
+
+    start_api_session(
+        session=session, raw_token=raw_login_token, origin=origin, open_in_api=issue_assisted_token
+    )
+    ((token, raw),) = issued
     return {
         "access_token": raw,
         "expires_in": max(0, int((token.expires_at - timezone.now()).total_seconds())),

@@ -10,14 +10,26 @@ fails it (the pool timeout, 10 s, runs out). Here the first failed check has the
 its idle connections (``ConnectionPool.check``, public API): the dead ones are dropped and
 replaced together, and the request waits only for one new connection.
 
+A second change: a request waits for a connection once. With the database down, every
+attempt waits the pool's whole timeout (``DB_POOL_TIMEOUT``); a request makes several (the look
+at pending cache invalidations, the view, its error page's menu), so it failed after two or three
+timeouts — 30 s, gunicorn's worker timeout — instead of one. Once an attempt has timed out, the
+request's later ones fail at once with the same error, and the error page falls back to its page
+without the database at once. The next request waits afresh (cleared when it starts); so does
+code outside requests (a management command, a thread) once another pool timeout has passed.
+
 Settings select this backend for every PostgreSQL ``DATABASE_URL`` (``shopassist/settings.py``);
 everything else is Django's own (``connection.vendor`` is still "postgresql").
 """
 
+import time
+
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import request_started
+from django.db import connections
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 
 class CheckAllOnFailure:
@@ -36,6 +48,24 @@ class CheckAllOnFailure:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    # The pool's timeout this request already waited in vain (the database unreachable), and
+    # when (``time.monotonic``): later attempts fail at once with the same error. Cleared when a
+    # request starts; outside requests it holds for one more pool timeout.
+    pool_timed_out: PoolTimeout | None = None
+    pool_timed_out_at = 0.0
+
+    def get_new_connection(self, conn_params):
+        timed_out = self.pool_timed_out
+        if timed_out is not None and time.monotonic() - self.pool_timed_out_at < self.pool.timeout:
+            raise PoolTimeout(str(timed_out))
+        try:
+            connection = super().get_new_connection(conn_params)
+        except PoolTimeout as exc:
+            self.pool_timed_out, self.pool_timed_out_at = exc, time.monotonic()
+            raise
+        self.pool_timed_out = None
+        return connection
+
     @property
     def pool(self):
         """Django's ``pool`` (django/db/backends/postgresql/base.py), built with our check."""
@@ -60,3 +90,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 check.pool = pool
             pools.setdefault(self.alias, pool)  # the first of racing threads wins, as Django's
         return pools[self.alias]
+
+
+def _request_started(**kwargs) -> None:
+    """Each request waits for the database (once) afresh."""
+    for wrapper in connections.all(initialized_only=True):
+        if isinstance(wrapper, DatabaseWrapper):
+            wrapper.pool_timed_out = None
+
+
+request_started.connect(_request_started, dispatch_uid="shopassist.core.postgresql.request")

@@ -100,8 +100,10 @@ def spend_code(*, customer_id, typed: str) -> AssistanceCode:
     """Check the code the administrator typed for the customer and spend it, or refuse
     (``CodeRefused``; the start flow records it).
 
-    A wrong code counts toward the five that void it, in a transaction of its own that
-    commits before the refusal is raised: a caller's rollback cannot give the guesses back."""
+    Called inside the transaction that records what the code is spent on (the start's), so
+    that the code is spent only with its session. A wrong code counts toward the five that void
+    it, saved before the refusal is raised: the caller commits it all the same (the start
+    leaves its block normally and refuses after), so no rollback gives the guesses back."""
     typed = _TYPED.sub("", typed or "")
     now = timezone.now()
     with transaction.atomic():

@@ -215,12 +215,23 @@ def _redeem(
     return session
 
 
-def start_api_session(*, session: AssistedSession, raw_token: str, origin: StartRequest):
+def start_api_session(
+    *, session: AssistedSession, raw_token: str, origin: StartRequest, open_in_api=None
+):
     """Start a session for a headless client: consume its one-time token exactly as the
     storefront redemption does (same checks, same record, same log entries), without a browser.
+
+    ``open_in_api(session)`` runs inside the redemption's transaction, after its log entry, as
+    ``open_in_browser`` does for a browser: the credential it issues the client (an API token)
+    is committed with the redemption, so a failure between the two (a database connection
+    cut) never leaves a session started that nobody holds.
     """
     return _redeem(
-        raw_token=raw_token, store_view=session.store_view, origin=origin, browser_bindings=None
+        raw_token=raw_token,
+        store_view=session.store_view,
+        origin=origin,
+        browser_bindings=None,
+        open_in_browser=open_in_api,
     )
 
 

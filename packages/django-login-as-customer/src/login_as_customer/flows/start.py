@@ -233,53 +233,78 @@ def start_assisted_session(
         raise _reason_too_long(reason, staff=staff, customer_id=customer_pk, context=context)
     if _rate_limited(staff):
         raise deny(DenialCode.RATE_LIMITED, staff=staff, customer_id=customer_pk, context=context)
-    code = None
-    if typed_code and facts.consent_mode in (lac_config.ASSISTANCE_CODE, lac_config.EITHER):
-        try:
-            code = spend_code(customer_id=customer_pk, typed=typed_code)
-        except CodeRefused as refusal:
-            raise deny(
-                refusal.code,
-                staff=staff,
-                customer_id=customer_pk,
-                context=context,
-                details=refusal.details,
-            ) from None
-
+    code = refused = None
     raw_token = tokens.new_token()
     now = timezone.now()
     with transaction.atomic():
-        # Links this admin never used are closed in the record, so the log has no loose ends.
-        end_unused_links_of(staff)
-        session = AssistedSession.objects.create(
-            admin=staff,
-            admin_username=staff.get_username(),
-            customer=customer,
-            customer_email=host().customer_email(customer),
-            customer_name=host().customer_name(customer),
-            store_view=store_view,
-            store_view_code=host().store_view_code(store_view),
-            website_name=host().website_name(store_view),
-            reason=reason,
-            mode=mode,
-            consent_basis=ConsentBasis.CODE if code else ConsentBasis.STANDING,
-            created_at=now,
-            ip_address=origin.ip_address,
-            user_agent=_printable(origin.user_agent, MAX_USER_AGENT),
-            admin_session_hash=tokens.hash_session_key(origin.admin_session_key),
-        )
-        events.started(session, channel=origin.channel, ip_address=origin.ip_address)
-        if code is not None:
-            AssistanceCode.objects.filter(pk=code.pk).update(assisted_session=session)
-            events.code_used(session, code, channel=origin.channel, ip_address=origin.ip_address)
-        LoginToken.objects.create(
-            token_hash=tokens.hash_token(raw_token),
-            binding_hash=tokens.hash_binding(browser_binding),
-            assisted_session=session,
-            admin=staff,
-            customer=customer,
-            store_view=store_view,
-            created_at=now,
-            expires_at=now + timedelta(seconds=lac_config.setting(lac_config.LINK_LIFETIME)),
+        # The code is spent in the transaction of the session it starts: both commit or
+        # neither (a connection cut between them must not burn the customer's code). A wrong
+        # code starts nothing, and its count commits with this block: no rollback gives the
+        # guess back.
+        if typed_code and facts.consent_mode in (lac_config.ASSISTANCE_CODE, lac_config.EITHER):
+            try:
+                code = spend_code(customer_id=customer_pk, typed=typed_code)
+            except CodeRefused as refusal:
+                refused = refusal
+        if refused is None:
+            session = _record_start(
+                staff=staff,
+                customer=customer,
+                store_view=store_view,
+                reason=reason,
+                mode=mode,
+                code=code,
+                origin=origin,
+                token_hash=tokens.hash_token(raw_token),
+                binding_hash=tokens.hash_binding(browser_binding),
+                now=now,
+            )
+    if refused is not None:
+        raise deny(
+            refused.code,
+            staff=staff,
+            customer_id=customer_pk,
+            context=context,
+            details=refused.details,
         )
     return session, raw_token
+
+
+def _record_start(
+    *, staff, customer, store_view, reason, mode, code, origin, token_hash, binding_hash, now
+) -> AssistedSession:
+    """The session, its log entries and its one-time login link, in the caller's transaction."""
+    # Links this admin never used are closed in the record, so the log has no loose ends.
+    end_unused_links_of(staff)
+    session = AssistedSession.objects.create(
+        admin=staff,
+        admin_username=staff.get_username(),
+        customer=customer,
+        customer_email=host().customer_email(customer),
+        customer_name=host().customer_name(customer),
+        store_view=store_view,
+        store_view_code=host().store_view_code(store_view),
+        website_name=host().website_name(store_view),
+        reason=reason,
+        mode=mode,
+        consent_basis=ConsentBasis.CODE if code else ConsentBasis.STANDING,
+        created_at=now,
+        ip_address=origin.ip_address,
+        user_agent=_printable(origin.user_agent, MAX_USER_AGENT),
+        admin_session_hash=tokens.hash_session_key(origin.admin_session_key),
+    )
+    events.started(session, channel=origin.channel, ip_address=origin.ip_address)
+    if code is not None:
+        AssistanceCode.objects.filter(pk=code.pk).update(assisted_session=session)
+        events.code_used(session, code, channel=origin.channel, ip_address=origin.ip_address)
+    LoginToken.objects.create(
+        token_hash=token_hash,
+        binding_hash=binding_hash,
+        assisted_session=session,
+        admin=staff,
+        customer=customer,
+        store_view=store_view,
+        created_at=now,
+        expires_at=now + timedelta(seconds=lac_config.setting(lac_config.LINK_LIFETIME)),
+    )
+    return session
