@@ -45,13 +45,17 @@ ACTION_LABELS = {
 
 
 def _describe(entry) -> str:
+    """ "Added to the cart: SA-BAG-001 × 2", its colon as the language writes it (fr "panier : ",
+    zh "購物車："): the dashboard's "label: value" message."""
     label = str(ACTION_LABELS.get(entry.action, entry.action))
     details = entry.details
     if "sku" in details:
-        return f"{label}: {details['sku']} × {details.get('qty', '')}"
-    if "order" in details:
-        return f"{label}: #{details['order']}"
-    return label
+        value = f"{details['sku']} × {details.get('qty', '')}"
+    elif "order" in details:
+        value = f"#{details['order']}"
+    else:
+        return label
+    return _("%(label)s: %(value)s") % {"label": label, "value": value}
 
 
 @never_cache
