@@ -65,14 +65,24 @@ def confirm(request, customer_id):
     # are not shown to whoever may start sessions either.
     if selectors.customer_is_staff(customer):
         return _refused(request, LoginAsCustomerDenied(DenialCode.TARGET_IS_STAFF))
-    context = {**host().admin_context(request), **dialog_context(request, customer)}
-    return render(request, "login_as_customer/admin/confirm_page.html", context)
+    return render(
+        request, "login_as_customer/admin/confirm_page.html", _confirm_context(request, customer)
+    )
+
+
+def _confirm_context(request, customer) -> dict:
+    """The confirmation page's context: the dialog's, in the admin's layout, titled."""
+    return {
+        **host().admin_context(request),
+        **dialog_context(request, customer),
+        "title": _("Login as Customer"),
+    }
 
 
 def _ask_for_password(request, customer, *, error=None, status=403):
     """The confirmation again, in the tab the start opened, with the password field (and what
     the administrator had chosen): nothing was started."""
-    context = {**host().admin_context(request), **dialog_context(request, customer)}
+    context = _confirm_context(request, customer)
     with suppress(TypeError, ValueError):
         context["preselected_id"] = int(request.POST.get("store_view"))
     if request.POST.get("mode") in context["modes"]:
