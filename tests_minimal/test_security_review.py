@@ -381,3 +381,32 @@ def test_the_right_password_clears_the_count_of_wrong_ones(settings, support, ja
     assert _start_with_password(browser, jane, "demo-support").status_code == 200  # started
     assert _start_with_password(browser, jane, "wrong").status_code == 403  # counted from 1
     assert _start_with_password(browser, jane, "demo-support").status_code == 200
+
+
+# -- 8. The middleware the README asks for -------------------------------------------------------
+
+
+def _middleware_errors() -> set[str]:
+    return {message.id for message in checks.run_checks() if message.id.startswith("login_as")}
+
+
+def test_djangos_single_session_middleware_is_an_error(settings):
+    assert _middleware_errors() == set()  # the minimal project, as the README sets it up
+    settings.MIDDLEWARE = [
+        "django.contrib.sessions.middleware.SessionMiddleware"
+        if name == "login_as_customer.areas.AreaSessionMiddleware"
+        else name
+        for name in settings.MIDDLEWARE
+    ]
+
+    assert _middleware_errors() == {"login_as_customer.E002"}
+
+
+def test_a_missing_assisted_session_middleware_is_an_error(settings):
+    settings.MIDDLEWARE = [
+        name
+        for name in settings.MIDDLEWARE
+        if name != "login_as_customer.middleware.AssistedSessionMiddleware"
+    ]
+
+    assert _middleware_errors() == {"login_as_customer.E003"}

@@ -4,7 +4,12 @@ The default host reads the settings of ``config.OPTIONS`` from that dict as they
 value an option does not allow would be used all the same — a login link living a day, a
 consent mode misspelt into the standing opt-in, ``"False"`` switching the feature on — where a
 host with a settings page (ShopAssist) refuses it when it is saved. Such a value is an error; a
-key the package does not know (a misspelt one, whose default then applies) is a warning."""
+key the package does not know (a misspelt one, whose default then applies) is a warning.
+
+And the middleware the README asks for: with Django's own ``SessionMiddleware`` (one session
+cookie for the whole site) a redemption would replace the administrator's own session, as
+django-hijack does; without ``AssistedSessionMiddleware`` no assisted request is checked, and
+a redemption fails. Both are errors."""
 
 from django.conf import settings
 from django.core import checks
@@ -67,4 +72,34 @@ def login_as_customer_settings(app_configs, **kwargs):
                     id="login_as_customer.E001",
                 )
             )
+    return messages
+
+
+DJANGO_SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
+ASSISTED_SESSIONS = "login_as_customer.middleware.AssistedSessionMiddleware"
+
+
+@checks.register(checks.Tags.security)
+def login_as_customer_middleware(app_configs, **kwargs):
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    messages = []
+    if DJANGO_SESSIONS in middleware:
+        messages.append(
+            checks.Error(
+                f"{DJANGO_SESSIONS} keeps one session for the whole site: redeeming a login "
+                "link would replace the administrator's own session.",
+                hint="Replace it with login_as_customer.areas.AreaSessionMiddleware (the admin "
+                "and the storefront each get their own session).",
+                id="login_as_customer.E002",
+            )
+        )
+    if ASSISTED_SESSIONS not in middleware:
+        messages.append(
+            checks.Error(
+                f"{ASSISTED_SESSIONS} is not in MIDDLEWARE: no assisted request would be "
+                "checked, and no banner shown.",
+                hint="Add it after django.contrib.messages.middleware.MessageMiddleware.",
+                id="login_as_customer.E003",
+            )
+        )
     return messages
