@@ -29,6 +29,7 @@ from login_as_customer.actor import Actor
 from login_as_customer.flows.consent import set_consent
 from login_as_customer.flows.start import StartRequest, start_assisted_session
 from login_as_customer.host import host
+from login_as_customer.middleware import AssistedSessionMiddleware
 from login_as_customer.models import AssistedAction, AssistedSession, EndReason
 from tests_minimal import urls as minimal_urls
 from tests_minimal.test_default_host import _signed_in_admin, _signed_in_customer
@@ -410,3 +411,18 @@ def test_a_missing_assisted_session_middleware_is_an_error(settings):
     ]
 
     assert _middleware_errors() == {"login_as_customer.E003"}
+
+
+class ShopAssistedSessionMiddleware(AssistedSessionMiddleware):
+    """A shop's own subclass of the package's middleware."""
+
+
+def test_a_subclass_of_the_assisted_session_middleware_is_enough(settings):
+    settings.MIDDLEWARE = [
+        f"{__name__}.ShopAssistedSessionMiddleware"
+        if name == "login_as_customer.middleware.AssistedSessionMiddleware"
+        else name
+        for name in settings.MIDDLEWARE
+    ]
+
+    assert _middleware_errors() == set()

@@ -13,6 +13,7 @@ a redemption fails. Both are errors."""
 
 from django.conf import settings
 from django.core import checks
+from django.utils.module_loading import import_string
 
 # The keys of LOGIN_AS_CUSTOMER that are not options (docs/host-interface.md, README).
 OTHER_KEYS = frozenset(
@@ -79,6 +80,17 @@ DJANGO_SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
 ASSISTED_SESSIONS = "login_as_customer.middleware.AssistedSessionMiddleware"
 
 
+def _is_assisted_sessions(path: str) -> bool:
+    """Whether the middleware at ``path`` is ``AssistedSessionMiddleware`` or a host's subclass."""
+    from login_as_customer.middleware import AssistedSessionMiddleware
+
+    try:
+        middleware = import_string(path)
+    except ImportError:  # Django reports a middleware that does not import
+        return False
+    return isinstance(middleware, type) and issubclass(middleware, AssistedSessionMiddleware)
+
+
 @checks.register(checks.Tags.security)
 def login_as_customer_middleware(app_configs, **kwargs):
     middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
@@ -93,7 +105,7 @@ def login_as_customer_middleware(app_configs, **kwargs):
                 id="login_as_customer.E002",
             )
         )
-    if ASSISTED_SESSIONS not in middleware:
+    if not any(_is_assisted_sessions(path) for path in middleware):
         messages.append(
             checks.Error(
                 f"{ASSISTED_SESSIONS} is not in MIDDLEWARE: no assisted request would be "
