@@ -36,3 +36,26 @@ def test_the_confirmation_page_is_titled(support_client, jane):
 
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
     assert title.startswith("Login as Customer |"), title
+
+
+def test_a_sessions_actions_page_names_each_action_beside_its_code(support_client, jane):
+    browser, session = start_assisted(support_client, jane)
+    browser.post(close_url())
+
+    page = support_client.get(f"/admin/login_as_customer/log/{session.pk}/").content.decode()
+
+    rows = dict(re.findall(r'<tr data-action="([^"]+)">.*?<td>(.*?)</td>\s*<td>', page, re.S))
+    assert "Session started<br><code>start</code>" in page
+    assert "Login link used<br><code>redeem</code>" in page
+    assert "Session ended<br><code>end</code>" in page
+    assert set(rows) >= {"start", "redeem", "end"}
+
+
+def test_the_action_names_are_translated(support_client, jane):
+    _browser, session = start_assisted(support_client, jane)
+
+    page = support_client.get(
+        f"/admin/login_as_customer/log/{session.pk}/", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+
+    assert "Session démarrée<br><code>start</code>" in page

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from login_as_customer import config as lac_config
 from login_as_customer import events, selectors
+from login_as_customer.action_labels import DOMAIN_ACTIONS
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from login_as_customer.flows.assistance_code import codes_offered, issue_code
 from login_as_customer.flows.consent import set_consent
@@ -24,24 +24,8 @@ from login_as_customer.overdue import end_overdue_sessions
 from login_as_customer.storefront.views import back_to
 
 SHOWN_SESSIONS = 50
-# Readable names of the domain actions a customer sees (generic request entries are omitted).
-ACTION_LABELS = {
-    "cart.add": gettext_lazy("Added to the cart"),
-    "cart.update": gettext_lazy("Changed a cart quantity"),
-    "cart.remove": gettext_lazy("Removed from the cart"),
-    "cart.merge": gettext_lazy("Cart merged"),
-    "address.add": gettext_lazy("Added an address"),
-    "address.update": gettext_lazy("Changed an address"),
-    "address.delete": gettext_lazy("Deleted an address"),
-    "order.placed": gettext_lazy("Placed an order"),
-    "account.update": gettext_lazy("Changed account information"),
-    "account.blocked": gettext_lazy("Refused: credentials change"),
-    "consent.blocked": gettext_lazy("Refused: permission change"),
-    "account_deletion.blocked": gettext_lazy("Refused: account deletion"),
-    "private_page.blocked": gettext_lazy("Refused: a private page"),
-    "view_only_refused": gettext_lazy("Refused: a change in a view-only session"),
-    "assistance_code.use": gettext_lazy("Started with your assistance code"),
-}
+# The domain actions a customer sees (generic request entries are omitted).
+ACTION_LABELS = DOMAIN_ACTIONS
 
 
 def _describe(entry) -> str:

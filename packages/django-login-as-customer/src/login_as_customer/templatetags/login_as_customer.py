@@ -8,7 +8,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 
-from login_as_customer import selectors
+from login_as_customer import action_labels, selectors
 from login_as_customer.admin_ui import buttons
 from login_as_customer.forms import ConsentForm
 from login_as_customer.host import host
@@ -45,6 +45,12 @@ def login_as_customer_consent(context):
         {"form": form, "next": request.get_full_path()},
         request=request,
     )
+
+
+@register.filter
+def lac_action_label(action):
+    """A journal action's readable name (``action_labels``), or its code."""
+    return action_labels.label_of(action)
 
 
 @register.filter
