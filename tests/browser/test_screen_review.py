@@ -4,6 +4,7 @@ addresses — no page wider than its screen, no word cut in two, no date broken 
 every button in reach, the customer named in the dialog."""
 
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -65,11 +66,16 @@ def lines(locator) -> int:
     return locator.evaluate(_LINES)
 
 
-def new_context(browser, size, language=None):
+@contextmanager
+def browsing(browser, size, language=None):
+    """A browser context of ``size`` (and ``Accept-Language``), closed when the block ends."""
     headers = {"Accept-Language": language} if language else {}
     context = browser.new_context(extra_http_headers=headers, **size)
     context.set_default_timeout(15_000)
-    return context
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def long_korean_customer() -> Customer:
@@ -116,8 +122,7 @@ def test_the_customers_own_pages_fit_a_phone_in_french_and_korean(site, browser)
     long_korean_customer()
     problems = {}
 
-    phone = new_context(browser, PHONE)
-    try:
+    with browsing(browser, PHONE) as phone:
         page = phone.new_page()
         storefront_login(page, site, MARIE, store="fr")
         # The header's "Se déconnecter" is one phrase on one line, not "Se / déconnecter".
@@ -137,11 +142,8 @@ def test_the_customers_own_pages_fit_a_phone_in_french_and_korean(site, browser)
         # The tooltip of "Autoriser l'assistance d'achat à distance" opens inside the screen.
         page.locator(".sf-tooltip").focus()
         problems["fr account information, tooltip open"] = too_wide(page)
-    finally:
-        phone.close()
 
-    phone = new_context(browser, PHONE)
-    try:
+    with browsing(browser, PHONE) as phone:
         page = phone.new_page()
         storefront_login(page, site, LONG_EMAIL, store="ko")
         # The long e-mail address wraps inside the account page.
@@ -154,11 +156,8 @@ def test_the_customers_own_pages_fit_a_phone_in_french_and_korean(site, browser)
         # Korean lines break between words ("스토어 관 / 리자가" was cut inside a word).
         paragraph = page.locator(".sf-account-main .sf-card p").first
         assert paragraph.evaluate("p => getComputedStyle(p).wordBreak") == "keep-all"
-    finally:
-        phone.close()
 
-    desktop = new_context(browser, DESKTOP)
-    try:
+    with browsing(browser, DESKTOP) as desktop:
         page = desktop.new_page()
         page.goto(f"{site}/fr/")
         # The search field shows its whole placeholder, "Rechercher dans toute la boutique...".
@@ -173,8 +172,6 @@ def test_the_customers_own_pages_fit_a_phone_in_french_and_korean(site, browser)
             }"""
         )
         assert fits
-    finally:
-        desktop.close()
 
     problems = {name: problem for name, problem in problems.items() if problem}
     assert not problems, problems
@@ -182,8 +179,7 @@ def test_the_customers_own_pages_fit_a_phone_in_french_and_korean(site, browser)
 
 def test_an_assisted_session_in_french_from_a_phone(site, browser):
     marie = Customer.objects.get(email=MARIE)
-    phone = new_context(browser, PHONE, "fr")
-    try:
+    with browsing(browser, PHONE, "fr") as phone:
         admin_tab = phone.new_page()
         admin_login(admin_tab, site, "admin")  # Active sessions needs Manage active sessions
         # The dialog says whom it logs in as, and keeps a margin on both sides of the phone.
@@ -207,11 +203,8 @@ def test_an_assisted_session_in_french_from_a_phone(site, browser):
 
         store_tab.click(".lac-banner-close")
         store_tab.wait_for_url(f"{site}/fr/login_as_customer/close/")
-    finally:
-        phone.close()
 
-    desktop = new_context(browser, DESKTOP)
-    try:
+    with browsing(browser, DESKTOP) as desktop:
         page = desktop.new_page()
         storefront_login(page, site, MARIE, store="fr")
         page.goto(f"{site}/fr/customer/assisted-sessions/")
@@ -221,8 +214,6 @@ def test_an_assisted_session_in_french_from_a_phone(site, browser):
         # The list starts at its cell's edge rather than 40 pixels in.
         padding = done.evaluate("li => parseFloat(getComputedStyle(li.parentElement).paddingLeft)")
         assert padding <= 20
-    finally:
-        desktop.close()
 
 
 def test_the_admin_pages_fit_a_desktop_and_a_phone(site, browser):
@@ -230,8 +221,7 @@ def test_the_admin_pages_fit_a_desktop_and_a_phone(site, browser):
     session = ended_session(LONG_EMAIL)
     problems = {}
 
-    desktop = new_context(browser, DESKTOP)
-    try:
+    with browsing(browser, DESKTOP) as desktop:
         page = desktop.new_page()
         admin_login(page, site, "admin")
         # The log with a long e-mail address: the page fits 1280 pixels (the table scrolls in
@@ -253,11 +243,8 @@ def test_the_admin_pages_fit_a_desktop_and_a_phone(site, browser):
             "row => getComputedStyle(row).borderBottomWidth"
         )
         assert row_border == "1px"
-    finally:
-        desktop.close()
 
-    korean = new_context(browser, DESKTOP, "ko")
-    try:
+    with browsing(browser, DESKTOP, "ko") as korean:
         page = korean.new_page()
         admin_login(page, site, "admin")
         page.goto(f"{site}/admin/login_as_customer/log/{session.pk}/")
@@ -268,11 +255,8 @@ def test_the_admin_pages_fit_a_desktop_and_a_phone(site, browser):
         assert lines(actions.locator("th").nth(2)) == 1
         assert lines(actions.locator("th").nth(3)) == 1
         assert lines(actions.locator("tbody td").first) == 1  # "2026-12-07 13:38:24"
-    finally:
-        korean.close()
 
-    phone = new_context(browser, PHONE)
-    try:
+    with browsing(browser, PHONE) as phone:
         page = phone.new_page()
         admin_login(page, site, "admin")
         # Configuration on a phone: label, value and "Use system value" one under the other.
@@ -287,8 +271,6 @@ def test_the_admin_pages_fit_a_desktop_and_a_phone(site, browser):
         problems["phone dashboard"] = too_wide(page)
         chart = page.locator("svg.lac-chart").first.bounding_box()
         assert chart["width"] >= 700  # drawn 900 wide: its 12-pixel labels at 9 pixels or more
-    finally:
-        phone.close()
 
     problems = {name: problem for name, problem in problems.items() if problem}
     assert not problems, problems
