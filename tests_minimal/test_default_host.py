@@ -25,28 +25,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-@pytest.fixture
-def support():
-    agent = User.objects.create_user("support", "support@example.com", "demo-support")
-    agent.is_staff = True
-    agent.save()
-    agent.user_permissions.add(
-        Permission.objects.get(
-            content_type__app_label="login_as_customer", codename="login_as_customer"
-        )
-    )
-    return User.objects.get(pk=agent.pk)
-
-
-@pytest.fixture
-def jane():
-    customer = User.objects.create_user(
-        "jane", "jane@example.com", "demo-customer", first_name="Jane", last_name="Doe"
-    )
-    set_consent(customer=customer, allowed=True, actor=Actor(customer=customer))
-    return customer
-
-
 def _start(support, customer, binding=""):
     return start_assisted_session(
         staff=support,

@@ -15,7 +15,6 @@ by default that it should not have — each test failed before its fix.
 
 import pytest
 from django.contrib.auth import get_user_model, logout
-from django.contrib.auth.models import Permission
 from django.contrib.auth.signals import user_login_failed
 from django.core import checks
 from django.core.cache import cache
@@ -25,8 +24,6 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from login_as_customer import binding_cookie, tokens
-from login_as_customer.actor import Actor
-from login_as_customer.flows.consent import set_consent
 from login_as_customer.flows.start import StartRequest, start_assisted_session
 from login_as_customer.host import host
 from login_as_customer.middleware import AssistedSessionMiddleware
@@ -93,26 +90,6 @@ def shop_pages(settings):
     settings.ROOT_URLCONF = __name__
 
 
-@pytest.fixture
-def support():
-    agent = User.objects.create_user(
-        "support", "support@example.com", "demo-support", is_staff=True
-    )
-    agent.user_permissions.add(
-        Permission.objects.get(
-            content_type__app_label="login_as_customer", codename="login_as_customer"
-        )
-    )
-    return User.objects.get(pk=agent.pk)
-
-
-@pytest.fixture
-def jane():
-    customer = User.objects.create_user("jane", "jane@example.com", "demo-customer")
-    set_consent(customer=customer, allowed=True, actor=Actor(customer=customer))
-    return customer
-
-
 def _assisted(support, customer, browser=None):
     """A browser in an assisted session as ``customer``, redeemed as the start page does."""
     browser = browser or Client()
@@ -177,7 +154,7 @@ def test_the_administrator_cannot_change_the_customers_credentials(
     request = AssistedAction.objects.get(action="request")
     assert (request.outcome, request.details["status"]) == ("denied", 403)
     assert AssistedSession.objects.get(pk=session.pk).ended_at is None  # the session goes on
-    assert "You are connected as jane" in browser.get("/account/").content.decode()
+    assert "You are connected as Jane Doe" in browser.get("/account/").content.decode()
 
 
 def test_the_customer_still_changes_their_own_email(shop_pages, support, jane):
@@ -298,7 +275,7 @@ def test_the_administrator_cannot_delete_the_customers_account(shop_pages, suppo
     blocked = AssistedAction.objects.get(action="account_deletion.blocked")
     assert (blocked.outcome, blocked.assisted_session_id) == ("denied", session.pk)
     assert AssistedSession.objects.get(pk=session.pk).ended_at is None  # the session goes on
-    assert "You are connected as jane" in browser.get("/account/").content.decode()
+    assert "You are connected as Jane Doe" in browser.get("/account/").content.decode()
 
 
 def test_the_customer_still_deletes_their_own_account(shop_pages, support, jane):
