@@ -96,6 +96,7 @@ class LiveFacts:
     last_seen_at: datetime
     max_duration: timedelta
     idle_timeout: timedelta
+    customer_is_staff: bool = False  # the account became a staff account since the start
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def end_reason_for(facts: LiveFacts, *, now: datetime) -> EndReason | None:
         return EndReason.CUSTOMER_DELETED
     if not facts.customer_active:
         return EndReason.CUSTOMER_DEACTIVATED
+    if facts.customer_is_staff:
+        return EndReason.CUSTOMER_IS_STAFF
     if not facts.consent_valid:
         return EndReason.CONSENT_REVOKED
     if not facts.admin_exists or not facts.admin_active:

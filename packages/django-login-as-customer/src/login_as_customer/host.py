@@ -276,6 +276,17 @@ class Host:
     def customer_is_active(self, customer) -> bool:
         return customer.is_active
 
+    def customer_has_staff_access(self, customer) -> bool:
+        """Whether the customer's account is now a staff account itself, asked on every
+        request of an assisted session with the row the check read (no query): a customer
+        promoted mid-session would otherwise lend the administrator their staff access on the
+        shop's pages. Here customers are Django's users: their staff and superuser flags (a
+        model without them: False). The start and the redemption also refuse a customer whose
+        e-mail a staff account has."""
+        return bool(
+            getattr(customer, "is_staff", False) or getattr(customer, "is_superuser", False)
+        )
+
     def customer_store_view(self, customer):
         """The store view whose language and settings apply to the customer's mail."""
         return self.default_store_view()

@@ -58,6 +58,7 @@ class EndReason(models.TextChoices):
     ADMIN_PASSWORD_CHANGED = "admin_password_changed", _("Administrator password changed")
     CUSTOMER_PASSWORD_CHANGED = "customer_password_changed", _("Customer password changed")
     REPLACED = "replaced", _("Replaced by another assisted session in the same browser")
+    CUSTOMER_IS_STAFF = "customer_is_staff", _("Customer account given staff access")
     STORE_VIEW_UNAVAILABLE = (
         "store_view_unavailable",
         _("Store view no longer available to the customer"),

@@ -198,6 +198,7 @@ def load_deferred(session: AssistedSession) -> None:
 
 def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) -> LiveFacts:
     customer = session.customer
+    the_host = host()
     admin_active = bool(session.admin_is_active and session.admin_is_staff)
     # A session on an assistance code had the customer's consent for itself alone.
     consent = session.consent_basis == ConsentBasis.CODE or consent_valid(
@@ -211,7 +212,8 @@ def live_facts(session: AssistedSession, *, last_seen: datetime, now: datetime) 
         admin_allowed=admin_active
         and (session.admin_is_superuser or may_keep(session.admin_id, session.mode)),
         customer_exists=customer is not None,
-        customer_active=bool(customer and host().customer_is_active(customer)),
+        customer_active=bool(customer and the_host.customer_is_active(customer)),
+        customer_is_staff=bool(customer and the_host.customer_has_staff_access(customer)),
         consent_valid=consent,
         started_at=session.started_at,
         last_seen_at=last_seen,
