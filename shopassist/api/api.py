@@ -13,7 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from login_as_customer.errors import LoginAsCustomerDenied
 from shopassist.api.errors import ApiError, ApiErrorCode, status_for
 from shopassist.api.parser import BoundedJsonParser
-from shopassist.api.recording import record_unrecorded_write
+from shopassist.api.recording import record_failed_write, record_unrecorded_write
 from shopassist.core.errors import DomainError
 
 api = NinjaAPI(
@@ -90,7 +90,13 @@ def _api_view(view):
 
     @wraps(view)  # keeps csrf_exempt
     def api_view(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except Exception:
+            # An error of ours, answered 500 by Django's handler: the write rolled back, its
+            # entry says it was tried and failed.
+            record_failed_write(request)
+            raise
         not_allowed = isinstance(response, HttpResponseNotAllowed)
         if not_allowed:
             response = _method_not_allowed(request, response)
