@@ -48,8 +48,9 @@ class Caller:
     write_recorded: bool = False
 
 
-def _live_assisted_session(token: ApiToken):
-    """The token's assisted session if it may go on; else end it and refuse."""
+def _live_assisted_session(token: ApiToken, *, activity: bool = True):
+    """The token's assisted session if it may go on; else end it and refuse. ``activity``:
+    the call moves the session's idle clock (not a question about the token)."""
     session = live_check.load_live_session(token.assisted_session_id)
     reason = live_check.check(session)  # the idle clock of web and API alike
     if reason is None and token.expires_at <= timezone.now():
@@ -60,7 +61,8 @@ def _live_assisted_session(token: ApiToken):
         if session is not None:
             end_session(session, reason, at=live_check.limit_passed_at(session, reason))
         raise session_ended()
-    live_check.touch(session)
+    if activity:
+        live_check.touch(session)
     return session
 
 
@@ -71,7 +73,9 @@ def _touch(token: ApiToken) -> None:
         token.last_used_at = now
 
 
-def caller_for(request, raw_token: str) -> Caller:
+def caller_for(request, raw_token: str, *, activity: bool = True) -> Caller:
+    """Who the token stands for, checked as every call checks it; ``activity``: the call
+    counts as the token's use (its last use, its session's idle clock)."""
     token = services.find_token(raw_token)
     if token is None:
         raise ApiError(401, ApiErrorCode.TOKEN_INVALID, _("The token is not valid or has expired."))
@@ -86,7 +90,7 @@ def caller_for(request, raw_token: str) -> Caller:
             store_view=token.store_view,
         )
     else:
-        session = _live_assisted_session(token)
+        session = _live_assisted_session(token, activity=activity)
         caller = Caller(
             token,
             Actor(
@@ -100,7 +104,8 @@ def caller_for(request, raw_token: str) -> Caller:
             store_view=token.store_view,
             assisted_session=session,
         )
-    if token.kind != TokenKind.ASSISTED:  # an assisted token's last use is its session's clock
+    # An assisted token's last use is its session's clock.
+    if activity and token.kind != TokenKind.ASSISTED:
         _touch(token)
     return caller
 
@@ -145,6 +150,7 @@ def _bearer_value(request) -> str:
 
 class _Bearer(HttpBearer):
     kinds: tuple[TokenKind, ...] = ()
+    activity = True  # a call with the token is its use (``caller_for``)
 
     def __call__(self, request):
         setattr(request, _CALLER, None)
@@ -154,7 +160,7 @@ class _Bearer(HttpBearer):
         return self.authenticate(request, raw)
 
     def authenticate(self, request, token):
-        caller = caller_for(request, token)
+        caller = caller_for(request, token, activity=self.activity)
         setattr(request, _CALLER, caller)
         if caller.token.kind not in self.kinds:
             raise ApiError(403, ApiErrorCode.WRONG_TOKEN_KIND, _("This token cannot be used here."))
@@ -202,7 +208,10 @@ INACTIVE = InactiveToken()
 
 class IntrospectedToken(AnyToken):
     """Introspection (RFC 7662 §2.2): a dead token is answered ``{"active": false}``, not
-    refused; a request without a bearer token is still refused."""
+    refused; a request without a bearer token is still refused. Asking about a token is not
+    using it: a client polling introspection keeps no assisted session from its idle timeout."""
+
+    activity = False
 
     def authenticate(self, request, token):
         try:
