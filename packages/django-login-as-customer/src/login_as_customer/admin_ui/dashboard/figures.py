@@ -73,11 +73,12 @@ def median_of_counts(counts: dict[int, int]) -> float | None:
     return sum(found) / 2
 
 
-def top_with_other(counts: dict[str, int], other: str) -> list[tuple[str, int]]:
-    """The ``TOP`` largest, then ``other`` with the sum of the rest (if any)."""
+def top_with_other(counts: dict[str, int], other) -> list[tuple[str, int]]:
+    """The ``TOP`` largest, then the sum of the rest (if any), labelled ``other(how many)``:
+    a label that names how many it stands for, which no administrator's name can pass for."""
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    rest = sum(n for _label, n in ranked[TOP:])
-    return ranked[:TOP] + ([(other, rest)] if rest else [])
+    rest = ranked[TOP:]
+    return ranked[:TOP] + ([(other(len(rest)), sum(n for _label, n in rest))] if rest else [])
 
 
 def dashboard_figures(*, first_day: date, last_day: date, website: str = "") -> Figures:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from login_as_customer.admin_ui.dashboard import charts
 from login_as_customer.admin_ui.dashboard.figures import (
@@ -133,6 +134,18 @@ def _columns(
     return section
 
 
+def _other_administrators(count: int) -> str:
+    return ngettext("%(count)s other administrator", "%(count)s other administrators", count) % {
+        "count": count
+    }
+
+
+def _other_end_reasons(count: int) -> str:
+    return ngettext("%(count)s other end reason", "%(count)s other end reasons", count) % {
+        "count": count
+    }
+
+
 def _bars(section_id, title, header, counts: list[tuple[str, int]]) -> Section:
     points = [  # after the TOP largest comes "Other"
         charts.Point(label, n, quiet=index == TOP) for index, (label, n) in enumerate(counts)
@@ -191,13 +204,13 @@ def sections(figures: Figures) -> list[Section]:
             "by-admin",
             _("Sessions by administrator"),
             _("Administrator"),
-            top_with_other(dict(figures.by_admin), _("Other")),
+            top_with_other(dict(figures.by_admin), _other_administrators),
         ),
         _bars(
             "by-end-reason",
             _("Sessions by end reason"),
             _("End reason"),
-            top_with_other(dict(by_end_reason), _("Other")),
+            top_with_other(dict(by_end_reason), _other_end_reasons),
         ),
         per_actions,
     ]
