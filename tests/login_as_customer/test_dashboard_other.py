@@ -2,8 +2,10 @@
 "Other", which an administrator named Other also reads as — two bars of the same name. It now
 says how many it stands for."""
 
+import re
 from datetime import date
 
+import pytest
 from django.utils import translation
 
 from login_as_customer.admin_ui.dashboard.figures import TOP, Figures, top_with_other
@@ -51,3 +53,34 @@ def test_one_other_end_reason_is_singular():
         rows = _section(figures, "by-end-reason").rows
 
     assert rows[-1][0] == "1 other end reason"
+
+
+# -- the period's fields show the dates they filtered on --------------------------------------
+
+DASHBOARD = "/admin/login_as_customer/dashboard/"
+
+
+def _date_values(response) -> dict[str, str]:
+    html = response.content.decode()
+    return {
+        name: re.search(rf'<input type="date" name="{name}" value="([^"]*)"', html).group(1)
+        for name in ("date_from", "date_to")
+    }
+
+
+@pytest.mark.django_db
+def test_a_date_typed_in_another_format_is_shown_as_the_date_field_can_show_it(support_client):
+    """A browser's date field shows nothing for a value that is not ISO 8601: the period was
+    filtered on 2026-12-05 while its "To" field looked empty."""
+    response = support_client.get(DASHBOARD, {"date_from": "11/20/2026", "date_to": "2026-12-5"})
+
+    assert response.status_code == 200
+    assert _date_values(response) == {"date_from": "2026-11-20", "date_to": "2026-12-05"}
+
+
+@pytest.mark.django_db
+def test_a_date_the_field_cannot_read_is_shown_as_typed_with_its_error(support_client):
+    response = support_client.get(DASHBOARD, {"date_to": "yesterday"})
+
+    assert response.status_code == 400
+    assert _date_values(response)["date_to"] == "yesterday"

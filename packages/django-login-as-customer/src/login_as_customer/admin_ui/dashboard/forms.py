@@ -48,6 +48,15 @@ class DashboardFilterForm(forms.Form):
             # Before the calendar's first day: the first day (date_to's own error says why).
             first = max(last_day.toordinal() - (DEFAULT_DAYS - 1), date.min.toordinal())
             self.data["date_from"] = date.fromordinal(first).isoformat()
+        # A date the field reads in another format ("01/05/2024") is shown as the date input
+        # can show it: a browser's date field shows nothing for anything but ISO 8601.
+        for name in ("date_from", "date_to"):
+            try:
+                day = self.fields[name].to_python(self.data[name])
+            except forms.ValidationError:
+                continue  # shown as typed, with its error
+            if day is not None:
+                self.data[name] = day.isoformat()
         self.fields["website"].widget = forms.Select(choices=[("", _("All websites"))])
 
     def clean(self):
