@@ -1,6 +1,10 @@
-"""The dashboard's bar of the administrators (and end reasons) past the ten largest: it said
-"Other", which an administrator named Other also reads as — two bars of the same name. It now
-says how many it stands for."""
+"""Two things the dashboard showed wrong, each test failing before its fix:
+
+* the bar of the administrators (and end reasons) past the ten largest said "Other", which an
+  administrator named Other also reads as — two bars of the same name; it now says how many
+  it stands for;
+* a date typed in another format than ISO 8601 filtered the period but its date field looked
+  empty (a browser's date input shows nothing else)."""
 
 import re
 from datetime import date
