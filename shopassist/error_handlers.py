@@ -4,7 +4,9 @@ panel answers inside its shell, the storefront with its own pages, the API with 
 Django calls the 404 and 500 handlers when DEBUG is off; the 403 and CSRF ones always."""
 
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shopassist.admin_panel import refusals
@@ -69,6 +71,11 @@ def server_error(request):
         return _json(
             500, ApiErrorCode.SERVER_ERROR, _("An error occurred on the server. Try again later.")
         )
+    if _area(request) == areas.ADMIN:
+        # Its own page, without the menu: the menu reads the roles, and the database may be
+        # why we are here.
+        html = render_to_string("admin_panel/500.html", {"home_url": reverse("admin:index")})
+        return HttpResponse(html, status=500)
     return error_pages.server_error(request)
 
 

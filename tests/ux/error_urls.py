@@ -20,6 +20,8 @@ def breaks_the_database(request):
 
 
 urlpatterns = [
+    path("admin/fails/", fails),  # before the store views' slug: "admin" is none
+    path("admin/breaks-the-database/", breaks_the_database),
     path("<slug:store_code>/fails/", fails),
     path("<slug:store_code>/breaks-the-database/", breaks_the_database),
     path("api/v1/fails/", fails),

@@ -131,3 +131,47 @@ def test_the_api_keeps_its_json_errors(demo):
     assert missing.status_code == 404 and missing.json()["code"] == "request.not_found"
     assert failed.status_code == 500 and failed.json()["code"] == "server.error"
     assert "a bug" not in failed.content.decode()
+
+
+# -- the admin panel's 500: its own page, never the shop's ------------------------------------
+
+
+def assert_admin_500(response, *, language):
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert 'data-testid="error-page" data-status="500"' in html
+    assert f"<h1>{translated(language, SOMETHING_WENT_WRONG)}</h1>" in html
+    assert "admin/css/base.css" in html and "shopassist/admin.css" in html
+    assert '<a href="/admin/">' in html  # back to the dashboard, not the shop's home page
+    assert "sf-" not in html and "storefront.css" not in html
+    for debug_marker in ("Traceback", "technical_500", "a bug in a storefront page"):
+        assert debug_marker not in html
+
+
+@pytest.mark.urls("tests.ux.error_urls")
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_failing_admin_page_is_the_admin_panels_500(demo, admin_client_for, language):
+    """It was the storefront's page: the shop's menu and a link to its home page, for an
+    operator in the middle of the admin panel."""
+    from django.contrib.auth.models import User
+
+    client = admin_client_for(User.objects.get(username="admin"), raise_request_exception=False)
+
+    response = client.get("/admin/fails/", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert_admin_500(response, language=language)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an aborted transaction: PostgreSQL")
+@pytest.mark.urls("tests.ux.error_urls")
+def test_when_the_database_refuses_the_admin_500_page_still_shows(demo, admin_client_for):
+    from django.contrib.auth.models import User
+
+    client = admin_client_for(User.objects.get(username="admin"), raise_request_exception=False)
+
+    response = client.get("/admin/breaks-the-database/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert_admin_500(response, language="fr")
+    assert "table_that_does_not_exist" not in response.content.decode()
