@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from login_as_customer.bidi import contained
 from shopassist.admin_panel.site import admin_site
 from shopassist.audit.acl import ACTION_LOG_REPORT
 from shopassist.audit.exports import stream_csv
@@ -74,10 +75,12 @@ class ReportFilterForm(DateRangeForm):
 
 # One row of the page. Rendered with format_html (every value escaped), as Django's own change
 # lists render theirs: one call per row instead of a dozen template variables and filters.
+# Text people wrote (username, e-mail, details) is in a <bdi> of its own, contained: direction
+# controls stored in it cannot reorder what follows (login_as_customer's bidi).
 ROW_HTML = (
-    '<tr data-action="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-    '<td class="sa-wrap">{}</td><td>{}</td><td class="sa-wrap">{}{}</td><td>{}</td>'
-    '<td class="sa-wrap">{}</td><td><code>{}</code></td></tr>'
+    '<tr data-action="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><bdi>{}</bdi></td>'
+    '<td class="sa-wrap"><bdi>{}</bdi></td><td>{}</td><td class="sa-wrap">{}{}</td><td>{}</td>'
+    '<td class="sa-wrap">{}</td><td><code><bdi>{}</bdi></code></td></tr>'
 )
 
 
@@ -95,14 +98,14 @@ def page_rows(entries: list[dict]) -> list[str]:
             groups.get(entry["action_group"], entry["action_group"]),
             entry["action"],
             outcomes.get(entry["outcome"], entry["outcome"]),
-            entry["admin_username"],
-            entry["customer_email"],
+            contained(entry["admin_username"]),
+            contained(entry["customer_email"]),
             store_views.get(entry["store_view_code"], entry["store_view_code"]),
             entry["target_type"],
             f" #{entry['target_id']}" if entry["target_id"] else "",
             channels.get(entry["channel"], entry["channel"]),
             entry["ip_address"] or "",
-            details_json(entry["details"]),
+            contained(details_json(entry["details"])),
         )
         for entry in entries
     ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from login_as_customer.admin_ui.log_views import require_enabled
+from login_as_customer.bidi import contained
 from login_as_customer.host import host
 from login_as_customer.models import AssistedSession, EndReason, SessionMode
 from login_as_customer.overdue import end_overdue_sessions
@@ -121,7 +122,15 @@ def _fields(columns):
 
 # One row of the page. Rendered with format_html (every value escaped), as Django's own change
 # lists render theirs: one call per row instead of a dozen template variables and filters.
-ROW_HTML = '<tr><td><a href="{}">{}</a></td>' + "<td>{}</td>" * 11 + "</tr>"
+# Free text (e-mail, username, reason) is in a <bdi> of its own, contained (login_as_customer's
+# bidi): direction controls stored in it cannot reorder what follows.
+ROW_HTML = (
+    '<tr><td><a href="{}">{}</a></td>'
+    + "<td>{}</td>" * 2
+    + "<td><bdi>{}</bdi></td><td>{}</td><td><bdi>{}</bdi></td><td>{}</td><td><bdi>{}</bdi></td>"
+    + "<td>{}</td>" * 4
+    + "</tr>"
+)
 
 
 def page_rows(sessions: list[dict]) -> list[str]:
@@ -139,11 +148,11 @@ def page_rows(sessions: list[dict]) -> list[str]:
             session["id"],
             timestamp(session["created_at"]),
             "" if session["customer_id"] is None else session["customer_id"],
-            session["customer_email"],
+            contained(session["customer_email"]),
             "" if session["admin_id"] is None else session["admin_id"],
-            session["admin_username"],
+            contained(session["admin_username"]),
             store_views.get(session["store_view_code"], session["store_view_code"]),
-            session["reason"],
+            contained(session["reason"]),
             modes.get(session["mode"], session["mode"]),
             timestamp(session["ended_at"]),
             end_reasons.get(session["end_reason"], session["end_reason"]),

@@ -19,6 +19,7 @@ class DenialCode(StrEnum):
     STORE_VIEW_NOT_ALLOWED = "login_as_customer.store_view_not_allowed"
     REASON_REQUIRED = "login_as_customer.reason_required"
     REASON_TOO_LONG = "login_as_customer.reason_too_long"
+    REASON_DIRECTION_CONTROLS = "login_as_customer.reason_direction_controls"
     RATE_LIMITED = "login_as_customer.rate_limited"
     ADMIN_INACTIVE = "login_as_customer.admin_inactive"
     TOKEN_INVALID = "login_as_customer.token_invalid"
@@ -41,6 +42,7 @@ class DenialCode(StrEnum):
     CODE_VOIDED = "login_as_customer.code_voided"
     CODE_BLOCKED = "login_as_customer.code_blocked"
     CODES_OFF = "login_as_customer.codes_off"
+    SIGN_IN_BLOCKED = "login_as_customer.sign_in_blocked"
 
 
 MESSAGES = {
@@ -60,6 +62,10 @@ MESSAGES = {
     DenialCode.STORE_VIEW_NOT_ALLOWED: _("The customer cannot use this store view."),
     DenialCode.REASON_REQUIRED: _("Enter a reason or ticket id."),
     DenialCode.REASON_TOO_LONG: _("The reason is too long."),  # flows/start says how long
+    # flows/start names the characters.
+    DenialCode.REASON_DIRECTION_CONTROLS: _(
+        "The reason contains invisible characters that change the direction of text."
+    ),
     DenialCode.RATE_LIMITED: _(
         "You started too many assisted sessions in a short time. Wait a minute and try again."
     ),
@@ -105,6 +111,10 @@ MESSAGES = {
     ),
     DenialCode.CODE_BLOCKED: _("An assistance code cannot be created during an assisted session."),
     DenialCode.CODES_OFF: _("This store does not use assistance codes."),
+    DenialCode.SIGN_IN_BLOCKED: _(
+        "Signing in or creating an account is not possible during an assisted session. Close "
+        "the assisted session first."
+    ),
 }
 
 

@@ -6,7 +6,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from login_as_customer import tokens
 from login_as_customer.host import host
@@ -52,6 +52,21 @@ def consent_is_valid(customer) -> bool:
 
 def live_sessions_of_customer(customer_id):
     return AssistedSession.objects.filter(customer_id=customer_id, ended_at__isnull=True)
+
+
+def sessions_in_use(*, now):
+    """Every session that can still be used, newest first: those in progress, and those whose
+    login link waits to be opened (unused, within its lifetime) — opened, such a link starts
+    the session without anyone asking again, so Active sessions lists it and Terminate ends it.
+    A link past its lifetime is refused at the storefront, and ended by the sweep a minute
+    later (``overdue``): not in use. Each with ``link_expires_at``, read in the same statement
+    (the token's row is joined, not read a row at a time)."""
+    waiting = Q(started_at__isnull=True, token__used_at__isnull=True, token__expires_at__gt=now)
+    return (
+        AssistedSession.objects.filter(Q(started_at__isnull=False) | waiting, ended_at__isnull=True)
+        .annotate(link_expires_at=F("token__expires_at"))
+        .order_by(F("started_at").desc(nulls_first=True), "-created_at", "-id")
+    )
 
 
 def sessions_started_from(admin_session_key: str | None):

@@ -5,10 +5,13 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from login_as_customer import config as lac_config
+from login_as_customer import selectors
+from login_as_customer.bidi import isolated_text
 from login_as_customer.flows.end import terminate as terminate_session
 from login_as_customer.host import host
 from login_as_customer.journal import journal
@@ -47,9 +50,8 @@ def active_sessions(request):
     context = {
         **host().admin_context(request),
         "title": _("Active sessions"),
-        "sessions": AssistedSession.objects.filter(
-            started_at__isnull=False, ended_at__isnull=True
-        ).order_by("-started_at"),
+        # A login link not yet opened is listed too: it can still start its session.
+        "sessions": selectors.sessions_in_use(now=timezone.now()),
     }
     return render(request, "login_as_customer/admin/active_sessions.html", context)
 
@@ -62,11 +64,27 @@ def terminate(request, session_id):
     if session is None:
         raise Http404
     if terminate_session(session, by=request.user, ip_address=host().client_ip(request)):
-        messages.success(
-            request,
-            _("The assisted session of %(admin)s as %(email)s was terminated.")
-            % {"admin": session.admin_username, "email": session.customer_email},
-        )
+        messages.success(request, _terminated_message(session))
     else:
         messages.info(request, _("That assisted session had already ended."))
     return HttpResponseRedirect(reverse("admin:login_as_customer_active"))
+
+
+def _terminated_message(session: AssistedSession) -> str:
+    """What Terminate did: a session ended, or a login link ended before anyone opened it (read
+    again after the termination: a redemption may have started it just before). The names are
+    as stored, isolated: a customer's e-mail address cannot reorder the sentence."""
+    session.refresh_from_db(fields=["started_at"])
+    names = {
+        "admin": isolated_text(session.admin_username),
+        "email": isolated_text(session.customer_email),
+    }
+    if session.started_at is None:
+        return (
+            _(
+                "The login link of %(admin)s as %(email)s was terminated before it was opened: "
+                "it can no longer be used."
+            )
+            % names
+        )
+    return _("The assisted session of %(admin)s as %(email)s was terminated.") % names

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from login_as_customer import binding_cookie, selectors, step_up, tokens
 from login_as_customer import config as lac_config
 from login_as_customer.admin_ui.dialog import dialog_context
+from login_as_customer.bidi import without_direction_controls
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
 from login_as_customer.flows.start import (
     StartRequest,
@@ -26,6 +27,7 @@ DENIAL_STATUS = {
     DenialCode.REAUTH_LOCKED: 429,
     DenialCode.MODE_INVALID: 400,
     DenialCode.CODE_REQUIRED: 400,
+    DenialCode.REASON_DIRECTION_CONTROLS: 400,
 }
 
 
@@ -79,23 +81,42 @@ def _confirm_context(request, customer) -> dict:
     }
 
 
-def _ask_for_password(request, customer, *, error=None, status=403):
-    """The confirmation again, in the tab the start opened, with the password field (and what
-    the administrator had chosen): nothing was started."""
+def _confirm_again(request, customer, *, status, **shown):
+    """The confirmation again, in the tab the start opened, with what the administrator had
+    chosen and typed (``shown`` adds what to ask or correct): nothing was started."""
     context = _confirm_context(request, customer)
     with suppress(TypeError, ValueError):
         context["preselected_id"] = int(request.POST.get("store_view"))
     if request.POST.get("mode") in context["modes"]:
         context["chosen_mode"] = request.POST["mode"]
-    context.update(
-        reauth_required=True,
-        reauth_error=error,
-        reason_value=request.POST.get("reason", ""),
-        in_new_tab=True,
-    )
+    context.update(reason_value=request.POST.get("reason", ""), in_new_tab=True)
+    context.update(shown)
     response = render(request, "login_as_customer/admin/confirm_page.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _ask_for_password(request, customer, *, error=None, status=403):
+    """The confirmation again, with the password field."""
+    return _confirm_again(
+        request, customer, status=status, reauth_required=True, reauth_error=error
+    )
+
+
+def _correct_reason(request, customer_id, denial: LoginAsCustomerDenied):
+    """A reason refused for its direction controls: the form again, its error beside the
+    reason, which is offered without them (they are invisible: nobody could find them to
+    delete) for the administrator to check and confirm."""
+    customer = host().customer(customer_id)
+    if customer is None:  # deleted meanwhile
+        return _refused(request, denial)
+    return _confirm_again(
+        request,
+        customer,
+        status=DENIAL_STATUS[denial.code],
+        reason_error=denial.message,
+        reason_value=without_direction_controls(request.POST.get("reason", "")),
+    )
 
 
 def _log_refused_start(request, customer_id):
@@ -160,6 +181,8 @@ def start(request, customer_id):
             browser_binding=binding,
         )
     except LoginAsCustomerDenied as denial:
+        if denial.code == DenialCode.REASON_DIRECTION_CONTROLS:
+            return _correct_reason(request, customer_id, denial)
         return _refused(request, denial)
     response = render(
         request,

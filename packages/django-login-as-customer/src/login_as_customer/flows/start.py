@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from login_as_customer import config as lac_config
 from login_as_customer import events, selectors, tokens
+from login_as_customer.bidi import direction_controls_in
 from login_as_customer.decisions import StartFacts, can_login_as
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
 from login_as_customer.flows.assistance_code import CodeRefused, spend_code
@@ -163,6 +164,30 @@ def _reason_too_long(reason: str, *, staff, customer_id, context) -> LoginAsCust
     return denial
 
 
+def _reason_with_direction_controls(
+    characters: list[str], *, staff, customer_id, context
+) -> LoginAsCustomerDenied:
+    """A reason holding invisible direction controls is refused, never cleaned: stored, they
+    would reorder how the log shows it and the columns around it (Trojan Source), and what is
+    logged is what was typed. Recorded as a refused start naming the characters, not the text;
+    said with their names, so the administrator or API client can find them."""
+    denial = deny(
+        DenialCode.REASON_DIRECTION_CONTROLS,
+        staff=staff,
+        customer_id=customer_id,
+        context=context,
+        details={"characters": characters},
+    )
+    denial.message = ngettext(
+        "The reason contains an invisible character that changes the direction of text "
+        "(%(characters)s). Remove it and try again.",
+        "The reason contains invisible characters that change the direction of text "
+        "(%(characters)s). Remove them and try again.",
+        len(characters),
+    ) % {"characters": ", ".join(characters)}
+    return denial
+
+
 def start_assisted_session(
     *,
     staff: AbstractBaseUser,
@@ -231,6 +256,11 @@ def start_assisted_session(
         raise deny(code, staff=staff, customer_id=customer_pk, context=context)
     if len(reason) > MAX_REASON:
         raise _reason_too_long(reason, staff=staff, customer_id=customer_pk, context=context)
+    controls = direction_controls_in(reason)
+    if controls:
+        raise _reason_with_direction_controls(
+            controls, staff=staff, customer_id=customer_pk, context=context
+        )
     if _rate_limited(staff):
         raise deny(DenialCode.RATE_LIMITED, staff=staff, customer_id=customer_pk, context=context)
     code = refused = None

@@ -2,13 +2,14 @@
 button and its confirmation dialog on any admin or dashboard page of a customer — nothing when
 the feature is off or the administrator may not use it; ``{% login_as_customer_consent %}``: the
 signed-in customer's "Allow remote shopping assistance" form for any account page;
-``lac_store_view_name``; and ``lac_when``, a time as a customer reads it."""
+``lac_store_view_name``; ``lac_when``, a time as a customer reads it; and ``lac_isolated``,
+stored free text in an isolate of its own."""
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 
-from login_as_customer import action_labels, selectors
+from login_as_customer import action_labels, bidi, selectors
 from login_as_customer.admin_ui import buttons
 from login_as_customer.forms import ConsentForm
 from login_as_customer.host import host
@@ -60,6 +61,15 @@ def lac_store_view_name(code):
     if not code:
         return ""
     return host().store_view_names().get(code, code)
+
+
+@register.filter
+def lac_isolated(text):
+    """``{{ session.reason|lac_isolated }}``: free text someone else wrote (a reason, a
+    customer's name or e-mail address, an entry's details) in a ``<bdi>`` of its own, so that
+    direction controls in it cannot reorder the cells or the sentence around it
+    (``bidi.contained``)."""
+    return bidi.isolated_html(text)
 
 
 @register.filter
