@@ -32,6 +32,8 @@ class ShopAssistHost(Host):
 
     storefront_template = "storefront/base.html"
     sign_out_url_names = ("customers:logout",)
+    # Refused in an assisted session (its own views would only redirect a signed-in browser).
+    sign_in_url_names = ("customers:login", "customers:register")
     writes_are_transactional = True  # mail through the outbox (outbox/), no payment call
     account_nav_template = "customers/_account_nav.html"
     customers_sign_in_with_django_auth = False  # customers.auth: lac_host/signals.py tells them

@@ -88,6 +88,13 @@ class Host:
     # password-reset link). Refused in every assisted session, with a "private_page.blocked"
     # entry.
     private_url_names: tuple[str, ...] = ()
+    # The storefront's sign-in pages, and its registration pages (a new account is signed in
+    # at once), by URL name: a state-changing request to one of them is refused in every
+    # assisted session before its view runs, with a "sign_in.blocked" entry — the storefront
+    # session carries the assisted session, which a sign-in would replace (``signs_in``; any
+    # other view that signs a browser in through django.contrib.auth is refused at its
+    # ``login()``: ``integrations/sign_in_guard``). Here Django's usual name for its own.
+    sign_in_url_names: tuple[str, ...] = ("login",)
 
     # -- settings -------------------------------------------------------------------------------
 
@@ -433,6 +440,17 @@ class Host:
         before its view runs (SPEC §6: the password, the e-mail, the account's deletion):
         a ``Refusal``, or None to let it run. ``request.resolver_match`` names the view."""
         return None
+
+    def signs_in(self, view_name: str, view_func) -> bool:
+        """Whether a state-changing request to this storefront view signs the browser in (or
+        creates an account that it signs in): a view named in ``sign_in_url_names``, or
+        django.contrib.auth's ``LoginView`` (or a subclass) under whatever name it is routed."""
+        if view_name in self.sign_in_url_names:
+            return True
+        from django.contrib.auth.views import LoginView
+
+        view_class = getattr(view_func, "view_class", None)  # set by View.as_view()
+        return isinstance(view_class, type) and issubclass(view_class, LoginView)
 
     @functools.cached_property
     def url_names_checked_on_read(self) -> frozenset[str]:

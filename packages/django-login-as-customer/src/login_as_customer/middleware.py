@@ -1,13 +1,14 @@
 """Every request of an assisted storefront session: check it may go on (SPEC §7), record a
 state-changing one (or, in a view-only session, refuse it before its view runs), refuse what the
-host blocks (SPEC §6: the customer's credentials, their private pages), mark the response
-private, and put the banner on every HTML page (SPEC §6)."""
+host blocks (SPEC §6: the customer's credentials, their private pages, signing in to any
+account), mark the response private, and put the banner on every HTML page (SPEC §6)."""
 
 import re
 from contextvars import ContextVar
 from functools import lru_cache
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -76,13 +77,16 @@ def _declared_charset(content_type: str) -> str | None:
     return parameters.get("charset") or None
 
 
+def _carried_by(request, session) -> bool:
+    """Whether the request's storefront session still carries the assisted session."""
+    return request.session.get(live_check.SESSION_ID_KEY) == session.pk
+
+
 def _still_live(request, session) -> bool:
     """The banner shows exactly while the session is live: not on the answer of the request
     that ended it (Close session, Sign Out, a replacing redemption), which ended the record or
     the storefront session that carried it."""
-    return session.ended_at is None and (
-        request.session.get(live_check.SESSION_ID_KEY) == session.pk
-    )
+    return session.ended_at is None and _carried_by(request, session)
 
 
 class AssistedSessionMiddleware:
@@ -115,11 +119,14 @@ class AssistedSessionMiddleware:
         if request.customer is None:
             return self._customer_unavailable(request, session)
         live_check.touch(session, now=now)
+        request.lac_session_key = request.session.session_key  # the one that carries it
         token = _assisted_request.set(request)
         try:
             response = self._answer(request, session)
         finally:
             _assisted_request.reset(token)
+        if session.ended_at is None and not _carried_by(request, session):
+            self._end_left_session(request, session)
         # An assisted page is never stored by a browser, proxy or CDN.
         response.headers["Cache-Control"] = _private_no_store(response.get("Cache-Control", ""))
         response.headers.pop("Expires", None)
@@ -137,7 +144,7 @@ class AssistedSessionMiddleware:
             if name in host().private_url_names:
                 request.lac_pending = (_PRIVATE, session)
                 return self.get_response(request)
-        if session.mode == SessionMode.VIEW_ONLY and not _ends_session(request):
+        if session.mode == SessionMode.VIEW_ONLY and not _passes_view_only(request):
             request.lac_pending = (_VIEW_ONLY, session)
             return self.get_response(request)
         return self._recorded(request, session)
@@ -154,6 +161,8 @@ class AssistedSessionMiddleware:
         try:
             with recorded_write(session, write):
                 response = self.get_response(request)
+                if getattr(request, "lac_guard_refused", False):  # see process_exception
+                    transaction.set_rollback(True)
                 match = getattr(request, "resolver_match", None)
                 if match:
                     write.view_name = match.view_name
@@ -166,7 +175,9 @@ class AssistedSessionMiddleware:
         """What an assisted request may not do: the view never runs; the refusal is logged
         and explained (403). A change in a view-only session (a denied "request" entry and a
         "view_only_refused" one); a private page of the host (a "private_page.blocked" entry);
-        a write the host refuses (its ``Refusal``, in the write's denied "request" entry)."""
+        signing in, whatever the account, or creating one (a "sign_in.blocked" entry, in any
+        session); a write the host refuses (its ``Refusal``, in the write's denied "request"
+        entry)."""
         pending = getattr(request, "lac_pending", None)
         if pending is None:
             return None
@@ -183,6 +194,12 @@ class AssistedSessionMiddleware:
                 ),
                 details={"view": name, "method": request.method},
             )
+        elif host().signs_in(name, view_func):
+            refusal = Refusal(
+                action="sign_in.blocked",
+                message=message_for(DenialCode.SIGN_IN_BLOCKED),
+                details={"view": name, "method": request.method},
+            )
         else:
             refusal = host().refusal_of_assisted_write(request, session)
             if refusal is None:
@@ -197,11 +214,14 @@ class AssistedSessionMiddleware:
 
     def process_exception(self, request, exception):
         """A host's guard refused what the view was doing: its message, as for the refusals
-        above (the guard logged it)."""
+        above (the guard logged it). What the view wrote before it was refused (a sign-in's
+        ``last_login``, the account a registration created) rolls back with the write, once
+        the refusal's page is made (``_recorded``)."""
         assisted = getattr(request, "assisted_session", None)
-        if assisted is not None and isinstance(exception, RefusedDuringAssistedSession):
-            return _refused_page(request, str(exception))
-        return None
+        if assisted is None or not isinstance(exception, RefusedDuringAssistedSession):
+            return None
+        request.lac_guard_refused = True
+        return _refused_page(request, str(exception))
 
     def _refuse_in_view_only(self, request, session):
         write = Write(
@@ -214,6 +234,20 @@ class AssistedSessionMiddleware:
         except SessionEnded:  # since the check: signed out, as the check would have
             return self._end(request, None, None)
         return _refused_page(request, message_for(DenialCode.VIEW_ONLY), title=_("View only"))
+
+    def _end_left_session(self, request, session):
+        """The request replaced or emptied the storefront session that carried the assisted
+        session without ending it (a sign-in refused after Django's ``login()`` had flushed
+        it, a shop's view that flushes the session): its record ends now, as the administrator
+        left it, not at its idle limit, and that storefront session is destroyed on the server
+        (a refused write's rollback may have brought it back). Close session and the sign-out
+        ended it already: nothing more."""
+        live_check.load_deferred(session)
+        replaced = {"storefront_session": "replaced"}
+        if end_session(session, EndReason.CLOSED_BY_ADMIN, details=replaced):
+            left = request.lac_session_key
+            if left and left != request.session.session_key:
+                type(request.session)(left).delete()
 
     def _customer_unavailable(self, request, session):
         """A page the shop will not show the customer (a store view of a website their
@@ -283,17 +317,31 @@ def _page_before(request) -> str:
     return host().home_url(host().current_store_view(request) or host().default_store_view())
 
 
-def _view_name(request) -> str | None:
+def _resolved(request):
+    """The request's ``ResolverMatch`` (before the view runs), or None."""
     try:
-        return resolve(request.path_info, getattr(request, "urlconf", None)).view_name
+        return resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
         return None
 
 
-def _ends_session(request) -> bool:
-    """Close session or the storefront's sign-out: what a view-only session may still POST."""
-    name = _view_name(request)
-    return name in _ENDING_VIEWS or name in host().sign_out_url_names
+def _view_name(request) -> str | None:
+    match = _resolved(request)
+    return match.view_name if match is not None else None
+
+
+def _passes_view_only(request) -> bool:
+    """What a view-only session may still POST: Close session and the storefront's sign-out,
+    which end it; and a sign-in, refused as one in ``process_view`` (not as a change)."""
+    match = _resolved(request)
+    if match is None:
+        return False
+    name = match.view_name
+    return (
+        name in _ENDING_VIEWS
+        or name in host().sign_out_url_names
+        or host().signs_in(name, match.func)
+    )
 
 
 def _insert_after_body(response, html) -> bool:

@@ -24,6 +24,10 @@ class OscarHost(Host):
     )
     # The mail Oscar sent the customer (OSCAR_SAVE_SENT_EMAILS_TO_DB): password-reset links.
     private_url_names = ("customer:email-list", "customer:email-detail")
+    # Oscar's views that sign a browser in on a POST, also when one is signed in already: its
+    # login page (which also registers), its registration page, the checkout's gateway (an
+    # existing account's password).
+    sign_in_url_names = ("customer:login", "customer:register", "checkout:index")
 
     def landing_url(self, store_view) -> str:
         """The customer's account (``customer:summary``) unless ``LANDING_URL`` says otherwise."""
