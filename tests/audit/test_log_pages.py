@@ -550,13 +550,15 @@ def test_the_customer_sees_their_sessions_and_what_was_done(sessions, jane):
     assert "<td>support</td>" not in content
 
 
-def test_staff_usernames_are_shown_only_when_configured(sessions, jane, set_config):
+def test_staff_names_are_shown_only_when_configured(sessions, jane, set_config):
+    """Named as the notice and the start mail name them ("Sam Support"), not by their admin
+    login (insider review, tests/login_as_customer/test_insider_review.py)."""
     set_config({lac_config.SHOW_ADMIN_NAMES: "1"})
     own = login_customer_client(Client(), jane)
 
     rows = history_rows(own.get(HISTORY))
 
-    assert rows[0][3] == "support"
+    assert rows[0][3] == "Sam Support"
 
 
 def test_another_customer_sees_nothing_of_it(sessions, chen):

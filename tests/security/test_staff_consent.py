@@ -227,7 +227,7 @@ def test_chen_sees_that_support_allowed_it_for_him(support_client, chen, chen_br
         expected = gettext(
             "On %(date)s, remote shopping assistance was allowed for you by %(name)s. "
             "You can withdraw it at any time."
-        ) % {"name": "support", "date": shown_to_customer(consent.updated_at, "zh-hant")}
+        ) % {"name": "Sam Support", "date": shown_to_customer(consent.updated_at, "zh-hant")}
     assert set_by_note(response) == escape(expected)
     assert 'data-testid="revoke-consent"' in response.text
 

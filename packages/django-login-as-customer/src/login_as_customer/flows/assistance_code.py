@@ -49,6 +49,25 @@ def _open_codes(customer_id):
     )
 
 
+def open_code_expiry(customer_id) -> datetime | None:
+    """Until when the customer's open code (got, neither used nor voided) is valid, or None."""
+    return (
+        _open_codes(customer_id)
+        .filter(expires_at__gt=timezone.now())
+        .order_by("-id")
+        .values_list("expires_at", flat=True)
+        .first()
+    )
+
+
+def void_open_codes(customer_id) -> int:
+    """Void the customer's codes not yet used: the customer withdrew their permission, or ended
+    the assisted sessions on their account — a code read out before must not open the next one.
+    Called in the caller's transaction, before it ends the live sessions: a start spending the
+    code meanwhile holds its row, so the session it commits is among those then ended."""
+    return _open_codes(customer_id).update(voided_at=timezone.now())
+
+
 @dataclass(frozen=True)
 class IssuedCode:
     code: str  # shown once, never stored
@@ -63,17 +82,20 @@ class IssuedCode:
 def issue_code(*, customer, actor: ActorLike, store_view=None) -> IssuedCode:
     """A new code for the customer (the one before is voided), logged. Refused where the
     configuration takes no codes, and in an assisted session: only the customer consents."""
-    session = assisted_session_of(actor) if actor.on_behalf_of_customer else None
+    if actor.on_behalf_of_customer:
+        # Refused and recorded whatever the store's setting: an attempt at consent on the
+        # customer's behalf leaves a trace even where codes are off.
+        session = assisted_session_of(actor)
+        if session is not None:
+            events.blocked(
+                session,
+                action="assistance_code.blocked",
+                channel=actor.channel,
+                ip_address=actor.ip_address,
+            )
+        raise LoginAsCustomerDenied(DenialCode.CODE_BLOCKED)
     if not codes_offered(store_view):
         raise LoginAsCustomerDenied(DenialCode.CODES_OFF)
-    if session is not None:
-        events.blocked(
-            session,
-            action="assistance_code.blocked",
-            channel=actor.channel,
-            ip_address=actor.ip_address,
-        )
-        raise LoginAsCustomerDenied(DenialCode.CODE_BLOCKED)
     now = timezone.now()
     code = f"{secrets.randbelow(10**DIGITS):0{DIGITS}d}"
     with transaction.atomic():

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from login_as_customer import events, notifications, selectors
 from login_as_customer.actor import ActorLike, assisted_session_of
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from login_as_customer.flows.assistance_code import void_open_codes
 from login_as_customer.flows.end import end_each
 from login_as_customer.models import AssistanceConsent, EndReason
 
@@ -49,9 +50,10 @@ def set_consent(
 ) -> AssistanceConsent:
     """Grant (for as long as a ``ConsentDuration`` says) or revoke remote shopping assistance.
 
-    Revoking ends the customer's live assisted sessions. Refused while an administrator acts
-    on the customer's behalf: only the customer (or staff in the admin panel) decides. A change
-    by staff is recorded on the consent (who) and in the action log, and — with *Notify the
+    Revoking ends the customer's live assisted sessions (login links not yet used included) and
+    voids the assistance codes not yet used. Refused while an administrator acts on the
+    customer's behalf: only the customer (or staff in the admin panel) decides. A change by
+    staff is recorded on the consent (who) and in the action log, and — with *Notify the
     customer* — a grant is e-mailed to the customer; the customer's own change clears "who".
     """
     if actor.on_behalf_of_customer:
@@ -86,6 +88,7 @@ def set_consent(
             consent, staff=staff, by=by, channel=actor.channel, ip_address=actor.ip_address
         )
         if not allowed:
+            void_open_codes(customer.pk)  # first: see void_open_codes
             end_each(selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED)
         if staff is not None and allowed and notifications.consent_mail_wanted(customer):
             notifications.mail_consent_granted_by_staff(consent)  # sent after the commit

@@ -3,6 +3,7 @@ done in it, and can withdraw their permission from here — or end the session i
 whatever it was started on (their standing permission or an assistance code)."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,11 +12,17 @@ from django.views.decorators.http import require_POST
 
 from login_as_customer import config as lac_config
 from login_as_customer import events, selectors
-from login_as_customer.action_labels import DOMAIN_ACTIONS
+from login_as_customer.action_labels import DOMAIN_ACTIONS, SESSION_ACTIONS
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
-from login_as_customer.flows.assistance_code import codes_offered, issue_code
+from login_as_customer.flows.assistance_code import (
+    codes_offered,
+    issue_code,
+    open_code_expiry,
+    void_open_codes,
+)
 from login_as_customer.flows.consent import set_consent
 from login_as_customer.flows.end import end_each
+from login_as_customer.flows.notice import admin_display_name
 from login_as_customer.forms import ConsentForm
 from login_as_customer.host import host
 from login_as_customer.journal import journal
@@ -24,8 +31,13 @@ from login_as_customer.overdue import end_overdue_sessions
 from login_as_customer.storefront.views import back_to
 
 SHOWN_SESSIONS = 50
-# The domain actions a customer sees (generic request entries are omitted).
-ACTION_LABELS = DOMAIN_ACTIONS
+# The domain actions a customer sees (generic request entries are omitted), and the
+# administrator's attempt to create an assistance code on their behalf (refused: consent is
+# the customer's, as a refused permission change is shown).
+ACTION_LABELS = {
+    **DOMAIN_ACTIONS,
+    "assistance_code.blocked": SESSION_ACTIONS["assistance_code.blocked"],
+}
 
 
 def _describe(entry) -> str:
@@ -75,14 +87,27 @@ def _clock(duration) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}"
 
 
+def _before(request) -> int | None:
+    """The ``before`` of an "Older sessions" link: a session id (None: the newest page)."""
+    value = request.GET.get("before", "")
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def _history(request, *, issued=None, status=200):
     customer = host().signed_in_customer(request)
     end_overdue_sessions(AssistedSession.objects.filter(customer=customer))
-    sessions = list(
-        AssistedSession.objects.filter(customer=customer, started_at__isnull=False).order_by(
-            "-started_at"
-        )[:SHOWN_SESSIONS]
-    )
+    # Every session on the account, newest first, in pages the customer can follow back to the
+    # first one: a run of empty sessions never pushes an earlier one out of sight. Sessions
+    # whose login link was never used are listed too (the administrator started them; an
+    # assistance code may have been spent on one).
+    mine = AssistedSession.objects.filter(customer=customer)
+    before = _before(request)
+    page = mine.filter(pk__lt=before) if before is not None else mine
+    sessions = list(page.select_related("admin").order_by("-pk")[: SHOWN_SESSIONS + 1])
+    older = sessions[SHOWN_SESSIONS - 1].pk if len(sessions) > SHOWN_SESSIONS else None
+    sessions = sessions[:SHOWN_SESSIONS]
     entries = journal().actions_of([s.pk for s in sessions], actions=ACTION_LABELS)
     by_session: dict[int, list[str]] = {}
     for entry in entries:
@@ -91,8 +116,11 @@ def _history(request, *, issued=None, status=200):
     rows = [
         {
             "session": s,
-            "duration": _clock(s.ended_at - s.started_at) if s.ended_at else None,
-            "admin": s.admin_username if show_names else _("a store administrator"),
+            "date": s.started_at or s.created_at,
+            "opened": s.started_at is not None,
+            "duration": _clock(s.ended_at - s.started_at) if s.ended_at and s.started_at else None,
+            # As the notice and the start mail name them: never by their admin login alone.
+            "admin": admin_display_name(s) if show_names else _("a store administrator"),
             "actions": by_session.get(s.pk, []),
         }
         for s in sessions
@@ -103,7 +131,9 @@ def _history(request, *, issued=None, status=200):
     # names administrators to customers.
     set_by = ""
     if consent is not None and consent.set_by_username and (consent_valid or not consent.allowed):
-        set_by = consent.set_by_username if show_names else _("a store administrator")
+        staff = consent.set_by
+        name = (staff.get_full_name() if staff is not None else "") or consent.set_by_username
+        set_by = name if show_names else _("a store administrator")
     return render(
         request,
         "login_as_customer/assisted_sessions.html",
@@ -124,7 +154,12 @@ def _history(request, *, issued=None, status=200):
                 "login_as_customer:assistance_code", host().current_store_view(request)
             ),
             "issued": issued,
-            "in_progress": any(s.ended_at is None for s in sessions),
+            # A code got earlier and still open: the customer may take it back (Withdraw
+            # permission voids it), standing permission or not.
+            "open_code_until": open_code_expiry(customer.pk),
+            # Whatever page is shown: a session in progress can always be ended from here.
+            "in_progress": mine.filter(started_at__isnull=False, ended_at__isnull=True).exists(),
+            "older_url": f"?before={older}" if older is not None else "",
             "end_url": host().storefront_url(
                 "login_as_customer:end_assisted_sessions", host().current_store_view(request)
             ),
@@ -168,7 +203,13 @@ def end_assisted_sessions(request):
         messages.error(request, message_for(DenialCode.CONSENT_CHANGE_BLOCKED))
         return _back_to_history(request)
     customer = host().signed_in_customer(request)
-    if end_each(selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED):
+    with transaction.atomic():
+        # A code read out for the next session goes too (first: see void_open_codes).
+        void_open_codes(customer.pk)
+        ended = end_each(
+            selectors.live_sessions_of_customer(customer.pk), EndReason.CONSENT_REVOKED
+        )
+    if ended:
         messages.success(request, _("You ended the assisted session."))
     return _back_to_history(request)
 
