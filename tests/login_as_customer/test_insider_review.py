@@ -429,10 +429,6 @@ def test_with_names_shown_the_list_names_the_administrator_as_the_notice_does_no
     assert "support" not in set_by_note(page).replace(name, "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="notifications.py (outside this review's files) names set_by_username in the mail",
-)
 def test_the_mail_of_a_permission_given_by_staff_names_them_as_the_list_does(
     support_client, support_agent, chen, set_config, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -217,3 +217,14 @@ def test_the_customers_own_sign_in_still_works(support_client, jane):
     assert own.get("/en/customer/account/").status_code == 200
     assert not entries_of(session, "sign_in.blocked").exists()
     assert AssistedSession.objects.get(pk=session.pk).ended_at is None
+
+
+def test_the_customer_reads_the_refusal_in_their_list(support_client, jane, marie):
+    """It was shown as its raw code to administrators, and not at all to the customer."""
+    browser, _session = start_assisted(support_client, jane)
+    browser.post("/en/customer/account/login/", {"email": marie.email, "password": "x"})
+
+    own = login_customer_client(Client(), jane)
+    html = own.get("/en/customer/assisted-sessions/").content.decode()
+
+    assert "Refused: signing in" in html and "sign_in.blocked" not in html

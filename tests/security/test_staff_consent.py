@@ -246,7 +246,13 @@ def test_without_admin_names_chen_sees_a_store_administrator(support_client, che
 
 
 def test_with_notify_the_customer_chen_is_mailed_in_his_language_after_commit(
-    support_client, chen, notify_on, names_shown, mailoutbox, django_capture_on_commit_callbacks
+    support_client,
+    support_agent,
+    chen,
+    notify_on,
+    names_shown,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         set_in_admin_form(support_client, chen, allowed=True)
@@ -260,7 +266,7 @@ def test_with_notify_the_customer_chen_is_mailed_in_his_language_after_commit(
     assert mail.to == [chen.email]
     with translation.override("zh-hant"):
         assert mail.subject == gettext("Remote shopping assistance was allowed on your account")
-    assert "(support)" in mail.body
+    assert f"({support_agent.get_full_name()})" in mail.body  # as the notice names staff
     assert CHEN_TITLE_ZH in mail.body
     assert shown_to_customer(consent.updated_at, "zh-hant") in mail.body
     assert "Main Website" in mail.body

@@ -20,6 +20,7 @@ DOMAIN_ACTIONS = {
     "consent.blocked": _("Refused: permission change"),
     "account_deletion.blocked": _("Refused: account deletion"),
     "private_page.blocked": _("Refused: a private page"),
+    "sign_in.blocked": _("Refused: signing in"),
     "view_only_refused": _("Refused: a change in a view-only session"),
     "assistance_code.use": _("Started with your assistance code"),
 }

@@ -24,7 +24,7 @@ def mail_consent_granted_by_staff(consent) -> None:
             "customer": customer,
             "customer_name": host().customer_name(customer),
             "consent": consent,
-            "admin_name": consent.set_by_username if show_name else "",
+            "admin_name": _staff_name(consent) if show_name else "",
             "website": host().customer_website_name(customer),
             "opt_in_title": gettext(
                 lac_config.setting(lac_config.OPT_IN_TITLE, store_view=store_view)
@@ -35,6 +35,13 @@ def mail_consent_granted_by_staff(consent) -> None:
             subject=gettext("Remote shopping assistance was allowed on your account"),
             body=render_to_string("login_as_customer/email/consent_granted_by_staff.txt", context),
         )
+
+
+def _staff_name(consent) -> str:
+    """The administrator who gave the permission as customers are told of administrators
+    (``flows/notice.admin_display_name``): their full name, else their username."""
+    staff = consent.set_by
+    return (staff.get_full_name() if staff is not None else "") or consent.set_by_username
 
 
 def consent_mail_wanted(customer) -> bool:
