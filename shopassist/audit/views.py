@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from login_as_customer.bidi import contained
 from shopassist.admin_panel.site import admin_site
-from shopassist.audit.acl import ACTION_LOG_REPORT
+from shopassist.audit.acl import ACTION_LOG_REPORT, groups_hidden_from
 from shopassist.audit.exports import stream_csv
 from shopassist.audit.filters import DateRangeForm, apply_date_range
 from shopassist.audit.list_rows import choice_labels, details_json, timestamp
@@ -72,6 +72,15 @@ class ReportFilterForm(DateRangeForm):
         label=_("Assisted session"), required=False, min_value=1, max_value=2**63 - 1
     )
 
+    def __init__(self, *args, hidden_groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # A group the user may not read is no choice (asked for anyway: "not one of the
+        # available choices", a 400 that exports nothing).
+        field = self.fields["action_group"]
+        field.choices = [
+            (value, label) for value, label in field.choices if value not in hidden_groups
+        ]
+
 
 # One row of the page. Rendered with format_html (every value escaped), as Django's own change
 # lists render theirs: one call per row instead of a dozen template variables and filters.
@@ -111,9 +120,10 @@ def page_rows(entries: list[dict]) -> list[str]:
     ]
 
 
-def filtered_entries(form: ReportFilterForm):
-    """(The entries the form's exact filters keep, its partial filters: admin and e-mail.)"""
-    queryset = ActionLogEntry.objects.all()
+def filtered_entries(form: ReportFilterForm, hidden_groups=()):
+    """(The entries the form's exact filters keep, its partial filters: admin and e-mail),
+    never those of ``hidden_groups``."""
+    queryset = readable_entries(hidden_groups)
     if not form.is_valid():
         return queryset.none(), []
     data = form.cleaned_data
@@ -134,11 +144,19 @@ def filtered_entries(form: ReportFilterForm):
     return apply_date_range(queryset, "created_at", form.date_bounds()), partial
 
 
+def readable_entries(hidden_groups):
+    entries = ActionLogEntry.objects.all()
+    return entries.exclude(action_group__in=hidden_groups) if hidden_groups else entries
+
+
 @require_resource(ACTION_LOG_REPORT)
 @require_GET
 def report(request):
-    form = ReportFilterForm(request.GET or None)
-    entries, partial = filtered_entries(form) if request.GET else (ActionLogEntry.objects.all(), [])
+    hidden = groups_hidden_from(request.user)
+    form = ReportFilterForm(request.GET or None, hidden_groups=hidden)
+    entries, partial = (
+        filtered_entries(form, hidden) if request.GET else (readable_entries(hidden), [])
+    )
     export = request.GET.get("export") == "csv"
     # A filter the form cannot read exports nothing: the page says why (a file with only the
     # header would read as "no entries").

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from login_as_customer import permissions
 from login_as_customer.permissions import LABELS
+from shopassist.audit.acl import require_for_group
+from shopassist.audit.models import ActionGroup
 from shopassist.core.acl import Resource, extend_branch
 
 LOGIN_AS_CUSTOMER = "customers.login_as_customer"
@@ -42,3 +44,6 @@ extend_branch(
 )
 extend_branch("customers.manage.actions", Resource(OPT_IN, LABELS[permissions.OPT_IN]))
 extend_branch("stores.settings.config", Resource(CONFIG_SECTION, LABELS[permissions.CONFIGURE]))
+# SPEC §3: *View Login as Customer Log* is what shows the session log and the action report's
+# Login as Customer entries; the Report alone shows the other groups.
+require_for_group(ActionGroup.LOGIN_AS_CUSTOMER, VIEW_LOG)
