@@ -109,3 +109,29 @@ def test_the_time_left_reads_hours_from_an_hour_up(
 
     shown = re.search(r'<time class="lac-countdown"[^>]*>([^<]*)</time>', page).group(1)
     assert re.fullmatch(clock, shown), shown
+
+
+def test_a_name_with_direction_controls_cannot_reorder_the_banners_sentence(support_client, jane):
+    """A right-to-left override the customer typed in their name reversed everything after it
+    on the banner: "on Main Website" too. The name is isolated; any other name is as it was."""
+    jane.first_name = "\u202eJane"
+    jane.save(update_fields=["first_name"])
+    browser, _session = start_assisted(support_client, jane)
+
+    banner = re.search(
+        r'<section class="lac-banner".*?</section>',
+        browser.get("/en/customer/account/").content.decode(),
+        re.S,
+    )[0]
+
+    assert "You are connected as <bdi>\u202eJane Doe</bdi> on Main Website" in banner
+    assert 'data-lac-name="\u202eJane Doe"' in banner  # the attribute keeps the name as text
+
+
+def test_a_plain_name_is_not_wrapped(support_client, jane):
+    browser, _session = start_assisted(support_client, jane)
+
+    body = browser.get("/en/customer/account/").content.decode()
+
+    assert "You are connected as Jane Doe on Main Website" in body
+    assert "<bdi>" not in re.search(r'<section class="lac-banner".*?</section>', body, re.S)[0]

@@ -14,6 +14,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
+from login_as_customer.bidi import contained, direction_controls_in
 from login_as_customer.flows import live_check
 from login_as_customer.host import host
 from login_as_customer.models import SessionMode
@@ -28,7 +29,7 @@ def _skeleton(language: str) -> str:
 
 def _markup() -> str:
     text = escape(_("You are connected as %(name)s on %(website)s")) % {
-        "name": "{name}",
+        "name": "{name_in_text}",
         "website": "{website}",
     }
     # Outside the f-string: xgettext does not look inside f-strings (makemessages would miss it).
@@ -90,6 +91,7 @@ def _session_banner(
         "session_id": str(session_id),
         "started": str(int(started_at.timestamp() * 1000)),
         "name": escape(name),
+        "name_in_text": _in_sentence(name),
         "website": escape(website),
         "close_url": _close_url(store_view),
         "mode": _mode_badge(language, mode),
@@ -105,6 +107,15 @@ def _session_banner(
             piece.append(values[slot])
     literals.append("".join(piece))
     return tuple(literals), tuple(slots)
+
+
+def _in_sentence(name: str) -> str:
+    """The customer's name, escaped, for the banner's sentence: a name holding direction
+    controls (which the customer typed) in an isolate of its own, so that they cannot reorder
+    "on WEBSITE" after it (``bidi``); any other name as it is."""
+    if not direction_controls_in(name):
+        return escape(name)
+    return f"<bdi>{escape(contained(name))}</bdi>"
 
 
 def _mode_badge(language: str, mode: str) -> str:
