@@ -1,9 +1,10 @@
 """The minimal project's people: a support agent allowed to log in as customers, and Jane, a
-customer who allows remote shopping assistance."""
+customer who allows remote shopping assistance; and a clean cache for each test."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 
 from login_as_customer.actor import Actor
 from login_as_customer.flows.consent import set_consent
@@ -29,3 +30,10 @@ def jane():
     )
     set_consent(customer=customer, allowed=True, actor=Actor(customer=customer))
     return customer
+
+
+@pytest.fixture(autouse=True)
+def _fresh_start_counts():
+    """The start rate limit (and the re-entered password's lockout) count in the cache, which
+    outlives each test's database."""
+    cache.clear()

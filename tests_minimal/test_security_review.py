@@ -17,7 +17,6 @@ import pytest
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_login_failed
 from django.core import checks
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
 from django.test import Client
 from django.urls import path
@@ -77,12 +76,6 @@ urlpatterns = [
     path("account/delete/", delete_account, name="delete_account"),
     *minimal_urls.urlpatterns,
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_start_counts():
-    """The start rate limit counts in the cache, which outlives each test's database."""
-    cache.clear()
 
 
 @pytest.fixture

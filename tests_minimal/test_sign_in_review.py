@@ -19,7 +19,6 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model, login
 from django.contrib.auth.views import LoginView
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.test import Client
 from django.urls import include, path
@@ -70,12 +69,6 @@ urlpatterns = [
     path("shop/sign-up/", shop_sign_up, name="sign_up"),
     *minimal_urls.urlpatterns,
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_start_counts():
-    """The start rate limit counts in the cache, which outlives each test's database."""
-    cache.clear()
 
 
 @pytest.fixture

@@ -168,3 +168,21 @@ def terminate_after_the_check(monkeypatch) -> None:
         end_session(AssistedSession.objects.get(pk=session.pk), EndReason.TERMINATED)
 
     monkeypatch.setattr(live_check, "touch", check_passed_then_terminated)
+
+
+# -- assistance codes, as the customer gets them in My Account › Assisted sessions -------------
+
+CODE_URL = "/{store}/customer/assisted-sessions/code/"
+STORE_OF = {"jane.doe@example.com": "en", "chen.wei@example.com": "zh-hant"}
+_CODE_SHOWN = re.compile(r'data-testid="assistance-code-value"[^>]*>(\d{3}) (\d{3})</p>')
+
+
+def code_shown(browser: Client, customer) -> str:
+    """The customer presses Get an assistance code in their own ``browser``: the code the page
+    shows (a page no browser, proxy or CDN keeps)."""
+    page = browser.post(CODE_URL.format(store=STORE_OF[customer.email]))
+    assert page.status_code == 200, page.content[:400]
+    assert {"private", "no-store"} <= set(page["Cache-Control"].replace(" ", "").split(","))
+    match = _CODE_SHOWN.search(page.text)
+    assert match, "no code on the page"
+    return match[1] + match[2]

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
+from login_as_customer import config as lac_config
 from shopassist.customers.acl import ALL_CUSTOMERS
 from shopassist.staff import roles
 from shopassist.staff.models import Role
@@ -33,3 +34,15 @@ def outlet_view(demo, django_capture_on_commit_callbacks):
     """The store view of a second website, "Outlet Website" (accounts shared per website)."""
     with django_capture_on_commit_callbacks(execute=True):
         return add_outlet_website()
+
+
+@pytest.fixture
+def codes_only(set_config):
+    """Configuration *Customer consent*: assistance codes only."""
+    set_config({lac_config.CUSTOMER_CONSENT: lac_config.ASSISTANCE_CODE})
+
+
+@pytest.fixture
+def codes_or_opt_in(set_config):
+    """Configuration *Customer consent*: either a code or the standing opt-in."""
+    set_config({lac_config.CUSTOMER_CONSENT: lac_config.EITHER})

@@ -17,34 +17,23 @@ from login_as_customer.errors import DenialCode, message_for
 from login_as_customer.models import AssistanceCode, AssistedSession, LoginToken
 from shopassist.audit.models import ActionLogEntry
 from tests.conftest import login_customer_client
-from tests.login_as_customer.assisted import redeem, start, start_assisted
+from tests.login_as_customer.assisted import (
+    CODE_URL,
+    STORE_OF,
+    code_shown,
+    redeem,
+    start,
+    start_assisted,
+)
 
 pytestmark = pytest.mark.django_db
 CODE_PAGE = "/{store}/customer/assisted-sessions/"
-CODE_URL = "/{store}/customer/assisted-sessions/code/"
-STORE_OF = {"jane.doe@example.com": "en", "chen.wei@example.com": "zh-hant"}
-
-
-@pytest.fixture
-def codes_only(set_config):
-    set_config({lac_config.CUSTOMER_CONSENT: lac_config.ASSISTANCE_CODE})
-
-
-@pytest.fixture
-def codes_or_opt_in(set_config):
-    set_config({lac_config.CUSTOMER_CONSENT: lac_config.EITHER})
 
 
 def get_code(customer) -> str:
     """The customer signs in and presses Get an assistance code: the code the page shows."""
-    store = STORE_OF[customer.email]
-    own = login_customer_client(Client(), customer, store_code=store)
-    page = own.post(CODE_URL.format(store=store))
-    assert page.status_code == 200, page.content[:400]
-    assert {"private", "no-store"} <= set(page["Cache-Control"].replace(" ", "").split(","))
-    match = re.search(r'data-testid="assistance-code-value"[^>]*>(\d{3}) (\d{3})</p>', page.text)
-    assert match, "no code on the page"
-    return match[1] + match[2]
+    own = login_customer_client(Client(), customer, store_code=STORE_OF[customer.email])
+    return code_shown(own, customer)
 
 
 def nothing_started(before) -> bool:

@@ -28,26 +28,22 @@ from shopassist.staff.models import Role
 from tests.api.conftest import ApiClient, admin_token_for, assisted_token_for, customer_token_for
 from tests.audit.helpers import table
 from tests.conftest import login_customer_client
-from tests.login_as_customer.assisted import lac_snapshot, redeem, start, start_assisted
+from tests.login_as_customer.assisted import (
+    CODE_URL,
+    STORE_OF,
+    code_shown,
+    lac_snapshot,
+    redeem,
+    start,
+    start_assisted,
+)
 from tests.security.test_staff_consent import set_by_note, set_in_admin_form
 
 pytestmark = pytest.mark.django_db
 
 HISTORY = "/{store}/customer/assisted-sessions/"
-CODE_URL = "/{store}/customer/assisted-sessions/code/"
 REVOKE_URL = "/{store}/customer/assisted-sessions/revoke/"
 END_URL = "/{store}/customer/assisted-sessions/end/"
-STORE_OF = {"jane.doe@example.com": "en", "chen.wei@example.com": "zh-hant"}
-
-
-@pytest.fixture
-def codes_or_opt_in(set_config):
-    set_config({lac_config.CUSTOMER_CONSENT: lac_config.EITHER})
-
-
-@pytest.fixture
-def codes_only(set_config):
-    set_config({lac_config.CUSTOMER_CONSENT: lac_config.ASSISTANCE_CODE})
 
 
 @pytest.fixture
@@ -57,15 +53,6 @@ def administrator_client(administrator, admin_client_for):
 
 def own_browser(customer) -> Client:
     return login_customer_client(Client(), customer, store_code=STORE_OF[customer.email])
-
-
-def get_code(browser: Client, customer) -> str:
-    """The customer presses Get an assistance code in their own browser: the code shown."""
-    page = browser.post(CODE_URL.format(store=STORE_OF[customer.email]))
-    assert page.status_code == 200, page.content[:400]
-    match = re.search(r'data-testid="assistance-code-value"[^>]*>(\d{3}) (\d{3})</p>', page.text)
-    assert match, "no code on the page"
-    return match[1] + match[2]
 
 
 def history_rows(response) -> list[list[str]]:
@@ -92,7 +79,7 @@ def test_withdrawing_the_permission_voids_an_open_assistance_code(
     with it after she had withdrawn — a session the live check keeps on, since a code's session
     stands on the code."""
     browser = own_browser(jane)
-    code = get_code(browser, jane)
+    code = code_shown(browser, jane)
 
     if how == "withdraw-button":
         assert browser.post(REVOKE_URL.format(store="en")).status_code == 302
@@ -128,9 +115,9 @@ def test_ending_the_session_in_progress_voids_the_code_read_out_for_the_next_one
     a second code "in case the line drops". He then ends the session from his account. Before:
     the second code stayed valid, and support opened a new session with it."""
     browser = own_browser(chen)
-    first = get_code(browser, chen)
+    first = code_shown(browser, chen)
     start_assisted(support_client, chen, assistance_code=first)
-    second = get_code(browser, chen)
+    second = code_shown(browser, chen)
 
     ended = browser.post(END_URL.format(store="zh-hant"))
 
@@ -150,7 +137,7 @@ def test_a_customer_with_an_open_code_and_no_standing_permission_can_withdraw_it
     for a standing permission, End the assisted session only while one is in progress), so the
     code stayed good for ten minutes whatever he did."""
     browser = own_browser(chen)
-    code = get_code(browser, chen)
+    code = code_shown(browser, chen)
 
     page = browser.get(HISTORY.format(store="zh-hant")).text
     assert 'data-testid="revoke-consent"' in page
@@ -289,7 +276,7 @@ def test_a_session_whose_login_link_was_never_used_is_shown_to_the_customer(
     data = {"reason": "Ticket 77"}
     if consent == "code":
         set_config({lac_config.CUSTOMER_CONSENT: lac_config.ASSISTANCE_CODE})
-        data["assistance_code"] = get_code(browser, chen)
+        data["assistance_code"] = code_shown(browser, chen)
     else:
         browser.post(
             "/zh-hant/customer/account/edit/",

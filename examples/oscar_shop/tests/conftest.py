@@ -37,6 +37,11 @@ def customer(shop):
 
 
 @pytest.fixture
+def jane(customer):
+    return customer("Jane")
+
+
+@pytest.fixture
 def support_browser(shop):
     """A test client signed in to the dashboard as the support agent."""
     browser = Client()
@@ -66,6 +71,27 @@ def customer_browser(shop):
 
 
 # -- the browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def assisting(support_browser, jane):
+    """The support agent's browser in a full-access assisted session as Jane."""
+    from tests.assisted import redeem, start
+
+    redeem(support_browser, start(support_browser, jane))
+    return support_browser
+
+
+@pytest.fixture
+def viewing(shop, jane):
+    """A browser in a view-only assisted session as Jane."""
+    from login_as_customer.models import AssistedSession
+    from tests.assisted import redeem, start, view_only_viewer
+
+    browser = view_only_viewer()
+    redeem(browser, start(browser, jane))
+    assert AssistedSession.objects.get().mode == "view_only"
+    return browser
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from django.test import Client
 from oscar.core.loading import get_model
 
 from login_as_customer.models import AssistedAction, AssistedSession
-from tests.assisted import redeem, start, view_only_viewer
 
 Basket = get_model("basket", "Basket")
 Email = get_model("communication", "Email")
@@ -20,27 +19,6 @@ Product = get_model("catalogue", "Product")
 ProductAlert = get_model("customer", "ProductAlert")
 UserAddress = get_model("address", "UserAddress")
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def jane(customer):
-    return customer("Jane")
-
-
-@pytest.fixture
-def assisting(support_browser, jane):
-    """The support agent's browser in a full-access assisted session as Jane."""
-    redeem(support_browser, start(support_browser, jane))
-    return support_browser
-
-
-@pytest.fixture
-def viewing(shop, jane):
-    """A browser in a view-only assisted session as Jane."""
-    browser = view_only_viewer()
-    redeem(browser, start(browser, jane))
-    assert AssistedSession.objects.get().mode == "view_only"
-    return browser
 
 
 def entries(action):

@@ -22,7 +22,6 @@ from login_as_customer.flows.live_check import SESSION_ID_KEY
 from login_as_customer.models import AssistanceNotice, AssistedAction, AssistedSession, EndReason
 from oscar_shop import demo
 from oscar_shop.urls import urlpatterns as shop_urlpatterns
-from tests.assisted import redeem, start, view_only_viewer
 
 Email = get_model("communication", "Email")
 Product = get_model("catalogue", "Product")
@@ -51,25 +50,6 @@ def shop_sign_in(request):
 
 urlpatterns = [path("accounts/quick-sign-in/", shop_sign_in), *shop_urlpatterns]
 SHOP_SIGN_IN = f"{__name__}.shop_sign_in"  # the view name of a path without a name
-
-
-@pytest.fixture
-def jane(customer):
-    return customer("Jane")
-
-
-@pytest.fixture
-def assisting(support_browser, jane):
-    """The support agent's browser in a full-access assisted session as Jane."""
-    redeem(support_browser, start(support_browser, jane))
-    return support_browser
-
-
-@pytest.fixture
-def viewing(shop, jane):
-    browser = view_only_viewer()
-    redeem(browser, start(browser, jane))
-    return browser
 
 
 def entries(action):
