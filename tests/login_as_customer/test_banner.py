@@ -125,7 +125,8 @@ def test_a_name_with_direction_controls_cannot_reorder_the_banners_sentence(supp
     )[0]
 
     assert "You are connected as <bdi>\u202eJane Doe</bdi> on Main Website" in banner
-    assert 'data-lac-name="\u202eJane Doe"' in banner  # the attribute keeps the name as text
+    # The attribute, which lac_tabs.js puts in its sentences as text: between FSI and PDI.
+    assert 'data-lac-name="\u2068\u202eJane Doe\u2069"' in banner
 
 
 def test_a_plain_name_is_not_wrapped(support_client, jane):
@@ -134,4 +135,5 @@ def test_a_plain_name_is_not_wrapped(support_client, jane):
     body = browser.get("/en/customer/account/").content.decode()
 
     assert "You are connected as Jane Doe on Main Website" in body
-    assert "<bdi>" not in re.search(r'<section class="lac-banner".*?</section>', body, re.S)[0]
+    banner = re.search(r'<section class="lac-banner".*?</section>', body, re.S)[0]
+    assert "<bdi>" not in banner and 'data-lac-name="Jane Doe"' in banner

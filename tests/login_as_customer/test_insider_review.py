@@ -141,6 +141,9 @@ def test_a_customer_with_an_open_code_and_no_standing_permission_can_withdraw_it
 
     page = browser.get(HISTORY.format(store="zh-hant")).text
     assert 'data-testid="revoke-consent"' in page
+    # Named for what it does here: there is no standing permission to withdraw.
+    with translation.override("zh-hant"):
+        assert f">{gettext('Cancel the code')}</button>" in page
     assert browser.post(REVOKE_URL.format(store="zh-hant")).status_code == 302
 
     before = lac_snapshot()

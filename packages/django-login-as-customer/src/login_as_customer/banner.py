@@ -14,7 +14,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
-from login_as_customer.bidi import contained, direction_controls_in
+from login_as_customer.bidi import contained, direction_controls_in, isolated_text
 from login_as_customer.flows import live_check
 from login_as_customer.host import host
 from login_as_customer.models import SessionMode
@@ -90,7 +90,8 @@ def _session_banner(
     values = {
         "session_id": str(session_id),
         "started": str(int(started_at.timestamp() * 1000)),
-        "name": escape(name),
+        # For lac_tabs.js's sentences (text, never markup): between FSI and PDI if need be.
+        "name": escape(isolated_text(name)),
         "name_in_text": _in_sentence(name),
         "website": escape(website),
         "close_url": _close_url(store_view),

@@ -12,7 +12,7 @@ from login_as_customer import binding_cookie, selectors, step_up, tokens
 from login_as_customer import config as lac_config
 from login_as_customer.admin_ui.dialog import dialog_context
 from login_as_customer.bidi import without_direction_controls
-from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
+from login_as_customer.errors import DenialCode, LoginAsCustomerDenied, message_for
 from login_as_customer.flows.start import (
     StartRequest,
     record_denial,
@@ -114,7 +114,8 @@ def _correct_reason(request, customer_id, denial: LoginAsCustomerDenied):
         request,
         customer,
         status=DENIAL_STATUS[denial.code],
-        reason_error=denial.message,
+        # Not the refusal's "Remove it and try again": the form has removed them already.
+        reason_error=message_for(denial.code),
         reason_value=without_direction_controls(request.POST.get("reason", "")),
     )
 
