@@ -64,11 +64,14 @@ def lac_store_view_name(code):
 
 
 @register.filter
-def lac_isolated(text):
+def lac_isolated(text, when="always"):
     """``{{ session.reason|lac_isolated }}``: free text someone else wrote (a reason, a
     customer's name or e-mail address, an entry's details) in a ``<bdi>`` of its own, so that
     direction controls in it cannot reorder the cells or the sentence around it
-    (``bidi.contained``)."""
+    (``bidi.contained``). ``|lac_isolated:"when_needed"``, for a name inside a sentence: only
+    text holding a direction control; any other as it is (escaped by the template)."""
+    if when == "when_needed" and not bidi.direction_controls_in(str(text or "")):
+        return text
     return bidi.isolated_html(text)
 
 
