@@ -29,6 +29,7 @@ from login_as_customer.flows.assisted_write import (
 )
 from login_as_customer.flows.end import end_session
 from login_as_customer.host import (
+    ADMIN,
     READING_METHODS,
     STOREFRONT,
     Refusal,
@@ -95,7 +96,12 @@ class AssistedSessionMiddleware:
 
     def __call__(self, request):
         request.assisted_session = None
-        if host().area_of(request) != STOREFRONT:
+        area = host().area_of(request)
+        if area != STOREFRONT:
+            if area == ADMIN:
+                # The admin session this request came with: a sign-in during it replaces it
+                # (``integrations/admin_logout.follow_admin_sign_in``).
+                request.lac_admin_session_key = request.session.session_key
             return self.get_response(request)
         session_id = request.session.get(live_check.SESSION_ID_KEY)
         if session_id is None:

@@ -1,8 +1,9 @@
-"""Logging out of the admin panel ends the assisted sessions started from that admin session;
-signing out in an assisted session closes it (the host reports it, or, where customers sign in
-and out through django.contrib.auth, its ``user_logged_out``); deleting a customer ends theirs."""
+"""Logging out of the admin panel ends the assisted sessions started from that admin session,
+and so does signing in to it as someone else without logging out; signing out in an
+assisted session closes it (the host reports it, or, where customers sign in and out through
+django.contrib.auth, its ``user_logged_out``); deleting a customer ends theirs."""
 
-from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from login_as_customer.flows.end import end_each
@@ -21,6 +22,23 @@ def end_sessions_of_admin_session(sender, request, user, **kwargs):
             AssistedSession.objects.filter(admin=user, admin_session_hash=session_hash),
             EndReason.ADMIN_LOGGED_OUT,
         )
+
+
+@receiver(user_logged_in, dispatch_uid="login_as_customer.admin_sign_in")
+def end_sessions_of_replaced_admin_session(sender, request, user, **kwargs):
+    """Signing in to the admin panel as another staff member, in a browser whose administrator
+    did not log out: Django's ``login()`` flushes their admin session without a logout, so the
+    assisted sessions started from it end here, as at a logout — a storefront tab left open
+    must not go on in the first administrator's name. (The same administrator signing in again
+    keeps their admin session and its key.)"""
+    # Set by the middleware on an admin request only (not on a request built by hand).
+    old_hash = hash_session_key(getattr(request, "lac_admin_session_key", None))
+    if not old_hash or old_hash == hash_session_key(request.session.session_key):
+        return
+    end_each(
+        AssistedSession.objects.filter(admin_session_hash=old_hash).exclude(admin_id=user.pk),
+        EndReason.ADMIN_LOGGED_OUT,
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="login_as_customer.customer_sign_out")
