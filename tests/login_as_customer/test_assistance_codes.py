@@ -92,7 +92,12 @@ def test_no_code_where_the_store_takes_none(jane):
     assert not AssistanceCode.objects.exists()
 
 
-def test_no_code_is_made_in_an_assisted_session(codes_or_opt_in, support_client, jane):
+@pytest.mark.parametrize("consent_mode", [lac_config.EITHER, lac_config.STANDING_OPT_IN])
+def test_no_code_is_made_in_an_assisted_session(consent_mode, set_config, support_client, jane):
+    """Refused and recorded whatever the store's setting: with codes off (the standing opt-in),
+    the attempt was answered "This store does not use assistance codes." and recorded nothing
+    before the insider review (the setting was checked before the session)."""
+    set_config({lac_config.CUSTOMER_CONSENT: consent_mode})
     browser, session = start_assisted(support_client, jane)
     page = browser.get(CODE_PAGE.format(store="en")).text
     assert 'data-testid="get-assistance-code"' not in page

@@ -308,22 +308,6 @@ def test_a_session_whose_login_link_was_never_used_is_shown_to_the_customer(
 # --- A3. The administrator's attempt to get a code is recorded and shown to the customer -------
 
 
-def test_an_administrator_asking_for_a_code_where_codes_are_off_is_recorded(support_client, jane):
-    """Before: with codes off, the assisted administrator's attempt was answered "This store
-    does not use assistance codes." and recorded nothing (the store's setting was checked before
-    the session) — a consent attempt on the customer's behalf leaving no trace."""
-    tab, session = start_assisted(support_client, jane)
-
-    refused = tab.post(CODE_URL.format(store="en"))
-
-    assert refused.status_code == 403
-    assert message_for(DenialCode.CODE_BLOCKED) in refused.text
-    assert not AssistanceCode.objects.exists()
-    assert ActionLogEntry.objects.filter(
-        assisted_session_id=session.pk, action="assistance_code.blocked", outcome="denied"
-    ).exists()
-
-
 def test_an_assisted_token_asking_for_a_code_where_codes_are_off_is_recorded(support_agent, jane):
     api = ApiClient()
     token = assisted_token_for(api, admin_token_for(api, "support"), jane)
