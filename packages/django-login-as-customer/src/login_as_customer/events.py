@@ -3,6 +3,7 @@ transaction of what it records, each handing one ``journal.Event`` to the host's
 Refusals ("denied", "blocked") are written so that the rollback of the refused work cannot
 remove them (``journal.record_refusal``)."""
 
+from login_as_customer.actor import assisted_session_of
 from login_as_customer.journal import Event, Outcome, record, record_refusal
 
 
@@ -104,6 +105,34 @@ def domain_action(session, *, action, details, target=None, channel="web", ip_ad
         ip_address=ip_address,
         details=details,
     )
+
+
+def blocked_for(actor, *, action, details=None):
+    """``blocked``, for an actor (``actor.ActorLike``): recorded when it acts in an assisted
+    session, nothing otherwise."""
+    session = assisted_session_of(actor)
+    if session is not None:
+        blocked(
+            session,
+            action=action,
+            details=details,
+            channel=getattr(actor, "channel", "web"),
+            ip_address=actor.ip_address,
+        )
+
+
+def domain_action_for(actor, *, action, details, target=None):
+    """``domain_action``, for an actor: recorded when it acts in an assisted session."""
+    session = assisted_session_of(actor)
+    if session is not None:
+        domain_action(
+            session,
+            action=action,
+            details=details,
+            target=target,
+            channel=getattr(actor, "channel", "web"),
+            ip_address=actor.ip_address,
+        )
 
 
 def request_made(session, *, view_name, method, status_code, channel="web", ip_address=None):

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from login_as_customer import config as lac_config
 from login_as_customer import events
-from login_as_customer.actor import ActorLike, assisted_session_of
+from login_as_customer.actor import ActorLike
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
 from login_as_customer.models import AssistanceCode
 
@@ -85,14 +85,7 @@ def issue_code(*, customer, actor: ActorLike, store_view=None) -> IssuedCode:
     if actor.on_behalf_of_customer:
         # Refused and recorded whatever the store's setting: an attempt at consent on the
         # customer's behalf leaves a trace even where codes are off.
-        session = assisted_session_of(actor)
-        if session is not None:
-            events.blocked(
-                session,
-                action="assistance_code.blocked",
-                channel=actor.channel,
-                ip_address=actor.ip_address,
-            )
+        events.blocked_for(actor, action="assistance_code.blocked")
         raise LoginAsCustomerDenied(DenialCode.CODE_BLOCKED)
     if not codes_offered(store_view):
         raise LoginAsCustomerDenied(DenialCode.CODES_OFF)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from login_as_customer import events, notifications, selectors
-from login_as_customer.actor import ActorLike, assisted_session_of
+from login_as_customer.actor import ActorLike
 from login_as_customer.errors import DenialCode, LoginAsCustomerDenied
 from login_as_customer.flows.assistance_code import void_open_codes
 from login_as_customer.flows.end import end_each
@@ -57,15 +57,7 @@ def set_consent(
     customer* — a grant is e-mailed to the customer; the customer's own change clears "who".
     """
     if actor.on_behalf_of_customer:
-        session = assisted_session_of(actor)
-        if session is not None:
-            events.blocked(
-                session,
-                action="consent.blocked",
-                details={"allowed": allowed},
-                channel=actor.channel,
-                ip_address=actor.ip_address,
-            )
+        events.blocked_for(actor, action="consent.blocked", details={"allowed": allowed})
         raise LoginAsCustomerDenied(DenialCode.CONSENT_CHANGE_BLOCKED)
     if duration not in ConsentDuration.values:
         raise LoginAsCustomerDenied(DenialCode.INVALID_DURATION)
