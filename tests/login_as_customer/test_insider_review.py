@@ -268,6 +268,35 @@ def test_the_older_sessions_link_names_only_this_customers_sessions(support_clie
         assert browser.get(HISTORY.format(store="en") + f"?before={bad}").status_code == 200
 
 
+def test_an_older_page_says_so_and_leads_back_to_the_newest_sessions(
+    support_client, jane, monkeypatch
+):
+    """Pages of two sessions (three sessions on Jane's account). Before: the older page had
+    the same heading as the newest and no way back to it but the browser's Back button."""
+    from login_as_customer.storefront import history_views
+
+    monkeypatch.setattr(history_views, "SHOWN_SESSIONS", 2)
+    for reason in ("first", "second", "third"):
+        tab, _session = start_assisted(support_client, jane, reason=reason)
+        tab.post("/en/login_as_customer/close/")
+    browser = own_browser(jane)
+    page = HISTORY.format(store="en")
+
+    newest = browser.get(page)
+    assert [row[4] for row in history_rows(newest)] == ["third", "second"]
+    assert 'data-testid="older-sessions-heading"' not in newest.text
+    assert 'data-testid="newest-sessions"' not in newest.text
+
+    older_link = re.search(r'href="([^"]*)"[^>]*data-testid="older-sessions"', newest.text)[1]
+    older = browser.get(page + older_link.replace("&amp;", "&"))
+    assert [row[4] for row in history_rows(older)] == ["first"]
+    heading = re.search(r'<h2 data-testid="older-sessions-heading">([^<]*)</h2>', older.text)
+    assert heading[1] == "Older sessions"
+    back = re.search(r'href="([^"]*)"[^>]*data-testid="newest-sessions"', older.text)[1]
+    assert back == page
+    assert 'data-testid="older-sessions"' not in older.text  # nothing older than "first"
+
+
 @pytest.mark.parametrize("consent", ["standing", "code"])
 def test_a_session_whose_login_link_was_never_used_is_shown_to_the_customer(
     support_client, chen, set_config, consent
@@ -334,7 +363,7 @@ def test_the_customer_sees_that_the_administrator_tried_to_get_a_code(
 
     rows = history_rows(own_browser(jane).get(HISTORY.format(store="en")))
 
-    assert rows[0][5] == "Refused: assistance code"
+    assert rows[0][5] == "Refused: getting an assistance code"
 
 
 # --- A4. The customer's pages name the administrator as the notice and the mail do -----------

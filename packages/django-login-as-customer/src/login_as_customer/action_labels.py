@@ -43,7 +43,7 @@ SESSION_ACTIONS = {
     "consent.grant": _("Permission given"),
     "consent.revoke": _("Permission withdrawn"),
     "assistance_code.issue": _("Assistance code issued"),
-    "assistance_code.blocked": _("Refused: assistance code"),
+    "assistance_code.blocked": _("Refused: getting an assistance code"),
 }
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -40,9 +41,11 @@ ACTION_LABELS = {
 }
 
 
-def _describe(entry) -> str:
-    """ "Added to the cart: SA-BAG-001 × 2", its colon as the language writes it (fr "panier : ",
-    zh "購物車："): the dashboard's "label: value" message."""
+def _describe(entry) -> dict:
+    """ "Added to the cart: SA-BAG-001 × 2": the action's label, and what it was done on (the
+    template joins them with the colon as the language writes it, fr "panier : ", zh
+    "購物車：", the dashboard's "label: value" message). The value is kept on one line: a phone
+    would break an SKU at its hyphen."""
     label = str(ACTION_LABELS.get(entry.action, entry.action))
     details = entry.details
     if "sku" in details:
@@ -50,8 +53,8 @@ def _describe(entry) -> str:
     elif "order" in details:
         value = f"#{details['order']}"
     else:
-        return label
-    return _("%(label)s: %(value)s") % {"label": label, "value": value}
+        return {"label": label, "value": ""}
+    return {"label": label, "value": format_html('<span class="lac-nowrap">{}</span>', value)}
 
 
 @never_cache
@@ -160,6 +163,8 @@ def _history(request, *, issued=None, status=200):
             # Whatever page is shown: a session in progress can always be ended from here.
             "in_progress": mine.filter(started_at__isnull=False, ended_at__isnull=True).exists(),
             "older_url": f"?before={older}" if older is not None else "",
+            # An older page says so, and leads back to the newest sessions.
+            "newest_url": request.path if before is not None else "",
             "end_url": host().storefront_url(
                 "login_as_customer:end_assisted_sessions", host().current_store_view(request)
             ),
