@@ -159,6 +159,9 @@ def _signed_in_admin(username="support", password="demo-support"):  # noqa: S107
 def test_the_button_dialog_start_and_redemption_through_djangos_admin(support, jane):
     support.user_permissions.add(
         Permission.objects.get(codename="view_login_as_customer_log"),
+        # The customer's page in Django's admin, where the button is (the confirmation names
+        # the customer only to staff who may see them there: test_confirm_page_naming.py).
+        Permission.objects.get(content_type__app_label="auth", codename="view_user"),
     )
     browser = _signed_in_admin()
     confirm = browser.get(f"/admin/login_as_customer/assistedsession/customer/{jane.pk}/confirm/")

@@ -15,15 +15,28 @@ from shopassist.core.areas import set_session_cookie
 from shopassist.core.config import config
 from shopassist.core.csrf import response_token
 from shopassist.core.prepared import kept_plan_cursor
+from shopassist.customers import acl as customers_acl
 from shopassist.customers import auth
 from shopassist.customers.models import Customer
 from shopassist.customers.storefront.views import customer_required
 from shopassist.lac_host.acl import RESOURCE
 from shopassist.lac_host.journal import ActionLogJournal
 from shopassist.outbox.services import queue_mail
+from shopassist.sales import acl as sales_acl
 from shopassist.stores import selectors as stores
 from shopassist.stores.models import StoreView
 from shopassist.stores.urls import store_reverse
+
+# The role resources whose pages name customers (``staff_may_see_customer``): Customers › All
+# Customers and the sales documents (an order, invoice, shipment or credit memo names its
+# customer), the pages that carry the Login as Customer button.
+CUSTOMER_SEEING_RESOURCES = (
+    customers_acl.ALL_CUSTOMERS,
+    sales_acl.ORDERS,
+    sales_acl.INVOICES,
+    sales_acl.SHIPMENTS,
+    sales_acl.CREDITMEMOS,
+)
 
 
 class ShopAssistHost(Host):
@@ -54,6 +67,9 @@ class ShopAssistHost(Host):
     def require_any(self, permissions, *, on_refused=None):
         resources = tuple(RESOURCE[permission] for permission in permissions)
         return require_resource(*resources, on_refused=on_refused)
+
+    def staff_may_see_customer(self, user, customer) -> bool:
+        return any(has_resource(user, resource) for resource in CUSTOMER_SEEING_RESOURCES)
 
     def staff_locked_out(self, request, user) -> bool:
         return signin_guard.is_locked(request, signin_guard.admin_credentials(user.get_username()))

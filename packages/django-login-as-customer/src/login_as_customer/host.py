@@ -145,6 +145,25 @@ class Host:
 
         return decorator
 
+    def staff_may_see_customer(self, user, customer) -> bool:
+        """Whether this staff member may see this customer's identity (name, e-mail address)
+        in the admin: whether the shop shows it them on its own pages of the customer or of
+        their orders, where the Login as Customer button is. The confirmation page asks it
+        (with Allow or View only): when not, it names the customer by id only ("Customer #ID"),
+        so that whoever may start sessions cannot read customers' identities id by id; a start
+        by id is still allowed, checked and logged as always. Here: an active staff user who is
+        a superuser or holds Django's permission to view (or change) the customer model, which
+        opens its pages in Django's admin."""
+        if not (user and user.is_authenticated and user.is_active and user.is_staff):
+            return False
+        from django.contrib.auth import get_permission_codename
+
+        opts = customer._meta
+        return user.is_superuser or any(
+            user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in ("view", "change")
+        )
+
     # The default host's own count of wrong passwords re-entered to start a session: this many
     # within the window (seconds) lock the administrator out of starting until it passes.
     reauth_failures_allowed = 5

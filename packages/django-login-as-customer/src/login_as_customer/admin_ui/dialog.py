@@ -1,6 +1,7 @@
 """What the confirmation dialog (and its no-JavaScript page) shows."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from login_as_customer import config as lac_config
 from login_as_customer import selectors, step_up
@@ -60,9 +61,7 @@ def dialog_context(request, customer) -> dict:
         notice = message_for(decisions[0].code)
     return {
         "customer": customer,
-        "customer_name": host().customer_name(customer),
-        "customer_email": host().customer_email(customer),
-        "customer_admin_url": host().customer_admin_url(customer),
+        **customer_identity(request, customer),
         "notice": notice,
         "manual_selection": manual,
         "store_view_groups": store_view_groups,
@@ -85,6 +84,26 @@ def dialog_context(request, customer) -> dict:
         "reauth_required": not step_up.password_is_recent(request.session),
         # Confirming replaces the assisted session open in this browser: say so.
         "open_in_browser": sessions_open_in_browser(request),
+    }
+
+
+def customer_identity(request, customer) -> dict:
+    """How the dialog names the customer: their name, e-mail address and admin page, to staff
+    the host lets see them (``Host.staff_may_see_customer``); to anyone else "Customer #ID"
+    only (``customer_withheld``), with no e-mail address and no link to a page they cannot
+    open — a role that may start sessions by id (a phone desk working from ticket ids) reads
+    no identity off the confirmation page, id by id."""
+    if host().staff_may_see_customer(request.user, customer):
+        return {
+            "customer_name": host().customer_name(customer),
+            "customer_email": host().customer_email(customer),
+            "customer_admin_url": host().customer_admin_url(customer),
+        }
+    return {
+        "customer_withheld": True,
+        "customer_name": _("Customer #%(id)s") % {"id": customer.pk},
+        "customer_email": "",
+        "customer_admin_url": "",
     }
 
 

@@ -91,6 +91,18 @@ class OscarHost(Host):
         """The customer's page in Oscar's dashboard."""
         return reverse("dashboard:user-detail", kwargs={"pk": customer.pk})
 
+    def staff_may_see_customer(self, user, customer) -> bool:
+        """Staff whom Oscar's dashboard shows customers, on the pages that carry the button:
+        its customer pages (``dashboard:user-detail``, which Oscar opens with the permission to
+        view users), as the default host answers, and its order pages, which name the order's
+        customer (``dashboard:order-detail``: the permission to view orders, or partner
+        dashboard access — a staff user sees every order there, ``queryset_orders_for_user``)."""
+        if super().staff_may_see_customer(user, customer):
+            return True
+        if not (user and user.is_authenticated and user.is_active and user.is_staff):
+            return False
+        return user.has_perm("order.view_order") or user.has_perm("partner.dashboard_access")
+
 
 def _changes_email(request) -> bool:
     """Whether Oscar's profile form posts another e-mail address than the account's, as the
