@@ -457,8 +457,22 @@ class Host:
     def refusal_of_assisted_write(self, request, session) -> Refusal | None:
         """Whether a state-changing request of a full-access assisted session is refused
         before its view runs (SPEC §6: the password, the e-mail, the account's deletion):
-        a ``Refusal``, or None to let it run. ``request.resolver_match`` names the view."""
-        return None
+        a ``Refusal``, or None to let it run. ``request.resolver_match`` names the view.
+        Here: django.contrib.auth's password change and the form of a password-reset link
+        (or a subclass, under whatever name it is routed) — no password is set from the
+        browser of an assisted session, the customer's (which ``account_guard`` refuses at the
+        save too) nor another account's whose reset link was opened there. A host overriding
+        this should ask it too (``super()``)."""
+        match = request.resolver_match
+        if not _sets_a_password(match.func):
+            return None
+        from login_as_customer.integrations.account_guard import REFUSED_CHANGES
+
+        return Refusal(
+            action="account.blocked",
+            message=str(REFUSED_CHANGES["password"]),
+            details={"fields": ["password"], "view": match.view_name},
+        )
 
     def signs_in(self, view_name: str, view_func) -> bool:
         """Whether a state-changing request to this storefront view signs the browser in (or
@@ -548,3 +562,14 @@ def host() -> Host:
 def _forget_host(sender, setting, **kwargs):
     if setting == "LOGIN_AS_CUSTOMER":
         host.cache_clear()
+
+
+def _sets_a_password(view_func) -> bool:
+    """Whether a view is django.contrib.auth's password change or the form of a password-reset
+    link (or a subclass): its POST sets an account's password."""
+    from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
+
+    view_class = getattr(view_func, "view_class", None)  # set by View.as_view()
+    return isinstance(view_class, type) and issubclass(
+        view_class, (PasswordChangeView, PasswordResetConfirmView)
+    )
