@@ -482,8 +482,18 @@ class Host:
             return True
         from django.contrib.auth.views import LoginView
 
-        view_class = getattr(view_func, "view_class", None)  # set by View.as_view()
-        return isinstance(view_class, type) and issubclass(view_class, LoginView)
+        return _is_view_of(view_func, LoginView)
+
+    def signs_out(self, view_name: str, view_func) -> bool:
+        """Whether this storefront view is the sign-out, which a view-only session may still
+        POST (it ends the session): a view named in ``sign_out_url_names``, or
+        django.contrib.auth's ``LogoutView`` (or a subclass) under whatever name it is
+        routed."""
+        if view_name in self.sign_out_url_names:
+            return True
+        from django.contrib.auth.views import LogoutView
+
+        return _is_view_of(view_func, LogoutView)
 
     @functools.cached_property
     def url_names_checked_on_read(self) -> frozenset[str]:
@@ -564,12 +574,16 @@ def _forget_host(sender, setting, **kwargs):
         host.cache_clear()
 
 
+def _is_view_of(view_func, classes) -> bool:
+    """Whether a view function was made by ``as_view()`` of one of ``classes`` (or a
+    subclass)."""
+    view_class = getattr(view_func, "view_class", None)  # set by View.as_view()
+    return isinstance(view_class, type) and issubclass(view_class, classes)
+
+
 def _sets_a_password(view_func) -> bool:
     """Whether a view is django.contrib.auth's password change or the form of a password-reset
     link (or a subclass): its POST sets an account's password."""
     from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
 
-    view_class = getattr(view_func, "view_class", None)  # set by View.as_view()
-    return isinstance(view_class, type) and issubclass(
-        view_class, (PasswordChangeView, PasswordResetConfirmView)
-    )
+    return _is_view_of(view_func, (PasswordChangeView, PasswordResetConfirmView))

@@ -345,7 +345,7 @@ def _passes_view_only(request) -> bool:
     name = match.view_name
     return (
         name in _ENDING_VIEWS
-        or name in host().sign_out_url_names
+        or host().signs_out(name, match.func)
         or host().signs_in(name, match.func)
     )
 
