@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -66,7 +65,13 @@ def record_end(
         noted = _ended_here.get()
         if noted is not None:
             noted.add(session.pk)
-        transaction.on_commit(partial(keep_action_count, session.pk))
+        # robust: the end has committed; a failure to keep the count (the connection cut
+        # after the commit) is logged and must neither turn the ending request into an
+        # error nor skip the commit's other hooks. Without it the count is read from the
+        # journal, as for a running session. (A lambda: Django names a robust hook by its
+        # __qualname__, which a functools.partial lacks.)
+        session_id = session.pk
+        transaction.on_commit(lambda: keep_action_count(session_id), robust=True)
         extra = dict(details or {})
         if at is not None and reason in LIMIT_REASONS:  # noticed after the limit passed
             extra["ended_at"] = ended_at.isoformat()
