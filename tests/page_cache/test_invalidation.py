@@ -443,7 +443,8 @@ def test_bump_through_one_cache_client_is_seen_through_another(committed):
 
 
 # A second server process: reads URLs on stdin, answers [status, X-Page-Cache, price] as JSON.
-# Arguments: database name, CACHES as JSON, optionally PAGE_CACHE_LOCAL_ENTRIES.
+# Arguments: database name, CACHES as JSON, optionally PAGE_CACHE_LOCAL_ENTRIES. Give it the
+# release of this process (``server_environment``) to share this process's pages.
 SERVER_SCRIPT = textwrap.dedent(
     """
     import json
@@ -478,6 +479,21 @@ SERVER_SCRIPT = textwrap.dedent(
 )
 
 
+def server_environment() -> dict[str, str]:
+    """The environment of a second server process of this one's deploy: the same release.
+
+    Without ``SHOPASSIST_RELEASE`` that process would fingerprint the files as they are when it
+    serves its first page, and this one keeps the fingerprint it took at its own first page,
+    maybe minutes earlier in the worker: a file saved in between (a checkout being edited, a
+    catalogue compiled) keys their pages apart and the copy is never shared — two releases, as
+    during a deploy. Servers of one deploy share a release; that is what is tested here."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shopassist.settings",
+        "SHOPASSIST_RELEASE": page_cache.release(),
+    }
+
+
 def test_price_saved_here_refreshes_the_page_another_server_process_serves(transactional_db, demo):
     if not shares_database_between_processes():
         pytest.skip("needs a database and cache shared between processes (PostgreSQL + Redis)")
@@ -492,7 +508,7 @@ def test_price_saved_here_refreshes_the_page_another_server_process_serves(trans
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "shopassist.settings"},
+        env=server_environment(),
         cwd=django_settings.BASE_DIR,
     )
 
