@@ -49,7 +49,7 @@ def _describe(entry) -> dict:
     label = str(ACTION_LABELS.get(entry.action, entry.action))
     details = entry.details
     if "sku" in details:
-        value = f"{details['sku']} × {details.get('qty', '')}"
+        value = f"{details['sku']} × {details['qty']}" if "qty" in details else details["sku"]
     elif "order" in details:
         value = f"#{details['order']}"
     else:

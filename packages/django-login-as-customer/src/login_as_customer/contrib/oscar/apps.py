@@ -8,7 +8,8 @@ class OscarLoginAsCustomerConfig(AppConfig):
     verbose_name = _("Login as Customer for django-oscar")
 
     def ready(self):
-        from login_as_customer.contrib.oscar import receivers  # noqa: F401 - connects them
+        from login_as_customer.contrib.oscar import receivers, trail  # noqa: F401 - connects them
         from login_as_customer.integrations.account_guard import connect
 
         connect()
+        trail.connect()  # after the guard: a refused save of the account records no change

@@ -42,12 +42,14 @@ class OscarHost(Host):
         return customer
 
     def refusal_of_assisted_write(self, request, session) -> Refusal | None:
-        """Oscar's change of password, change of e-mail on the profile page and deletion of
-        the account are refused (SPEC §6); the rest of the profile may change. An e-mail or a
-        password changed by any other view is refused when the account is saved
-        (``account_guard``); this refusal explains it first, with its own message."""
+        """Oscar's change of password — its form, and its password reset pages, which Oscar
+        itself closes to a signed-in browser without saying why —, change of e-mail on the
+        profile page and deletion of the account are refused (SPEC §6); the rest of the
+        profile may change. An e-mail or a password changed by any other view is refused when
+        the account is saved (``account_guard``); this refusal explains it first, with its
+        own message."""
         name = request.resolver_match.view_name
-        if name == "customer:change-password":
+        if name in _PASSWORD_URL_NAMES:
             return Refusal(
                 action="account.blocked",
                 message=str(REFUSED_CHANGES["password"]),
@@ -102,6 +104,13 @@ class OscarHost(Host):
         if not (user and user.is_authenticated and user.is_active and user.is_staff):
             return False
         return user.has_perm("order.view_order") or user.has_perm("partner.dashboard_access")
+
+
+# Oscar's pages that set a password: its form, and the reset pages (the request of a reset
+# link and the link's form).
+_PASSWORD_URL_NAMES = frozenset(
+    {"customer:change-password", "password-reset", "password-reset-confirm"}
+)
 
 
 def _changes_email(request) -> bool:
