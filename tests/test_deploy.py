@@ -137,30 +137,3 @@ def test_storefront_csrf_cookie_can_only_be_set_by_this_host_in_production(tmp_p
     result = manage("shell", "-c", PRINT_STOREFRONT_CSRF_COOKIE, SECRET_KEY=secret, **own)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-5:] == ["__Host-sa_store_csrf", "True", "/", "-", "True"]
-
-
-def test_a_server_process_takes_its_page_cache_release_when_it_starts(tmp_path):
-    """Before: at its first cached page, maybe long after it loaded its code — a worker started
-    just before the files were replaced in place stored pages of its old code under the new
-    files' release. The WSGI application (what gunicorn loads) now fingerprints them at once."""
-    script = (
-        "import shopassist.wsgi\n"
-        "from shopassist.storefront import page_cache\n"
-        "print(page_cache.release.cache_info().currsize)\n"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "shopassist.settings",
-        "SHOPASSIST_VAR_DIR": str(tmp_path),
-        "SHOPASSIST_RELEASE": "",  # the fingerprint, not a release given
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "1"  # worked out before any request
