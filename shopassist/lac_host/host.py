@@ -23,19 +23,19 @@ from shopassist.lac_host.acl import RESOURCE
 from shopassist.lac_host.journal import ActionLogJournal
 from shopassist.outbox.services import queue_mail
 from shopassist.sales import acl as sales_acl
+from shopassist.sales.models import CreditMemo, Invoice, Order, Shipment
 from shopassist.stores import selectors as stores
 from shopassist.stores.models import StoreView
 from shopassist.stores.urls import store_reverse
 
-# The role resources whose pages name customers (``staff_may_see_customer``): Customers › All
-# Customers and the sales documents (an order, invoice, shipment or credit memo names its
-# customer), the pages that carry the Login as Customer button.
-CUSTOMER_SEEING_RESOURCES = (
-    customers_acl.ALL_CUSTOMERS,
-    sales_acl.ORDERS,
-    sales_acl.INVOICES,
-    sales_acl.SHIPMENTS,
-    sales_acl.CREDITMEMOS,
+# The pages that name a customer and carry the button (``staff_may_see_customer``):
+# Customers › All Customers names every customer; a sales document (an order, invoice, shipment
+# or credit memo) names its own, so its resource shows the customers who have one.
+SALES_DOCUMENTS_OF_CUSTOMER = (
+    (sales_acl.ORDERS, Order, "customer"),
+    (sales_acl.INVOICES, Invoice, "order__customer"),
+    (sales_acl.SHIPMENTS, Shipment, "order__customer"),
+    (sales_acl.CREDITMEMOS, CreditMemo, "order__customer"),
 )
 
 
@@ -69,7 +69,12 @@ class ShopAssistHost(Host):
         return require_resource(*resources, on_refused=on_refused)
 
     def staff_may_see_customer(self, user, customer) -> bool:
-        return any(has_resource(user, resource) for resource in CUSTOMER_SEEING_RESOURCES)
+        if has_resource(user, customers_acl.ALL_CUSTOMERS):
+            return True
+        return any(
+            has_resource(user, resource) and model.objects.filter(**{path: customer}).exists()
+            for resource, model, path in SALES_DOCUMENTS_OF_CUSTOMER
+        )
 
     def staff_locked_out(self, request, user) -> bool:
         return signin_guard.is_locked(request, signin_guard.admin_credentials(user.get_username()))

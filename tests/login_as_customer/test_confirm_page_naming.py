@@ -13,7 +13,8 @@ from login_as_customer import config as lac_config
 from login_as_customer.models import AssistedSession
 from shopassist.customers.acl import ALL_CUSTOMERS
 from shopassist.lac_host.acl import ALLOW, VIEW_ONLY
-from shopassist.sales.acl import INVOICES, ORDERS
+from shopassist.customers.models import Customer
+from shopassist.sales.acl import CREDITMEMOS, INVOICES, ORDERS
 from shopassist.staff import roles
 from shopassist.staff.models import Role
 from tests.audit.helpers import log_snapshot
@@ -168,6 +169,38 @@ def test_a_role_that_sees_customers_or_sales_documents_reads_the_name(
 
     assert_named(client.get(confirm_url(jane.pk)), jane)
     assert_named(client.get(confirm_url(chen.pk)), chen)
+
+
+@pytest.fixture
+def newcomer(jane):
+    """A customer of Jane's website with no order yet."""
+    return Customer.objects.create(
+        website=jane.website,
+        created_in=jane.created_in,
+        first_name="Nora",
+        last_name="Newcomer",
+        email="nora.newcomer@example.com",
+    )
+
+
+@pytest.mark.parametrize(
+    ("resource", "named", "withheld"),
+    [(ORDERS, "jane", "newcomer"), (INVOICES, "jane", "newcomer"), (CREDITMEMOS, "marie", "jane")],
+    ids=["orders", "invoices", "credit-memos"],
+)
+def test_a_sales_document_role_reads_only_the_customers_its_documents_name(
+    staff_with, newcomer, resource, named, withheld, request
+):
+    """A sales document names its own customer: a role that sees orders does not see every
+    customer of the shop. Before: any order, invoice or credit memo resource named every
+    customer by id, those without a single document too (found by review)."""
+    client = staff_with(ALLOW, resource)
+
+    assert_named(
+        client.get(confirm_url(request.getfixturevalue(named).pk)), request.getfixturevalue(named)
+    )
+    customer = request.getfixturevalue(withheld)
+    assert_withheld(client.get(confirm_url(customer.pk)), customer)
 
 
 def test_the_customer_support_role_reads_the_name_on_the_password_step(

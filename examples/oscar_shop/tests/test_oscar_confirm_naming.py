@@ -85,3 +85,19 @@ def test_the_support_agent_who_sees_the_dashboards_customers_reads_the_name(supp
 
     assert "Login as Customer: Jane Doe &lt;jane.doe@example.com&gt;</h1>" in page
     assert f'<a href="/dashboard/users/{jane.pk}/">Jane Doe</a>' in page
+
+
+def test_staff_who_see_orders_read_by_id_a_customer_without_any(jane):
+    """The dashboard's order pages name the customers who have an order, not every customer.
+    Before: order staff read the name and e-mail address of any customer by id (found by
+    review)."""
+    clerk = _staff("clerk", "order.view_order")
+    newcomer = User.objects.create_user(
+        "nora", "nora.newcomer@example.com", "demo-nora", first_name="Nora", last_name="Newcomer"
+    )
+
+    page = _confirm(clerk, newcomer)
+
+    assert f"Login as Customer: Customer #{newcomer.pk}</h1>" in page
+    assert "Nora" not in page and newcomer.email not in page
+    assert "Login as Customer: Jane Doe" in _confirm(clerk, jane)  # she has an order

@@ -48,6 +48,9 @@ class OscarHost(Host):
         profile may change. An e-mail or a password changed by any other view is refused when
         the account is saved (``account_guard``); this refusal explains it first, with its
         own message."""
+        refusal = super().refusal_of_assisted_write(request, session)  # django.contrib.auth's
+        if refusal is not None:
+            return refusal
         name = request.resolver_match.view_name
         if name in _PASSWORD_URL_NAMES:
             return Refusal(
@@ -98,12 +101,18 @@ class OscarHost(Host):
         its customer pages (``dashboard:user-detail``, which Oscar opens with the permission to
         view users), as the default host answers, and its order pages, which name the order's
         customer (``dashboard:order-detail``: the permission to view orders, or partner
-        dashboard access — a staff user sees every order there, ``queryset_orders_for_user``)."""
+        dashboard access) — for a customer with an order those pages show them
+        (``queryset_orders_for_user``: every order, to a staff user)."""
         if super().staff_may_see_customer(user, customer):
             return True
         if not (user and user.is_authenticated and user.is_active and user.is_staff):
             return False
-        return user.has_perm("order.view_order") or user.has_perm("partner.dashboard_access")
+        if not (user.has_perm("order.view_order") or user.has_perm("partner.dashboard_access")):
+            return False
+        from oscar.core.loading import get_class
+
+        orders_for = get_class("dashboard.orders.views", "queryset_orders_for_user")
+        return orders_for(user).filter(user=customer).exists()
 
 
 # Oscar's pages that set a password: its form, and the reset pages (the request of a reset

@@ -327,6 +327,21 @@ def _wishlist_deleted(sender, instance, **kwargs):
         _record(request, "wishlist.delete", {"wishlist_id": instance.pk, "name": instance.name})
 
 
+# The wish lists this request is deleting: their lines and shared addresses go with them, one
+# "wishlist.delete" for all (Django sends every pre_delete of a deletion before its post_deletes).
+_DELETING_WISHLISTS = "_lac_deleting_wishlists"
+
+
+def _wishlist_deleting(sender, instance, **kwargs):
+    request = current_assisted_request()
+    if request is not None:
+        request.__dict__.setdefault(_DELETING_WISHLISTS, set()).add(instance.pk)
+
+
+def _goes_with_its_wishlist(request, instance) -> bool:
+    return instance.wishlist_id in request.__dict__.get(_DELETING_WISHLISTS, ())
+
+
 _wishlist_line = _Before(WishListLine, ("wishlist_id", "quantity"))
 
 
@@ -355,7 +370,7 @@ def _wishlist_line_saved(sender, instance, created, **kwargs):
 
 def _wishlist_line_deleted(sender, instance, **kwargs):
     request = current_assisted_request()
-    if request is not None:
+    if request is not None and not _goes_with_its_wishlist(request, instance):
         _record(request, "wishlist.remove", _wishlist_line_details(instance))
 
 
@@ -378,7 +393,7 @@ def _shared_email_saved(sender, instance, created, **kwargs):
 
 def _shared_email_deleted(sender, instance, **kwargs):
     request = current_assisted_request()
-    if request is not None:
+    if request is not None and not _goes_with_its_wishlist(request, instance):
         details = {"wishlist_id": instance.wishlist_id, "email": instance.email}
         _record(request, "wishlist.unshare", details)
 
@@ -428,6 +443,9 @@ def connect() -> None:
         post_save.connect(saved, sender=before.model, dispatch_uid=uid)
         if deleted is not None:
             post_delete.connect(deleted, sender=before.model, dispatch_uid=uid)
+    pre_delete.connect(
+        _wishlist_deleting, sender=WishList, dispatch_uid="login_as_customer_oscar.trail.wishlist"
+    )
     pre_delete.connect(
         _basket_line_deleted,
         sender=BasketLine,
