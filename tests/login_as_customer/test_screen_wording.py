@@ -59,3 +59,14 @@ def test_the_action_names_are_translated(support_client, jane):
     ).content.decode()
 
     assert "Session démarrée<br><code>start</code>" in page
+
+
+def test_the_confirmation_page_has_one_heading(support_client, jane):
+    """Before: the admin layout's "Login as Customer" and, under it, the page's own "Login as
+    Customer: Jane Doe <…>" — two first-level headings saying the same thing."""
+    page = support_client.get(confirm_url(jane.pk)).content.decode()
+
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", page) == [
+        "Login as Customer: Jane Doe &lt;jane.doe@example.com&gt;"
+    ]
+    assert "<title>Login as Customer" in page  # the window's title is unchanged
