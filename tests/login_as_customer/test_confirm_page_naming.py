@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from login_as_customer import config as lac_config
 from login_as_customer.models import AssistedSession
 from shopassist.customers.acl import ALL_CUSTOMERS
-from shopassist.lac_host.acl import ALLOW, VIEW_ONLY
 from shopassist.customers.models import Customer
+from shopassist.lac_host.acl import ALLOW, VIEW_ONLY
 from shopassist.sales.acl import CREDITMEMOS, INVOICES, ORDERS
 from shopassist.staff import roles
 from shopassist.staff.models import Role
