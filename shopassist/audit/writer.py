@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, connection, transaction
 from django.utils import timezone
 
 from shopassist.audit import request_context
 from shopassist.audit.chained_insert import insert_chained
 from shopassist.audit.models import CHAINS, ActionLogEntry, ChainHead, Channel, Outcome
 from shopassist.core.transactions import real_transaction_open
+
+logger = logging.getLogger(__name__)
 
 HASHED_FIELDS = (
     "chain",
@@ -181,7 +184,9 @@ def record_refusal(**fields) -> ActionLogEntry | None:
         flush_refusals()  # any earlier ones first: the log keeps their order
         return record(**fields)
     _pending_refusals().append(fields)
-    transaction.on_commit(flush_refusals)
+    # robust: a failure to write it after the commit must not turn the refusal into an error
+    # nor skip the commit's other hooks (``flush_refusals`` keeps it queued).
+    transaction.on_commit(flush_refusals, robust=True)
     return None
 
 
@@ -192,10 +197,22 @@ def flush_refusals() -> None:
     if not pending:
         return
     if real_transaction_open():
-        transaction.on_commit(flush_refusals)
+        transaction.on_commit(flush_refusals, robust=True)
         return
     while pending:
-        record(**pending[0])
+        try:
+            record(**pending[0])
+        except (DatabaseError, InterfaceError) as exc:
+            # The connection broke after the refused work's transaction ended (a cut, a
+            # restart): the request keeps its answer, the refusal; the entries stay queued in
+            # this process and go out with its next flush (the next request's, at the latest).
+            logger.warning(
+                "%d refusal entries not written yet (%s: %s); they stay queued.",
+                len(pending),
+                type(exc).__name__,
+                exc,
+            )
+            return
         pending.pop(0)
 
 

@@ -113,3 +113,46 @@ def test_an_ended_session_is_answered_as_ended_when_the_connection_drops_after_i
     assert entries == [("end", "success"), ("request", "success")], entries
     assert answer.status == 204, (answer.status, answer.body)
     assert assisted.call("GET", "/token/introspect").json() == {"active": False}
+
+
+def test_a_refused_write_is_answered_as_refused_when_the_connection_drops_after_its_commit(
+    stack,
+):
+    """POST /cart/items of a view-only assisted token: its denied "request" entry commits, then
+    the connection is cut while the "view_only_refused" entry queued during the write is written
+    (``writer.flush_refusals``, run by ``on_commit``). The refusal must still be answered as
+    one, 403; its entry stays queued on the worker's connection and is written once, by a later
+    request of that worker. Before: 500 (``server.error``) for a change that was refused."""
+    marie = stack.seed["customers"]["marie.dupont@example.com"]
+    body = {"username": "support", "password": "demo-support"}
+    admin = _api_token(stack, "/auth/admin-token", body)
+    body = {"customer_id": marie, "mode": "view_only"}
+    exchanged = _api_token(stack, "/login-as-customer/token", body, admin)
+    assisted = ApiClient(stack.port, stack.stats, exchanged)
+    assert assisted.call("GET", "/cart").status == 200
+    ((since,),) = stack.sql("SELECT coalesce(max(id), 0) FROM audit_actionlogentry")
+
+    item = {"sku": faults.ORDER_SKU, "qty": 1}
+    answer, cut = _cut_after_commit(stack, lambda: assisted.call("POST", "/cart/items", item))
+
+    assert all("audit_append_entry" in query for query in cut), cut
+    ((session_id,),) = stack.sql(
+        "SELECT max(assisted_session_id) FROM audit_actionlogentry WHERE id > %s", [since]
+    )
+
+    def entries():
+        return stack.sql(
+            "SELECT action, outcome FROM audit_actionlogentry WHERE id > %s "
+            "AND assisted_session_id = %s ORDER BY id",
+            [since, session_id],
+        )
+
+    assert entries() == [("request", "denied")], entries()
+    assert answer.status == 403, (answer.status, answer.body)
+    # Any request of the worker that holds it writes the queued entry (the request middleware).
+    anyone = ApiClient(stack.port, stack.stats)
+    written = [("request", "denied"), ("view_only_refused", "denied")]
+    _until(lambda: anyone.call("GET", "/cart") and entries() == written, "the refusal written")
+    for _ in range(3 * faults.WORKERS):
+        assert anyone.call("GET", "/cart").status == 401
+    assert entries() == written, entries()
