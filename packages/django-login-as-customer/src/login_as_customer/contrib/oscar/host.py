@@ -115,11 +115,10 @@ class OscarHost(Host):
         return orders_for(user).filter(user=customer).exists()
 
 
-# Oscar's pages that set a password: its form, and the reset pages (the request of a reset
-# link and the link's form).
-_PASSWORD_URL_NAMES = frozenset(
-    {"customer:change-password", "password-reset", "password-reset-confirm"}
-)
+# Oscar's pages that set a password: its form, and the request of a reset link. The link's
+# form (``password-reset-confirm``) is django.contrib.auth's PasswordResetConfirmView, which
+# the default host refuses by its class.
+_PASSWORD_URL_NAMES = frozenset({"customer:change-password", "password-reset"})
 
 
 def _changes_email(request) -> bool:
