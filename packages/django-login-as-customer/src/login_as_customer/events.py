@@ -110,28 +110,19 @@ def domain_action(session, *, action, details, target=None, channel="web", ip_ad
 def blocked_for(actor, *, action, details=None):
     """``blocked``, for an actor (``actor.ActorLike``): recorded when it acts in an assisted
     session, nothing otherwise."""
-    session = assisted_session_of(actor)
-    if session is not None:
-        blocked(
-            session,
-            action=action,
-            details=details,
-            channel=getattr(actor, "channel", "web"),
-            ip_address=actor.ip_address,
-        )
+    _for_actor(blocked, actor, action=action, details=details)
 
 
 def domain_action_for(actor, *, action, details, target=None):
     """``domain_action``, for an actor: recorded when it acts in an assisted session."""
+    _for_actor(domain_action, actor, action=action, details=details, target=target)
+
+
+def _for_actor(record_it, actor, **fields):
     session = assisted_session_of(actor)
     if session is not None:
-        domain_action(
-            session,
-            action=action,
-            details=details,
-            target=target,
-            channel=getattr(actor, "channel", "web"),
-            ip_address=actor.ip_address,
+        record_it(
+            session, channel=getattr(actor, "channel", "web"), ip_address=actor.ip_address, **fields
         )
 
 
