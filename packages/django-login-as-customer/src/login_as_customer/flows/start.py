@@ -83,19 +83,24 @@ def record_denial(
     )
 
 
-def _rate_limited(staff) -> bool:
-    limit = lac_config.setting(lac_config.START_RATE_LIMIT)
-    minute = int(timezone.now().timestamp() // 60)
-    key = f"lac:start-rate:{staff.pk}:{minute}"
-    counted = host().count(key, timeout=120)
-    if counted is not None:
-        return counted > limit
-    # No counter while the cache is down: count this minute's starts in the database (every
-    # start records a session), so the limit holds without the cache.
-    started = AssistedSession.objects.filter(
-        admin=staff, created_at__gte=datetime.fromtimestamp(minute * 60, tz=UTC)
-    ).count()
-    return started + 1 > limit
+def _counted_start(staff) -> int | None:
+    """This start's number in the administrator's clock minute, from the cache; None when the
+    cache cannot count (``_counted_in_database`` counts in the start's transaction)."""
+    return host().count(f"lac:start-rate:{staff.pk}:{_minute()}", timeout=120)
+
+
+def _counted_in_database(staff) -> int:
+    """This start's number in the minute, from the sessions this minute's starts recorded. The
+    administrator's row is locked first, until the start commits: two simultaneous starts
+    count one after the other, never both the same number (PostgreSQL; SQLite writes one
+    transaction at a time)."""
+    staff._meta.model._default_manager.select_for_update().filter(pk=staff.pk).exists()
+    since = datetime.fromtimestamp(_minute() * 60, tz=UTC)
+    return AssistedSession.objects.filter(admin=staff, created_at__gte=since).count() + 1
+
+
+def _minute() -> int:
+    return int(timezone.now().timestamp() // 60)
 
 
 def choose_store_view(customer, store_view_id):
@@ -261,22 +266,31 @@ def start_assisted_session(
         raise _reason_with_direction_controls(
             controls, staff=staff, customer_id=customer_pk, context=context
         )
-    if _rate_limited(staff):
+    limit = lac_config.setting(lac_config.START_RATE_LIMIT)
+    counted = _counted_start(staff)
+    if counted is not None and counted > limit:
         raise deny(DenialCode.RATE_LIMITED, staff=staff, customer_id=customer_pk, context=context)
     code = refused = None
     raw_token = tokens.new_token()
     now = timezone.now()
     with transaction.atomic():
+        # Without the cache, the count is taken in this transaction, under a lock it keeps
+        # until the session is recorded.
+        limited = counted is None and _counted_in_database(staff) > limit
         # The code is spent in the transaction of the session it starts: both commit or
         # neither (a connection cut between them must not burn the customer's code). A wrong
         # code starts nothing, and its count commits with this block: no rollback gives the
         # guess back.
-        if typed_code and facts.consent_mode in (lac_config.ASSISTANCE_CODE, lac_config.EITHER):
+        if (
+            not limited
+            and typed_code
+            and facts.consent_mode in (lac_config.ASSISTANCE_CODE, lac_config.EITHER)
+        ):
             try:
                 code = spend_code(customer_id=customer_pk, typed=typed_code)
             except CodeRefused as refusal:
                 refused = refusal
-        if refused is None:
+        if not limited and refused is None:
             session = _record_start(
                 staff=staff,
                 customer=customer,
@@ -289,6 +303,8 @@ def start_assisted_session(
                 binding_hash=tokens.hash_binding(browser_binding),
                 now=now,
             )
+    if limited:
+        raise deny(DenialCode.RATE_LIMITED, staff=staff, customer_id=customer_pk, context=context)
     if refused is not None:
         raise deny(
             refused.code,
