@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from login_as_customer.admin_ui.dashboard.charts import Point, bar_chart, column_chart
 from login_as_customer.admin_ui.dashboard.figures import dashboard_figures, median_of_counts
+from login_as_customer.admin_ui.dashboard.sections import decimal, percent
 from login_as_customer.journal import Event, OwnJournal, journal
 from login_as_customer.models import AssistedSession, EndReason, SessionMode
 from tests.audit.helpers import table
@@ -163,6 +164,17 @@ def test_the_figures_of_the_last_30_days(support_client, known_sessions):
         ["Login link never used", "1"],
     ]
     assert rows(response, "actions") == [["0", "0"], ["1", "0"], ["2", "1"], ["3", "1"], ["4", "1"]]
+
+
+def test_shares_and_means_are_rounded_not_cut_off():
+    assert [percent(2 / 3), percent(1 / 3), percent(0.9996), percent(0), percent(None)] == [
+        "66.7%",
+        "33.3%",
+        "100.0%",
+        "0.0%",
+        "—",
+    ]
+    assert [decimal(8 / 3), decimal(2.96), decimal(None)] == ["2.7", "3.0", "—"]
 
 
 def test_the_website_filter_changes_the_figures(support_client, known_sessions):

@@ -46,7 +46,7 @@ class BigNumber:
 def percent(share: float | None) -> str:
     if share is None:
         return "—"
-    return _("%(percent)s%%") % {"percent": number_format(share * 100, decimal_pos=1)}
+    return _("%(percent)s%%") % {"percent": decimal(share * 100)}
 
 
 def duration(seconds: float | None) -> str:
@@ -60,7 +60,9 @@ def duration(seconds: float | None) -> str:
 
 
 def decimal(value: float | None) -> str:
-    return "—" if value is None else number_format(value, decimal_pos=1)
+    """One decimal, rounded: Django's ``number_format`` cuts a float's decimals off (2 of 3
+    sessions would read 66.6%)."""
+    return "—" if value is None else number_format(round(value, 1), decimal_pos=1)
 
 
 def count(value: int) -> str:
