@@ -64,9 +64,12 @@ def test_the_log_shows_a_shadow_where_more_columns_are(site, page):
     box = page.locator(".sa-table-scroll")
     assert box.evaluate("e => e.scrollWidth > e.clientWidth + 40")  # it does scroll
     # The reason is not a sliver of one word a line.
-    assert page.locator(".sa-log-table td:nth-child(8)").first.evaluate(
-        "e => e.getBoundingClientRect().width"
-    ) >= 120
+    assert (
+        page.locator(".sa-log-table td:nth-child(8)").first.evaluate(
+            "e => e.getBoundingClientRect().width"
+        )
+        >= 120
+    )
 
     at_start = edge_darkening(page, box)
     assert at_start["right"] > 4, at_start  # more to the right
