@@ -2,12 +2,16 @@
 written once its end has committed — the entries of the request that ended it included — so the
 dashboard and the log count actions without reading the journal; once written it is frozen."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db import DatabaseError, transaction
 
 from login_as_customer.models import AssistedSession
 from shopassist.audit.models import ActionLogEntry
 from tests.login_as_customer.assisted import close_url, start_assisted
+from tests.ux.test_overdue_sessions import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +51,34 @@ def test_a_running_session_keeps_no_count_yet(support_client, jane):
     _browser, session = start_assisted(support_client, jane)
     session.refresh_from_db()
     assert session.action_count is None
+
+
+def test_the_sweep_keeps_the_count_an_end_could_not_keep(support_client, jane, marie):
+    """A connection cut right after an end commits makes its count hook fail (robust: the
+    request answers all the same); the scheduler's sweep keeps the count later, once the end is
+    five minutes old, so the dashboard stops counting that day's actions in the journal."""
+    browser, session = start_assisted(support_client, jane)
+    browser.post("/en/checkout/cart/add/", {"sku": "SA-BAG-001", "qty": "1"})
+    browser.post(close_url())  # its count hook never runs here: the lost hook
+    _other_browser, running = start_assisted(support_client, marie)
+    session.refresh_from_db()
+    assert session.ended_at is not None and session.action_count is None
+
+    with time_machine.travel(session.ended_at + timedelta(minutes=4), tick=False):
+        assert sweep() == "Ended 0 overdue assisted sessions.\n"  # too fresh: hooks may run
+    session.refresh_from_db()
+    assert session.action_count is None
+
+    with time_machine.travel(session.ended_at + timedelta(minutes=6), tick=False):
+        assert sweep() == (
+            "Ended 0 overdue assisted sessions.\nKept the action count of 1 ended sessions.\n"
+        )
+        assert sweep() == "Ended 0 overdue assisted sessions.\n"  # kept once
+    session.refresh_from_db()
+    running.refresh_from_db()
+    assert (
+        session.action_count
+        == ActionLogEntry.objects.filter(assisted_session_id=session.pk).count()
+    )
+    assert session.action_count >= 5  # start, redeem, cart.add and its request, end
+    assert running.action_count is None  # a running session keeps none

@@ -147,6 +147,13 @@ class AssistedSession(models.Model):
             models.Index(fields=["customer_email", "-id"], name="lac_customer_id"),
             models.Index(fields=["store_view_code", "-id"], name="lac_store_view_id"),
             models.Index(fields=["end_reason", "-id"], name="lac_end_reason_id"),
+            # Ended sessions whose action count was not kept (``overdue.keep_missing_counts``):
+            # none, but for an end whose commit hook failed.
+            models.Index(
+                fields=["ended_at"],
+                condition=models.Q(ended_at__isnull=False, action_count__isnull=True),
+                name="lac_count_not_kept",
+            ),
         ]
 
     def __str__(self):

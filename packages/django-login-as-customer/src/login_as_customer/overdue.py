@@ -17,7 +17,12 @@ from django.utils import timezone
 
 from login_as_customer import config as lac_config
 from login_as_customer.decisions import limit_passed
-from login_as_customer.flows.end import UNUSED_LINK_GRACE, end_session, end_unused_links
+from login_as_customer.flows.end import (
+    UNUSED_LINK_GRACE,
+    end_session,
+    end_unused_links,
+    keep_action_count,
+)
 from login_as_customer.models import AssistedSession, EndReason
 
 
@@ -85,3 +90,24 @@ def end_overdue_sessions(queryset=None, *, unused_links: bool = True) -> int:
     if unused_links:
         ended += end_unused_links(sessions)
     return ended
+
+
+# An end's commit hooks have run long before this: its entries are all in the journal.
+_COUNT_GRACE = timedelta(minutes=5)
+
+
+def keep_missing_counts(*, batch: int = 500) -> int:
+    """Keep the action count of sessions that ended without it: the count is kept by a hook
+    after the end commits (``flows/end.record_end``), which a connection cut at that moment
+    makes fail. Until then the dashboard counts their actions in the journal on every view.
+    Returns how many it kept (at most ``batch``; the next sweep takes the rest)."""
+    missing = list(
+        AssistedSession.objects.filter(
+            ended_at__lte=timezone.now() - _COUNT_GRACE, action_count__isnull=True
+        )
+        .order_by("ended_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for session_id in missing:
+        keep_action_count(session_id)
+    return len(missing)
