@@ -150,7 +150,7 @@ class OwnJournal(Journal):
             outcome=str(event.outcome),
             channel=event.channel,
             **names,
-            target_type=target._meta.label_lower if target is not None else "",
+            target_type=_type_of(target) if target is not None else "",
             target_id=str(target.pk) if target is not None else "",
             details=event.details,
             ip_address=event.ip_address,
@@ -223,3 +223,9 @@ def atomic_keeping_refusals():
             yield
     finally:
         flush_refusals()
+
+
+def _type_of(target) -> str:
+    """A target's type: its model's label, a proxy's the concrete model's (the row is the
+    model's, named and found as when it changes without the proxy)."""
+    return target._meta.concrete_model._meta.label_lower

@@ -7,6 +7,9 @@ list), and a shop may fork any of its views: the entries come from the saves and
 Oscar's models while a request of a live assisted session is answered
 (``middleware.current_assisted_request``), whatever view made them. Outside one (the customer's
 own requests, the dashboard, a management command) each receiver returns at its first line.
+A proxy of one of these models is followed as the model (``_follow``), and a value its save
+computes in the database (``line.quantity = F("quantity") + 1``) is recorded as saved
+(``_AsSaved``).
 
 * the cart — ``cart.add``, ``cart.update``, ``cart.remove`` (the lines of the customer's open
   basket: the basket form, a reorder, save for later), ``cart.voucher_add`` and
@@ -25,8 +28,10 @@ own requests, the dashboard, a management command) each receiver returns at its 
 An entry is written in the transaction of the change: a write that is refused or rolls back
 leaves none. The order placed is ``receivers.py``'s."""
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models.signals import (
+    class_prepared,
     m2m_changed,
     post_delete,
     post_init,
@@ -74,13 +79,27 @@ def _stored(instance, attnames):
 
 def _changed(instance, before, fields) -> list[str]:
     """The names of ``fields`` whose value this save changed (compared as the database
-    stores them: a phone number object and its text are the same)."""
+    stores them: a phone number object and its text are the same). ``instance``: as saved."""
     return [
         field.name
         for field in fields
         if field.get_prep_value(before[field.attname])
         != field.get_prep_value(getattr(instance, field.attname))
     ]
+
+
+class _AsSaved:
+    """An instance as its save stored it, for a post_save receiver to read: a followed value
+    the database computed (``F("quantity") + 1``, ``Concat(...)``: the instance keeps the
+    expression after the save) is read back from the row; anything else is the instance's."""
+
+    def __init__(self, instance, values):
+        self._instance, self._values = instance, values
+
+    def __getattr__(self, name):
+        if name in self._values:
+            return self._values[name]
+        return getattr(self._instance, name)
 
 
 def _fields(model, *, leave_out=()):
@@ -120,14 +139,19 @@ class _Before:
             instance.__dict__[_BEFORE] = _stored(instance, self.attnames)
 
     def before(self, instance, *, created):
-        """What the instance was before this save (None: a new row); from now on, what it is."""
+        """(before, saved): what the instance was before this save (None: a new row), and
+        the instance as saved (``_AsSaved``): from now on, what it is."""
         before = None if created else instance.__dict__.get(_BEFORE)
-        instance.__dict__[_BEFORE] = {name: getattr(instance, name) for name in self.attnames}
-        return before
+        now = {name: getattr(instance, name) for name in self.attnames}
+        computed = [name for name, value in now.items() if hasattr(value, "resolve_expression")]
+        if computed:
+            now.update(_stored(instance, computed))
+        instance.__dict__[_BEFORE] = now
+        return before, _AsSaved(instance, now)
 
     def connect(self, uid):
-        post_init.connect(self.loaded, sender=self.model, dispatch_uid=uid)
-        pre_save.connect(self.saving, sender=self.model, dispatch_uid=uid)
+        _follow(self.model, post_init, self.loaded, uid)
+        _follow(self.model, pre_save, self.saving, uid)
 
 
 def _sku(product, stockrecord=None, fallback="") -> str:
@@ -160,18 +184,18 @@ def _basket_line_saved(sender, instance, created, **kwargs):
     request = current_assisted_request()
     if request is None:
         return
-    before = _basket_line.before(instance, created=created)
+    before, saved = _basket_line.before(instance, created=created)
     was_in_cart = before is not None and _cart_state(request, before["basket_id"]) == "cart"
     previous = before["quantity"] if was_in_cart else 0
-    state = _cart_state(request, instance.basket_id)
-    quantity = instance.quantity if state == "cart" else 0
+    state = _cart_state(request, saved.basket_id)
+    quantity = saved.quantity if state == "cart" else 0
     if quantity == previous:
         return
     details = {
-        "sku": _sku(instance.product, instance.stockrecord),
+        "sku": _sku(saved.product, saved.stockrecord),
         "qty": quantity,
         "previous_qty": previous,
-        "basket_id": instance.basket_id,
+        "basket_id": saved.basket_id,
     }
     if not previous:
         action = "cart.add"
@@ -241,13 +265,13 @@ def _address_saved(sender, instance, created, **kwargs):
     request = current_assisted_request()
     if request is None:
         return
-    before = _address.before(instance, created=created)
+    before, saved = _address.before(instance, created=created)
     if before is None:
-        _record(request, "address.add", _address_details(instance), instance)
+        _record(request, "address.add", _address_details(saved), instance)
         return
-    changed = _changed(instance, before, _ADDRESS_FIELDS)
+    changed = _changed(saved, before, _ADDRESS_FIELDS)
     if changed:  # not when only Oscar's counts changed (an order shipped there)
-        details = {**_address_details(instance), "changed": changed}
+        details = {**_address_details(saved), "changed": changed}
         _record(request, "address.update", details, instance)
 
 
@@ -271,8 +295,8 @@ def _account_saved(sender, instance, created, **kwargs):
     request = current_assisted_request()
     if request is None or instance.pk != request.assisted_session.customer_id:
         return
-    before = _account.before(instance, created=created)
-    changed = _changed(instance, before, _ACCOUNT_FIELDS) if before is not None else []
+    before, saved = _account.before(instance, created=created)
+    changed = _changed(saved, before, _ACCOUNT_FIELDS) if before is not None else []
     if changed:
         _record(request, "account.update", {"changed": changed})
 
@@ -311,12 +335,12 @@ def _wishlist_saved(sender, instance, created, **kwargs):
     request = current_assisted_request()
     if request is None:
         return
-    before = _wishlist.before(instance, created=created)
-    details = {"wishlist_id": instance.pk, "name": instance.name}
+    before, saved = _wishlist.before(instance, created=created)
+    details = {"wishlist_id": saved.pk, "name": saved.name}
     if before is None:
-        _record(request, "wishlist.create", {**details, "visibility": instance.visibility})
+        _record(request, "wishlist.create", {**details, "visibility": saved.visibility})
         return
-    changed = _changed(instance, before, _WISHLIST_FIELDS)
+    changed = _changed(saved, before, _WISHLIST_FIELDS)
     if changed:
         _record(request, "wishlist.update", {**details, "changed": changed})
 
@@ -357,13 +381,13 @@ def _wishlist_line_saved(sender, instance, created, **kwargs):
     request = current_assisted_request()
     if request is None:
         return
-    before = _wishlist_line.before(instance, created=created)
-    details = _wishlist_line_details(instance)
+    before, saved = _wishlist_line.before(instance, created=created)
+    details = _wishlist_line_details(saved)
     if before is None:
         _record(request, "wishlist.add", details)
-    elif before["wishlist_id"] != instance.wishlist_id:
+    elif before["wishlist_id"] != saved.wishlist_id:
         _record(request, "wishlist.move", {**details, "from_wishlist_id": before["wishlist_id"]})
-    elif before["quantity"] != instance.quantity:
+    elif before["quantity"] != saved.quantity:
         details["previous_qty"] = before["quantity"]
         _record(request, "wishlist.line_update", details)
 
@@ -382,10 +406,10 @@ def _shared_email_saved(sender, instance, created, **kwargs):
     request = current_assisted_request()
     if request is None:
         return
-    before = _shared_email.before(instance, created=created)
-    if before is not None and before["email"] == instance.email:
+    before, saved = _shared_email.before(instance, created=created)
+    if before is not None and before["email"] == saved.email:
         return
-    details = {"wishlist_id": instance.wishlist_id, "email": instance.email}
+    details = {"wishlist_id": saved.wishlist_id, "email": saved.email}
     if before is not None:
         details["previous_email"] = before["email"]
     _record(request, "wishlist.share", details)
@@ -414,15 +438,33 @@ def _alert_saved(sender, instance, created, **kwargs):
     request = current_assisted_request()
     if request is None:
         return
-    before = _alert.before(instance, created=created)
-    details = {"alert_id": instance.pk, "sku": _sku(instance.product), "status": instance.status}
+    before, saved = _alert.before(instance, created=created)
+    details = {"alert_id": instance.pk, "sku": _sku(instance.product), "status": saved.status}
     if before is None:
         _record(request, "alert.add", details, instance)
-    elif before["status"] != instance.status and instance.status in _ALERT_ACTIONS:
-        _record(request, _ALERT_ACTIONS[instance.status], details, instance)
+    elif before["status"] != saved.status and saved.status in _ALERT_ACTIONS:
+        _record(request, _ALERT_ACTIONS[saved.status], details, instance)
 
 
 # -- connecting them -----------------------------------------------------------------------------
+
+# What connect() gave each followed model: [(signal, receiver, dispatch_uid)] by model.
+_RECEIVERS = {}
+
+
+def _follow(model, signal, receiver, uid) -> None:
+    """``receiver`` on ``signal`` for ``model`` and for its proxies (``_follow_proxy``): Django
+    sends the signals of a proxy's instances with the proxy as their sender."""
+    _RECEIVERS.setdefault(model, []).append((signal, receiver, uid))
+    signal.connect(receiver, sender=model, dispatch_uid=uid)
+
+
+def _follow_proxy(sender, **kwargs) -> None:
+    """A proxy of a followed model (or of a proxy of one) is followed as the model: one of an
+    installed app at connect(), one defined later at its ``class_prepared``."""
+    if sender._meta.proxy:
+        for signal, receiver, uid in _RECEIVERS.get(sender._meta.concrete_model, ()):
+            signal.connect(receiver, sender=sender, dispatch_uid=uid)
 
 
 def connect() -> None:
@@ -440,23 +482,20 @@ def connect() -> None:
     for before, saved, deleted in followed:
         uid = f"login_as_customer_oscar.trail.{before.model._meta.label_lower}"
         before.connect(uid)
-        post_save.connect(saved, sender=before.model, dispatch_uid=uid)
+        _follow(before.model, post_save, saved, uid)
         if deleted is not None:
-            post_delete.connect(deleted, sender=before.model, dispatch_uid=uid)
-    pre_delete.connect(
-        _wishlist_deleting, sender=WishList, dispatch_uid="login_as_customer_oscar.trail.wishlist"
+            _follow(before.model, post_delete, deleted, uid)
+    _follow(WishList, pre_delete, _wishlist_deleting, "login_as_customer_oscar.trail.wishlist")
+    _follow(
+        BasketLine, pre_delete, _basket_line_deleted, "login_as_customer_oscar.trail.basket.line"
     )
-    pre_delete.connect(
-        _basket_line_deleted,
-        sender=BasketLine,
-        dispatch_uid="login_as_customer_oscar.trail.basket.line",
-    )
-    post_save.connect(
-        _review_saved, sender=ProductReview, dispatch_uid="login_as_customer_oscar.trail.review"
-    )
-    post_save.connect(_vote_saved, sender=Vote, dispatch_uid="login_as_customer_oscar.trail.vote")
+    _follow(ProductReview, post_save, _review_saved, "login_as_customer_oscar.trail.review")
+    _follow(Vote, post_save, _vote_saved, "login_as_customer_oscar.trail.vote")
     m2m_changed.connect(
         _vouchers_changed,
         sender=Basket.vouchers.through,
         dispatch_uid="login_as_customer_oscar.trail.basket_vouchers",
     )
+    for model in apps.get_models():
+        _follow_proxy(model)
+    class_prepared.connect(_follow_proxy, dispatch_uid="login_as_customer_oscar.trail.proxies")
