@@ -19,6 +19,7 @@ from login_as_customer.admin_ui.dashboard.figures import dashboard_figures
 from login_as_customer.journal import journal
 from login_as_customer.models import AssistedSession, DashboardDay, EndReason, SessionMode
 from tests.login_as_customer.test_dashboard import MAIN, OUTLET, days_ago, session
+from tests.ux.test_overdue_sessions import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -333,3 +334,38 @@ def refuse_inserts():
                 f"CREATE TRIGGER lac_test_refuse BEFORE INSERT ON {table} "
                 "BEGIN SELECT RAISE(ABORT, 'refused'); END"
             )
+
+
+def test_the_sweep_stores_the_last_two_days_once_settled(support_agent):
+    """The scheduler's sweep stores yesterday and the day before once settled (the count an end
+    could not keep kept first), so a dashboard's first view of a period reads them back."""
+    today = timezone.localdate()
+    session(support_agent, created=days_ago(1), minutes=10, end_reason=EndReason.CLOSED_BY_ADMIN)
+    # Ended without its count (the end's commit hook failed): the sweep keeps it, then stores.
+    session(
+        support_agent,
+        created=days_ago(2),
+        minutes=5,
+        end_reason=EndReason.IDLE_TIMEOUT,
+        actions=3,
+        kept=False,
+    )
+    session(support_agent, created=days_ago(3), minutes=5, end_reason=EndReason.CLOSED_BY_ADMIN)
+    session(support_agent, created=timezone.now() - timedelta(minutes=30), minutes=1)  # today
+
+    assert sweep() == (
+        "Ended 0 overdue assisted sessions.\nKept the action count of 1 ended sessions.\n"
+    )
+
+    assert sorted(DashboardDay.objects.values_list("day", flat=True)) == [
+        today - timedelta(days=2),
+        today - timedelta(days=1),
+    ]
+    (website,) = DashboardDay.objects.get(day=today - timedelta(days=2)).websites
+    assert website["actions"] == [[3, 1]]
+    # Stored once: the next sweeps read the two days back and write nothing.
+    with CaptureQueriesContext(connection) as queries:
+        assert sweep() == "Ended 0 overdue assisted sessions.\n"
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    assert writes == []
+    assert DashboardDay.objects.count() == 2

@@ -10,6 +10,7 @@ their own sessions only (a handful of days, whatever the period)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from array import array
@@ -230,6 +231,17 @@ def days_of_period(first_day: date, last_day: date) -> dict[date, Day]:
     store({day: parts for day, parts in fresh.items() if settled(day, parts, now)})
     days.update(fresh)
     return days
+
+
+def store_recent_days() -> None:
+    """Store the last two days once they are settled, for the scheduler's sweep
+    (``end_overdue_sessions``): a dashboard's first view of a period then reads them back
+    instead of aggregating them. In the current time zone (another one stores its own days on
+    its first view); a day already stored costs one statement."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    # On a database the dashboard cannot aggregate on, there is nothing to store.
+    with contextlib.suppress(NotSupportedError):
+        days_of_period(yesterday - timedelta(days=1), yesterday)
 
 
 def _encoded(parts: Day) -> dict:
