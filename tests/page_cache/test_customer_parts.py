@@ -181,3 +181,14 @@ def test_a_customers_cached_page_reads_in_statements_written_once(jane_browser, 
     session_in_database = settings.SESSION_ENGINE == "shopassist.core.database_sessions"
     expected = [["django_session"]] if session_in_database else []
     assert tables == [*expected, ["cart_cartitem", "customers_customer"]]
+
+
+def test_direction_controls_in_a_name_stay_inside_the_greeting(jane_browser, jane):
+    """An RLO the customer typed in their name would reverse "Doe!" after it: the name is held
+    in an isolate of its own, its stray PDI given the FSI it closes (``lac_isolated``)."""
+    Customer.objects.filter(pk=jane.pk).update(first_name="\u202eJane\u2069")
+
+    body = hit(jane_browser)
+
+    shown = re.search(r'<span class="sf-greeting">(.*?)</span>', body, re.S).group(1).strip()
+    assert shown == "Welcome, <bdi>\u2068\u202eJane\u2069 Doe</bdi>!"
