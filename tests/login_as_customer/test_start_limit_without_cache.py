@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
 from django.db import connection, connections, transaction
 from django.test import override_settings
@@ -95,3 +96,55 @@ def test_two_starts_at_once_without_the_cache_start_one_session_under_a_limit_of
     assert sorted(results) == sorted(c.pk for c in customers)
     assert denials == [DenialCode.RATE_LIMITED]
     assert list(AssistedSession.objects.values_list("pk", flat=True)) == [started[0].pk]
+
+
+@pytest.mark.postgres
+def test_a_row_naming_the_administrator_commits_while_their_start_holds_its_lock(
+    transactional_db,
+):
+    """The start's lock on the administrator's row leaves the row's key alone: a transaction
+    that writes a row naming them (an admin log entry: a foreign key, checked at its commit)
+    commits without waiting for the start. With FOR UPDATE it waited for the start's commit,
+    which could deadlock when the start then waited for it (the audit chain's head)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections with row locks (CI runs it on PostgreSQL)")
+    load_demo()
+    support = User.objects.get(username="support")
+    jane = Customer.objects.get(email="jane.doe@example.com")
+    committed = threading.Event()
+
+    def start_for_jane():
+        try:
+            start_assisted_session(
+                staff=support, customer_id=jane.pk, origin=StartRequest(ip_address="10.0.0.7")
+            )
+        finally:
+            connection.close()
+
+    def log_a_change_by_support():
+        try:
+            with transaction.atomic():
+                LogEntry.objects.create(user=support, action_flag=CHANGE, object_repr="a product")
+            committed.set()
+        finally:
+            connection.close()
+
+    with override_settings(CACHES=NO_CACHE):
+        with transaction.atomic():  # holds the start after its lock, at its first write
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {AssistedSession._meta.db_table} IN SHARE MODE")
+            starting = threading.Thread(target=start_for_jane)
+            starting.start()
+            deadline = time.monotonic() + 20
+            while waiting_for_locks() < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert waiting_for_locks() == 1, "the start should be waiting, its lock taken"
+            logging = threading.Thread(target=log_a_change_by_support)
+            logging.start()
+            assert committed.wait(timeout=5), "the admin's change waited for the start's lock"
+        starting.join(timeout=30)
+        logging.join(timeout=30)
+        assert not starting.is_alive() and not logging.is_alive()
+
+    assert AssistedSession.objects.filter(admin=support).count() == 1
+    assert LogEntry.objects.filter(user=support, object_repr="a product").count() == 1

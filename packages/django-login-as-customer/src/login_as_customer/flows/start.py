@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -93,8 +93,13 @@ def _counted_in_database(staff) -> int:
     """This start's number in the minute, from the sessions this minute's starts recorded. The
     administrator's row is locked first, until the start commits: two simultaneous starts
     count one after the other, never both the same number (PostgreSQL; SQLite writes one
-    transaction at a time)."""
-    staff._meta.model._default_manager.select_for_update().filter(pk=staff.pk).exists()
+    transaction at a time). A lock that leaves the row's key alone (FOR NO KEY UPDATE): a
+    row that names the administrator (an admin log entry, an order they place) is written
+    meanwhile without waiting for it, which with FOR UPDATE could deadlock against the start
+    at the other's commit (its deferred foreign-key check against the start's audit chain)."""
+    rows = staff._meta.model._default_manager.filter(pk=staff.pk)
+    no_key = connections[rows.db].features.has_select_for_no_key_update
+    rows.select_for_update(no_key=no_key).exists()
     since = datetime.fromtimestamp(_minute() * 60, tz=UTC)
     return AssistedSession.objects.filter(admin=staff, created_at__gte=since).count() + 1
 
