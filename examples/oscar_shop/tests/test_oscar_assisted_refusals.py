@@ -134,6 +134,24 @@ def test_any_other_view_that_writes_the_credentials_is_refused_at_the_save(
 
 
 @pytest.mark.urls("tests.shop_own_urls")
+def test_a_shops_own_reset_link_form_is_refused_by_its_oscar_name(assisting, customer):
+    """Another account's reset link, opened in the assisted browser, on a form of the shop's own
+    routed under Oscar's name: refused by the name (the account guard protects only the
+    session's customer, and the view is not django.contrib.auth's class)."""
+    marie = customer("Marie")
+    before = account_of(marie)
+
+    refused = assisting.post(
+        f"/own-reset/{marie.pk}/some-token/", {"new_password1": "taken-over-1234"}
+    )
+
+    assert refused.status_code == 403
+    assert account_of(marie) == before
+    blocked = entries("account.blocked").get()
+    assert blocked.details == {"fields": ["password"], "view": "password-reset-confirm"}
+
+
+@pytest.mark.urls("tests.shop_own_urls")
 def test_the_customer_changes_her_own_email(customer_browser, jane):
     browser = customer_browser("jane.doe@example.com")
 
