@@ -99,6 +99,35 @@ def rename_wishlist(request, pk):
     return done()
 
 
+def fewer_then_none_in_the_wishlist(request, pk):
+    """Lowers the line's quantity in the database, then removes the line."""
+    line = WishListLine.objects.get(pk=pk, wishlist__owner=request.user)
+    line.quantity = F("quantity") - 1
+    line.save()
+    line.quantity = F("quantity") - 1  # not saved: the row is deleted as it was stored
+    line.delete()
+    return done()
+
+
+def rename_then_delete_wishlist(request, pk):
+    wishlist = WishList.objects.get(pk=pk, owner=request.user)
+    wishlist.name = Concat(F("name"), Value(" (old)"))
+    wishlist.save()
+    wishlist.delete()
+    return done()
+
+
+def review_scored_by_the_database(request):
+    ProductReview.objects.create(
+        product=Product.objects.get(upc="SA-MUG-001"),
+        user=request.user,
+        title=Concat(Value("Nice "), Value("mug")),
+        score=Value(4),
+        body="Holds tea.",
+    )
+    return done()
+
+
 def keep_first_name(request):
     """Saves the profile with the first name as stored (``F``) and a new last name."""
     user = get_user_model().objects.get(pk=request.user.pk)
@@ -176,6 +205,9 @@ urlpatterns = [
     path("shop/cart-lines/<int:pk>/more/", more_in_the_cart),
     path("shop/wishlist-lines/<int:pk>/more/", more_in_the_wishlist),
     path("shop/wishlists/<int:pk>/rename/", rename_wishlist),
+    path("shop/wishlist-lines/<int:pk>/fewer-then-none/", fewer_then_none_in_the_wishlist),
+    path("shop/wishlists/<int:pk>/rename-then-delete/", rename_then_delete_wishlist),
+    path("shop/reviews/scored-by-the-database/", review_scored_by_the_database),
     path("shop/profile/keep-first-name/", keep_first_name),
     path("shop/proxy/cart/", cart_by_proxy),
     path("shop/proxy/address/", address_by_proxy),
@@ -285,6 +317,46 @@ def test_a_wish_list_renamed_in_the_database_records_the_name_saved(assisting, j
         "wishlist_id": wishlist.pk,
         "name": "Presents 2025",
         "changed": ["name"],
+    }
+
+
+def test_a_wish_list_line_lowered_in_the_database_then_removed_records_what_was_stored(
+    assisting, jane
+):
+    """Found by review: the deletion's entry took the expression the line still held."""
+    line = wishlist_with_mug(assisting, jane).lines.get()
+    line.quantity = 3
+    line.save()
+
+    assert assisting.post(f"/shop/wishlist-lines/{line.pk}/fewer-then-none/").status_code == 200
+
+    assert not WishListLine.objects.filter(pk=line.pk).exists()
+    (lowered,) = readable("wishlist.line_update")
+    assert (lowered.details["qty"], lowered.details["previous_qty"]) == (2, 3)
+    (removed,) = readable("wishlist.remove")
+    assert removed.details == {"wishlist_id": line.wishlist_id, "sku": "SA-MUG-001", "qty": 2}
+
+
+def test_a_wish_list_renamed_in_the_database_then_deleted_records_its_last_name(assisting, jane):
+    wishlist = wishlist_with_mug(assisting, jane)
+
+    assert assisting.post(f"/shop/wishlists/{wishlist.pk}/rename-then-delete/").status_code == 200
+
+    assert not WishList.objects.filter(pk=wishlist.pk).exists()
+    (deleted,) = readable("wishlist.delete")
+    assert deleted.details == {"wishlist_id": wishlist.pk, "name": "Presents (old)"}
+
+
+def test_a_review_whose_values_the_database_computes_records_them(assisting, jane):
+    assert assisting.post("/shop/reviews/scored-by-the-database/").status_code == 200
+
+    review = ProductReview.objects.get(user=jane)
+    (written,) = readable("review.add")
+    assert written.details == {
+        "review_id": review.pk,
+        "sku": "SA-MUG-001",
+        "title": "Nice mug",
+        "score": 4,
     }
 
 

@@ -77,6 +77,22 @@ def _stored(instance, attnames):
     return type(instance)._base_manager.filter(pk=instance.pk).values(*attnames).first()
 
 
+def _value(instance, attname):
+    """``instance``'s ``attname`` as stored, for a receiver that has no ``_AsSaved`` (a creation,
+    a deletion): a value the database computes (``F("quantity") - 1``) is read back from the
+    row, or, once the row is gone, taken from what this request last saw saved (``_BEFORE``)."""
+    value = getattr(instance, attname)
+    if not hasattr(value, "resolve_expression"):
+        return value
+    if isinstance(instance, _AsSaved):  # a value it does not follow: the instance's row
+        instance = instance._instance
+    seen = instance.__dict__.get(_BEFORE) or {}
+    if attname in seen:
+        return seen[attname]
+    row = _stored(instance, (attname,))
+    return row[attname] if row else None
+
+
 def _changed(instance, before, fields) -> list[str]:
     """The names of ``fields`` whose value this save changed (compared as the database
     stores them: a phone number object and its text are the same). ``instance``: as saved."""
@@ -313,8 +329,8 @@ def _review_saved(sender, instance, created, **kwargs):
     details = {
         "review_id": instance.pk,
         "sku": _sku(instance.product),
-        "title": instance.title,
-        "score": instance.score,
+        "title": _value(instance, "title"),
+        "score": _value(instance, "score"),
     }
     _record(request, "review.add", details, instance)
 
@@ -322,7 +338,8 @@ def _review_saved(sender, instance, created, **kwargs):
 def _vote_saved(sender, instance, created, **kwargs):
     request = current_assisted_request()
     if request is not None and created:
-        _record(request, "review.vote", {"review_id": instance.review_id, "delta": instance.delta})
+        details = {"review_id": instance.review_id, "delta": _value(instance, "delta")}
+        _record(request, "review.vote", details)
 
 
 # -- wish lists ----------------------------------------------------------------------------------
@@ -348,7 +365,8 @@ def _wishlist_saved(sender, instance, created, **kwargs):
 def _wishlist_deleted(sender, instance, **kwargs):
     request = current_assisted_request()
     if request is not None:
-        _record(request, "wishlist.delete", {"wishlist_id": instance.pk, "name": instance.name})
+        details = {"wishlist_id": instance.pk, "name": _value(instance, "name")}
+        _record(request, "wishlist.delete", details)
 
 
 # The wish lists this request is deleting: their lines and shared addresses go with them, one
@@ -372,8 +390,8 @@ _wishlist_line = _Before(WishListLine, ("wishlist_id", "quantity"))
 def _wishlist_line_details(line) -> dict:
     return {
         "wishlist_id": line.wishlist_id,
-        "sku": _sku(line.product, fallback=line.title),
-        "qty": line.quantity,
+        "sku": _sku(line.product, fallback=_value(line, "title")),
+        "qty": _value(line, "quantity"),
     }
 
 
@@ -418,7 +436,7 @@ def _shared_email_saved(sender, instance, created, **kwargs):
 def _shared_email_deleted(sender, instance, **kwargs):
     request = current_assisted_request()
     if request is not None and not _goes_with_its_wishlist(request, instance):
-        details = {"wishlist_id": instance.wishlist_id, "email": instance.email}
+        details = {"wishlist_id": instance.wishlist_id, "email": _value(instance, "email")}
         _record(request, "wishlist.unshare", details)
 
 
