@@ -57,8 +57,16 @@ def edge_darkening(page, box) -> dict:
     return {side: plain[side] - shaded[side] for side in shaded}
 
 
-def test_the_log_shows_a_shadow_where_more_columns_are(site, page):
+def edge_contrast(page, box) -> dict:
+    """How far each edge strip of the scrolling box is from what it is without its background
+    (the shadows): darker on a light page, lighter on a dark one."""
+    return {side: abs(change) for side, change in edge_darkening(page, box).items()}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_log_shows_a_shadow_where_more_columns_are(site, page, scheme):
     month_of_sessions(count=8)
+    page.emulate_media(color_scheme=scheme)
     admin_login(page, site, "admin")
     page.goto(f"{site}/admin/login_as_customer/log/")
     box = page.locator(".sa-table-scroll")
@@ -71,12 +79,12 @@ def test_the_log_shows_a_shadow_where_more_columns_are(site, page):
         >= 120
     )
 
-    at_start = edge_darkening(page, box)
+    at_start = edge_contrast(page, box)
     assert at_start["right"] > 4, at_start  # more to the right
     assert abs(at_start["left"]) < 0.5, at_start  # nothing to the left
 
     box.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
-    at_end = edge_darkening(page, box)
+    at_end = edge_contrast(page, box)
     assert at_end["left"] > 4, at_end
     assert abs(at_end["right"]) < 0.5, at_end
 
@@ -84,5 +92,5 @@ def test_the_log_shows_a_shadow_where_more_columns_are(site, page):
     page.set_viewport_size({"width": 1600, "height": 900})
     box.evaluate("e => { e.scrollLeft = 0; }")
     assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
-    wide = edge_darkening(page, box)
+    wide = edge_contrast(page, box)
     assert abs(wide["left"]) < 0.5 and abs(wide["right"]) < 0.5, wide
