@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -59,10 +60,15 @@ def duration(seconds: float | None) -> str:
     return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": seconds}
 
 
+ONE_DECIMAL = Decimal("0.1")
+
+
 def decimal(value: float | None) -> str:
-    """One decimal, rounded: Django's ``number_format`` cuts a float's decimals off (2 of 3
-    sessions would read 66.6%)."""
-    return "—" if value is None else number_format(round(value, 1), decimal_pos=1)
+    """One decimal, rounded half up (2.25 reads 2.3, as a person rounds; ``round`` gives 2.2):
+    Django's ``number_format`` cuts a float's decimals off (2 of 3 sessions read 66.6%)."""
+    if value is None:
+        return "—"
+    return number_format(Decimal(repr(value)).quantize(ONE_DECIMAL, ROUND_HALF_UP), decimal_pos=1)
 
 
 def count(value: int) -> str:
