@@ -117,7 +117,7 @@ screenshots: messages browser-assets
 # At most 15 minutes: on SIGTERM the run stops its servers and removes its directory.
 test-faults: messages
 	env -u DATABASE_URL -u REDIS_URL -u PAGE_CACHE_REDIS_URL SHOPASSIST_FAULT_TESTS=1 \
-		timeout 900 $(VENV)/bin/pytest -p no:xdist -v tests/faults $(PYTEST_ARGS)
+		timeout 900 $(VENV)/bin/pytest -p no:xdist -v --timeout=600 tests/faults $(PYTEST_ARGS)
 
 # gunicorn on this machine: two workers with REDIS_URL; one without it, because local memory
 # (configuration and page cache versions) is per process (docs/deploy.md).
