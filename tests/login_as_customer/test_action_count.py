@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import DatabaseError, transaction
+from django.core.management import CommandError
+from django.db import DatabaseError, connection, transaction
 
 from login_as_customer.models import AssistedSession
 from shopassist.audit.models import ActionLogEntry
@@ -82,3 +83,45 @@ def test_the_sweep_keeps_the_count_an_end_could_not_keep(support_client, jane, m
     )
     assert session.action_count >= 5  # start, redeem, cart.add and its request, end
     assert running.action_count is None  # a running session keeps none
+
+
+def test_a_count_that_cannot_be_kept_does_not_keep_the_sweep_from_ending_sessions(
+    support_client, jane, marie
+):
+    """Ending overdue sessions is the sweep's job: a failure to keep a count (here the
+    database refuses every write of a count) is logged and reported by the exit status, after
+    the overdue session is ended."""
+    browser, unkept = start_assisted(support_client, jane)
+    browser.post(close_url())  # its count hook never runs here
+    unkept.refresh_from_db()
+    _tab, overdue = start_assisted(support_client, marie)
+    refuse_count_writes()
+
+    later = unkept.ended_at + timedelta(days=1)
+    with time_machine.travel(later, tick=False), pytest.raises(CommandError, match="counts"):
+        sweep()
+
+    overdue.refresh_from_db()
+    assert overdue.ended_at is not None  # ended all the same
+    unkept.refresh_from_db()
+    assert unkept.action_count is None
+
+
+def refuse_count_writes():
+    """A trigger that refuses every write of ``action_count``: a real database error."""
+    table = AssistedSession._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE TRIGGER refuse_counts BEFORE UPDATE OF action_count ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'counts refused'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION refuse_counts() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'counts refused'; END $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER refuse_counts BEFORE UPDATE OF action_count ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_counts()"
+            )

@@ -82,10 +82,12 @@ def record_end(
 
 def keep_action_count(session_id) -> None:
     """An ended session keeps its number of journal entries (once: ``action_count`` is
-    written when it is still empty), so that counting them needs no journal read."""
-    AssistedSession.objects.filter(pk=session_id, action_count__isnull=True).update(
-        action_count=journal().event_count(session_id)
-    )
+    written when it is still empty), so that counting them needs no journal read. In a
+    savepoint of its own: a refused write leaves a transaction around it usable."""
+    with transaction.atomic():
+        AssistedSession.objects.filter(pk=session_id, action_count__isnull=True).update(
+            action_count=journal().event_count(session_id)
+        )
 
 
 def end_session(

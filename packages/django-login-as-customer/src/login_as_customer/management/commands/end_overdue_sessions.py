@@ -1,7 +1,12 @@
-from django.core.management.base import BaseCommand
+import logging
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from login_as_customer.admin_ui.dashboard.days import store_recent_days
 from login_as_customer.overdue import end_overdue_sessions, keep_missing_counts
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -13,9 +18,24 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        kept = keep_missing_counts()  # first: the sessions this sweep ends keep theirs on commit
+        # Ending overdue sessions is what must happen: a failure of the bookkeeping around it
+        # is logged, and reported by the exit status once the sessions are ended.
+        failed = []
+        # First: the sessions this sweep ends keep their counts when their ends commit.
+        kept = self._bookkeeping(keep_missing_counts, "keeping action counts", failed)
         ended = end_overdue_sessions()
         self.stdout.write(f"Ended {ended} overdue assisted sessions.")
         if kept:
             self.stdout.write(f"Kept the action count of {kept} ended sessions.")
-        store_recent_days()
+        self._bookkeeping(store_recent_days, "storing the dashboard's days", failed)
+        if failed:
+            raise CommandError(f"Failed: {', '.join(failed)} (logged).")
+
+    def _bookkeeping(self, step, name, failed):
+        try:
+            with transaction.atomic():  # a database error leaves the connection usable
+                return step()
+        except Exception:  # any failure of a step the sweep goes on without
+            logger.exception("end_overdue_sessions: %s failed", name)
+            failed.append(name)
+            return None
