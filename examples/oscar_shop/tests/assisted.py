@@ -1,4 +1,5 @@
-"""Starting an assisted session from the dashboard's browser, as the tests do it."""
+"""Starting an assisted session from the dashboard's browser, as the tests do it, and reading
+what its journal recorded."""
 
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -32,3 +33,24 @@ def view_only_viewer() -> Client:
     browser = Client()
     browser.post("/dashboard/login/", {"username": "viewer@example.com", "password": "demo-viewer"})
     return browser
+
+
+def entries(action):
+    """The journal's entries of ``action``, oldest first."""
+    from login_as_customer.models import AssistedAction
+
+    return AssistedAction.objects.filter(action=action).order_by("pk")
+
+
+def readable(action):
+    """The entries of ``action``, each attributed: the session's administrator and customer,
+    successful."""
+    from login_as_customer.models import AssistedSession
+
+    session = AssistedSession.objects.get()
+    found = list(entries(action))
+    assert found, f"no {action!r} entry"
+    for entry in found:
+        assert (entry.assisted_session_id, entry.outcome) == (session.pk, "success")
+        assert (entry.admin_id, entry.customer_id) == (session.admin_id, session.customer_id)
+    return found

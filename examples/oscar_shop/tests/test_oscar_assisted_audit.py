@@ -21,6 +21,7 @@ from oscar.core.loading import get_model
 
 from login_as_customer.models import AssistedAction, AssistedSession
 from oscar_shop import urls as shop_urls
+from tests.assisted import entries, readable
 
 Basket = get_model("basket", "Basket")
 Benefit = get_model("offer", "Benefit")
@@ -41,21 +42,6 @@ WishList = get_model("wishlists", "WishList")
 pytestmark = pytest.mark.django_db
 
 PLACED_BY_STAFF = "Order placed by store administrator"
-
-
-def entries(action):
-    return AssistedAction.objects.filter(action=action).order_by("pk")
-
-
-def readable(action):
-    """The entries of ``action``, each attributed: the session's administrator and customer."""
-    session = AssistedSession.objects.get()
-    found = list(entries(action))
-    assert found, f"no {action!r} entry"
-    for entry in found:
-        assert (entry.assisted_session_id, entry.outcome) == (session.pk, "success")
-        assert (entry.admin_id, entry.customer_id) == (session.admin_id, session.customer_id)
-    return found
 
 
 def history(browser) -> str:

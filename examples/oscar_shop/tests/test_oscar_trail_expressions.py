@@ -18,8 +18,9 @@ from django.http import HttpResponse
 from django.urls import path
 from oscar.core.loading import get_model
 
-from login_as_customer.models import AssistedAction, AssistedSession
+from login_as_customer.models import AssistedAction
 from oscar_shop.urls import urlpatterns as shop_urlpatterns
+from tests.assisted import entries, readable
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
@@ -219,21 +220,6 @@ urlpatterns = [
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def entries(action):
-    return AssistedAction.objects.filter(action=action).order_by("pk")
-
-
-def readable(action):
-    """The entries of ``action``, each the session's, successful."""
-    session = AssistedSession.objects.get()
-    found = list(entries(action))
-    assert found, f"no {action!r} entry"
-    for entry in found:
-        assert (entry.assisted_session_id, entry.outcome) == (session.pk, "success")
-        assert (entry.admin_id, entry.customer_id) == (session.admin_id, session.customer_id)
-    return found
 
 
 def domain_entries():
