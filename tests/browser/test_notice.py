@@ -17,7 +17,7 @@ def test_jane_is_told_at_her_next_sign_in_and_dismisses_it(site, context, browse
     _admin_tab, store_tab = start_as_jane(context, site)
     add_bag_to_cart(store_tab, site)
     store_tab.click(".lac-banner-close")
-    store_tab.wait_for_load_state()
+    store_tab.wait_for_url(f"{site}/en/login_as_customer/close/")  # the session has ended
 
     own = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
