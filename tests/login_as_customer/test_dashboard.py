@@ -177,6 +177,7 @@ def test_shares_and_means_are_rounded_not_cut_off():
     assert [decimal(8 / 3), decimal(2.96), decimal(None)] == ["2.7", "3.0", "—"]
     # Half up, as a person rounds (``round`` takes ties to the even digit: 2.2 and 6.2%).
     assert [decimal(9 / 4), decimal(2.75), percent(1 / 16)] == ["2.3", "2.8", "6.3%"]
+    assert percent(23 / 80) == "28.8%"  # not 28.749999999999996 cut to 28.7
 
 
 def test_the_website_filter_changes_the_figures(support_client, known_sessions):

@@ -47,7 +47,8 @@ class BigNumber:
 def percent(share: float | None) -> str:
     if share is None:
         return "—"
-    return _("%(percent)s%%") % {"percent": decimal(share * 100)}
+    # × 100 in Decimal: as a float, 23 of 80 is 28.749999999999996 and would read 28.7%.
+    return _("%(percent)s%%") % {"percent": decimal(Decimal(repr(share)) * 100)}
 
 
 def duration(seconds: float | None) -> str:
@@ -63,12 +64,13 @@ def duration(seconds: float | None) -> str:
 ONE_DECIMAL = Decimal("0.1")
 
 
-def decimal(value: float | None) -> str:
+def decimal(value: float | Decimal | None) -> str:
     """One decimal, rounded half up (2.25 reads 2.3, as a person rounds; ``round`` gives 2.2):
     Django's ``number_format`` cuts a float's decimals off (2 of 3 sessions read 66.6%)."""
     if value is None:
         return "—"
-    return number_format(Decimal(repr(value)).quantize(ONE_DECIMAL, ROUND_HALF_UP), decimal_pos=1)
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return number_format(exact.quantize(ONE_DECIMAL, ROUND_HALF_UP), decimal_pos=1)
 
 
 def count(value: int) -> str:
