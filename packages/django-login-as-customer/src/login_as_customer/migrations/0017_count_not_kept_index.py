@@ -14,9 +14,20 @@ INDEX = models.Index(
 
 def create_index(apps, schema_editor):
     model = apps.get_model("login_as_customer", "AssistedSession")
-    statement = INDEX.create_sql(model, schema_editor)
-    if statement is not None:  # None: a database without partial indexes
-        schema_editor.execute(str(statement).replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+    if schema_editor.connection.vendor == "postgresql":
+        # An interrupted CREATE INDEX CONCURRENTLY leaves an invalid index of that name, which
+        # IF NOT EXISTS would keep: it is dropped and made again.
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE c.relname = %s AND pg_table_is_visible(c.oid)",
+                [INDEX.name],
+            )
+            row = cursor.fetchone()
+        if row is not None and not row[0]:
+            schema_editor.execute(f'DROP INDEX "{INDEX.name}"')
+    statement = str(INDEX.create_sql(model, schema_editor))
+    schema_editor.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
 
 
 def drop_index(apps, schema_editor):
