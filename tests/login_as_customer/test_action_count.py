@@ -98,7 +98,7 @@ def test_a_count_that_cannot_be_kept_does_not_keep_the_sweep_from_ending_session
     refuse_count_writes()
 
     later = unkept.ended_at + timedelta(days=1)
-    with time_machine.travel(later, tick=False), pytest.raises(CommandError, match="counts"):
+    with time_machine.travel(later, tick=False), pytest.raises(CommandError, match="action count"):
         sweep()
 
     overdue.refresh_from_db()
@@ -107,14 +107,16 @@ def test_a_count_that_cannot_be_kept_does_not_keep_the_sweep_from_ending_session
     assert unkept.action_count is None
 
 
-def refuse_count_writes():
-    """A trigger that refuses every write of ``action_count``: a real database error."""
+def refuse_count_writes(session=None):
+    """A trigger that refuses every write of ``action_count`` (of ``session`` only, if given):
+    a real database error."""
     table = AssistedSession._meta.db_table
+    only = f"WHEN (NEW.id = {int(session.pk)}) " if session is not None else ""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
                 f"CREATE TRIGGER refuse_counts BEFORE UPDATE OF action_count ON {table} "
-                "BEGIN SELECT RAISE(ABORT, 'counts refused'); END"
+                f"FOR EACH ROW {only}BEGIN SELECT RAISE(ABORT, 'counts refused'); END"
             )
         else:
             cursor.execute(
@@ -123,5 +125,25 @@ def refuse_count_writes():
             )
             cursor.execute(
                 f"CREATE TRIGGER refuse_counts BEFORE UPDATE OF action_count ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_counts()"
+                f"FOR EACH ROW {only}EXECUTE FUNCTION refuse_counts()"
             )
+
+
+def test_a_count_refused_keeps_none_of_the_others_from_being_kept(support_client, jane, marie):
+    """Each count in a savepoint of its own: the sweep keeps the others, reports the refused
+    one, and tries it again the next minute (found by review: one refusal rolled back the
+    whole batch)."""
+    sessions = []
+    for customer in (jane, marie, jane):
+        browser, session = start_assisted(support_client, customer)
+        browser.post(close_url())  # its count hook never runs here
+        sessions.append(session)
+    refuse_count_writes(sessions[1])
+    later = max(AssistedSession.objects.values_list("ended_at", flat=True)) + timedelta(hours=1)
+
+    with time_machine.travel(later, tick=False), pytest.raises(CommandError, match="of 1 sessions"):
+        sweep()
+
+    counts = [AssistedSession.objects.get(pk=s.pk).action_count for s in sessions]
+    assert counts[1] is None
+    assert counts[0] is not None and counts[2] is not None

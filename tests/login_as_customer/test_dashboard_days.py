@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.core.management import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -369,3 +370,14 @@ def test_the_sweep_stores_the_last_two_days_once_settled(support_agent):
     writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE"))]
     assert writes == []
     assert DashboardDay.objects.count() == 2
+
+
+def test_the_sweep_reports_days_it_could_not_store(support_agent):
+    """Found by review: ``store`` logged its failure and the sweep exited as if all was well."""
+    session(support_agent, created=days_ago(1), minutes=10, end_reason=EndReason.CLOSED_BY_ADMIN)
+    refuse_inserts()
+
+    with pytest.raises(CommandError, match="storing the dashboard's days"):
+        sweep()
+
+    assert DashboardDay.objects.count() == 0

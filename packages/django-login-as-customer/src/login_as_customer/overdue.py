@@ -10,8 +10,10 @@ passes.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,6 +26,8 @@ from login_as_customer.flows.end import (
     keep_action_count,
 )
 from login_as_customer.models import AssistedSession, EndReason
+
+logger = logging.getLogger(__name__)
 
 
 def _limits() -> tuple[timedelta, timedelta]:
@@ -96,11 +100,13 @@ def end_overdue_sessions(queryset=None, *, unused_links: bool = True) -> int:
 _COUNT_GRACE = timedelta(minutes=5)
 
 
-def keep_missing_counts(*, batch: int = 500) -> int:
+def keep_missing_counts(*, batch: int = 500) -> tuple[int, int]:
     """Keep the action count of sessions that ended without it: the count is kept by a hook
     after the end commits (``flows/end.record_end``), which a connection cut at that moment
     makes fail. Until then the dashboard counts their actions in the journal on every view.
-    Returns how many it kept (at most ``batch``; the next sweep takes the rest)."""
+    Returns how many it kept and how many it could not (each count in a savepoint of its own:
+    one refused write keeps none of the others from being kept; the first is logged). At most
+    ``batch``; the next sweep takes the rest, and tries the refused ones again."""
     missing = list(
         AssistedSession.objects.filter(
             ended_at__lte=timezone.now() - _COUNT_GRACE, action_count__isnull=True
@@ -108,6 +114,12 @@ def keep_missing_counts(*, batch: int = 500) -> int:
         .order_by("ended_at")
         .values_list("pk", flat=True)[:batch]
     )
+    failed = 0
     for session_id in missing:
-        keep_action_count(session_id)
-    return len(missing)
+        try:
+            keep_action_count(session_id)
+        except DatabaseError:
+            if not failed:
+                logger.exception("The action count of session %s could not be kept", session_id)
+            failed += 1
+    return len(missing) - failed, failed

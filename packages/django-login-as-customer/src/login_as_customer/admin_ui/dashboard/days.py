@@ -199,9 +199,10 @@ def settled(day: date, parts: Day, now: datetime) -> bool:
     return over_for_long_enough and not any(part.unsettled for part in parts.values())
 
 
-def store(days: dict[date, Day]) -> None:
+def store(days: dict[date, Day], *, raise_errors: bool = False) -> None:
     """Store settled days, in one statement; a day another request stored meanwhile is
-    overwritten with the same figures. A failure costs only the next request's aggregation."""
+    overwritten with the same figures. A failure costs only the next request's aggregation
+    (logged; raised for ``raise_errors``: the sweep reports it)."""
     if not days:
         return
     rows = [
@@ -217,18 +218,23 @@ def store(days: dict[date, Day]) -> None:
                 update_fields=["version", "websites", "durations"],
             )
     except DatabaseError:
+        if raise_errors:
+            raise
         logger.exception("The dashboard could not store %s settled days", len(rows))
 
 
-def days_of_period(first_day: date, last_day: date) -> dict[date, Day]:
+def days_of_period(
+    first_day: date, last_day: date, *, raise_store_errors: bool = False
+) -> dict[date, Day]:
     """Every day of the period with its websites' sessions: stored days read back, the others
-    aggregated, and those of them that are settled stored."""
+    aggregated, and those of them that are settled stored (``store``)."""
     now = timezone.now()  # before the sessions are read: what they say held at ``now``
     wanted = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     days = stored(wanted)
     missing = [day for day in wanted if day not in days]
     fresh = aggregated(missing)
-    store({day: parts for day, parts in fresh.items() if settled(day, parts, now)})
+    settled_days = {day: parts for day, parts in fresh.items() if settled(day, parts, now)}
+    store(settled_days, raise_errors=raise_store_errors)
     days.update(fresh)
     return days
 
@@ -237,11 +243,12 @@ def store_recent_days() -> None:
     """Store the last two days once they are settled, for the scheduler's sweep
     (``end_overdue_sessions``): a dashboard's first view of a period then reads them back
     instead of aggregating them. In the current time zone (another one stores its own days on
-    its first view); a day already stored costs one statement."""
+    its first view); a day already stored costs one statement. A failure to store is raised,
+    for the sweep to report."""
     yesterday = timezone.localdate() - timedelta(days=1)
     # On a database the dashboard cannot aggregate on, there is nothing to store.
     with contextlib.suppress(NotSupportedError):
-        days_of_period(yesterday - timedelta(days=1), yesterday)
+        days_of_period(yesterday - timedelta(days=1), yesterday, raise_store_errors=True)
 
 
 def _encoded(parts: Day) -> dict:

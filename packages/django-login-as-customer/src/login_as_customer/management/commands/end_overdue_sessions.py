@@ -22,7 +22,9 @@ class Command(BaseCommand):
         # is logged, and reported by the exit status once the sessions are ended.
         failed = []
         # First: the sessions this sweep ends keep their counts when their ends commit.
-        kept = self._bookkeeping(keep_missing_counts, "keeping action counts", failed)
+        kept, not_kept = self._bookkeeping(keep_missing_counts, "keeping action counts", failed)
+        if not_kept:
+            failed.append(f"keeping the action count of {not_kept} sessions")
         ended = end_overdue_sessions()
         self.stdout.write(f"Ended {ended} overdue assisted sessions.")
         if kept:
@@ -38,4 +40,4 @@ class Command(BaseCommand):
         except Exception:  # any failure of a step the sweep goes on without
             logger.exception("end_overdue_sessions: %s failed", name)
             failed.append(name)
-            return None
+            return 0, 0
