@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -97,8 +97,10 @@ def _counted_in_database(staff) -> int:
     row that names the administrator (an admin log entry, an order they place) is written
     meanwhile without waiting for it, which with FOR UPDATE could deadlock against the start
     at the other's commit (its deferred foreign-key check against the start's audit chain)."""
-    rows = staff._meta.model._default_manager.filter(pk=staff.pk)
-    no_key = connections[rows.db].features.has_select_for_no_key_update
+    model = staff._meta.model
+    alias = router.db_for_write(model, instance=staff)  # where the lock is taken, not read
+    rows = model._default_manager.using(alias).filter(pk=staff.pk)
+    no_key = connections[alias].features.has_select_for_no_key_update
     rows.select_for_update(no_key=no_key).exists()
     since = datetime.fromtimestamp(_minute() * 60, tz=UTC)
     return AssistedSession.objects.filter(admin=staff, created_at__gte=since).count() + 1
