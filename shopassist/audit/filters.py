@@ -45,8 +45,9 @@ def apply_date_range(queryset, field: str, bounds):
 
 def page_before(before_id: str | None) -> int | None:
     """The id a next page starts before (the query string's ``before``), or None for the
-    first page: ASCII digits only ("²" is a digit to ``str.isdigit`` but not to ``int``)."""
-    if before_id and before_id.isascii() and before_id.isdigit():
+    first page: ASCII digits only ("²" is a digit to ``str.isdigit`` but not to ``int``), at
+    most the 19 of a 64-bit id (``int()`` refuses a string of more than 4,300 digits)."""
+    if before_id and before_id.isascii() and before_id.isdigit() and len(before_id) <= 19:
         return int(before_id)
     return None
 

@@ -42,7 +42,8 @@ def _parse_scope(raw: str):
     if not raw or raw == Scope.DEFAULT:
         return Scope.DEFAULT, None
     kind, _sep, ident = raw.partition(":")
-    if not (ident.isascii() and ident.isdigit()):
+    # At most the 19 digits of a 64-bit id: ``int()`` refuses more than 4,300.
+    if not (ident.isascii() and ident.isdigit() and len(ident) <= 19):
         raise Http404
     if kind == Scope.WEBSITE:
         return Scope.WEBSITE, Website.objects.filter(pk=int(ident)).first() or _not_found()

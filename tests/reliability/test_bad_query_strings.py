@@ -1,7 +1,8 @@
 """Query strings no page writes, found by review, answered clearly instead of with a 500: a
-"digit" ``int`` cannot read ("²" is one to ``str.isdigit``), an id past 64 bits in a list filter,
-a session id past 64 bits next to a partial filter (which PostgreSQL answers through its own
-statement); and a list filter on a password, whose count would tell the hash, refused."""
+"digit" ``int`` cannot read ("²" is one to ``str.isdigit``; more than 4,300 digits), an id past
+64 bits in a list filter, a session id past 64 bits next to a partial filter (which PostgreSQL
+answers through its own statement); and a list filter on a password, whose count would tell
+the hash, refused."""
 
 import pytest
 from django.db import connection
@@ -17,6 +18,7 @@ LOG = reverse("admin:login_as_customer_log")
 REPORT = reverse("admin:audit_report")
 SUPERSCRIPT_TWO = "\u00b2"
 PAST_64_BITS = str(2**63)
+PAST_INT_LIMIT = "9" * 4301  # more digits than int() reads (sys.get_int_max_str_digits())
 
 
 @pytest.fixture
@@ -40,20 +42,21 @@ def logged(support_client, jane):
         (REPORT, {"customer_email": "jane"}),  # the partial filter's own page on PostgreSQL
     ],
 )
-def test_a_before_that_is_no_number_shows_the_first_page(admin, logged, page, query):
+@pytest.mark.parametrize("before", [SUPERSCRIPT_TWO, PAST_INT_LIMIT], ids=["superscript", "long"])
+def test_a_before_that_is_no_number_shows_the_first_page(admin, logged, page, query, before):
     first = admin.get(page, query)
 
-    response = admin.get(page, {**query, "before": SUPERSCRIPT_TWO})
+    response = admin.get(page, {**query, "before": before})
 
     assert first.status_code == 200
     assert response.status_code == 200
     assert response.content.count(b"<tr") == first.content.count(b"<tr") > 1
 
 
-def test_a_config_scope_that_is_no_number_is_a_404(admin):
-    response = admin.get(
-        "/admin/config/login_as_customer/", {"scope": f"website:{SUPERSCRIPT_TWO}"}
-    )
+@pytest.mark.parametrize("kind", ["website", "store_view"])
+@pytest.mark.parametrize("ident", [SUPERSCRIPT_TWO, PAST_INT_LIMIT], ids=["superscript", "long"])
+def test_a_config_scope_that_is_no_number_is_a_404(admin, kind, ident):
+    response = admin.get("/admin/config/login_as_customer/", {"scope": f"{kind}:{ident}"})
 
     assert response.status_code == 404
 
