@@ -5,6 +5,9 @@ from shopassist.core.config import Group, IntField, Section, register_section
 
 CONFIG_SECTION = "stores.settings.config.audit"
 RETENTION_DAYS = "audit/retention/days"
+# The shortest retention that can be set: no run removes an entry younger than this, which the
+# check against published chain heads relies on (``published_heads``).
+MIN_RETENTION_DAYS = 30
 
 extend_branch("stores.settings.config", Resource(CONFIG_SECTION, _("Action Log Section")))
 
@@ -24,7 +27,7 @@ register_section(
                         id="days",
                         label=_("Keep action log entries for (days)"),
                         default=365,
-                        min_value=30,
+                        min_value=MIN_RETENTION_DAYS,
                         max_value=3650,
                         comment=_(
                             "Entries older than this are removed by `manage.py prune_audit_log` "

@@ -17,7 +17,7 @@ from shopassist.audit.append_only import (
     install_row_guard,
     install_truncate_guard,
 )
-from shopassist.audit.config import RETENTION_DAYS
+from shopassist.audit.config import MIN_RETENTION_DAYS, RETENTION_DAYS
 from shopassist.audit.models import CHAINS, ActionGroup, ActionLogEntry, Channel
 from shopassist.audit.partitions import (
     DETACHED_PREFIX,
@@ -41,7 +41,11 @@ LOCK_TIMEOUT = "10s"
 
 def prune(*, older_than_days: int) -> int:
     """Delete entries older than the age, keep each chain verifiable from its new start, and
-    record the run (with the chains' anchors) as an entry of its own."""
+    record the run (with the chains' anchors) as an entry of its own. Never younger than
+    ``MIN_RETENTION_DAYS``: the check against published heads holds a younger entry's absence
+    against the log (``published_heads``)."""
+    if older_than_days < MIN_RETENTION_DAYS:
+        raise ValueError(f"The retention is at least {MIN_RETENTION_DAYS} days.")
     cutoff = timezone.now() - timedelta(days=older_than_days)
     with transaction.atomic():
         old = ActionLogEntry.objects.filter(created_at__lt=cutoff)

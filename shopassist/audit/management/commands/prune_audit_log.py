@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from shopassist.audit.config import RETENTION_DAYS
 from shopassist.audit.retention import prune
@@ -13,5 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         days = options["older_than_days"] or config.get(RETENTION_DAYS)
-        removed = prune(older_than_days=days)
+        try:
+            removed = prune(older_than_days=days)
+        except ValueError as refused:  # a retention shorter than any the settings allow
+            raise CommandError(str(refused)) from refused
         self.stdout.write(f"Removed {removed} action log entries older than {days} days.")
