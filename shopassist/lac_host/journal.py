@@ -25,11 +25,11 @@ def _entry_fields(event: Event) -> dict:
             details["customer_email"] = session.customer_email
         fields.update(
             customer=customer,
-            admin_id=session.admin_id,
-            admin_username=session.admin_username,
             assisted_session_id=session.pk,
             store_view_code=session.store_view_code,
         )
+        if event.admin is None:  # the session's administrator, unless another acted
+            fields.update(admin_id=session.admin_id, admin_username=session.admin_username)
     fields["details"] = details
     return fields
 

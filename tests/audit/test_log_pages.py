@@ -466,8 +466,13 @@ def test_terminate_ends_the_session_logs_it_and_destroys_the_session_of(administ
     ended, terminated = actions_of(session)[-2:]
     assert (ended, terminated) == ("end", "terminate")
     entry = ActionLogEntry.objects.get(assisted_session_id=session.pk, action="terminate")
-    assert entry.details == {"terminated_by_id": administrator.pk, "terminated_by": "admin"}
-    assert entry.admin_username == "support"  # the session's administrator
+    assert entry.details == {
+        "terminated_by_id": administrator.pk,
+        "terminated_by": "admin",
+        "session_admin_id": session.admin_id,
+        "session_admin": "support",  # the session's administrator
+    }
+    assert entry.admin_username == "admin"  # the actor: who terminated it
     page = admin.get(ACTIVE).content.decode()
     assert "was terminated" in page
     assert f'action="{terminate_url(session)}"' not in page

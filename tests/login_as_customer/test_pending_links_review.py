@@ -163,7 +163,13 @@ def test_terminate_from_the_page_makes_the_waiting_link_unusable(
     assert session.started_at is None
     assert actions_of(session)[-2:] == ["end", "terminate"]
     terminated = ActionLogEntry.objects.get(assisted_session_id=session.pk, action="terminate")
-    assert terminated.details == {"terminated_by_id": administrator.pk, "terminated_by": "admin"}
+    assert terminated.details == {
+        "terminated_by_id": administrator.pk,
+        "terminated_by": "admin",
+        "session_admin_id": session.admin_id,
+        "session_admin": session.admin_username,
+    }
+    assert terminated.admin_id == administrator.pk  # who terminated it
     after = administrator_client.get(ACTIVE)
     assert session.pk not in active_rows(after)
     assert (

@@ -70,12 +70,21 @@ def ended(session, *, reason, details=None):
 
 
 def terminated(session, *, by, ip_address):
+    """Another administrator ended the session ("terminate"): the entry's actor is ``by``, who
+    did it (the Report's administrator, a SIEM's ``user.name``); the session's own
+    administrator is in its details."""
     _record_for_session(
         session,
         action="terminate",
+        admin=by,
         target=session,
         ip_address=ip_address,
-        details={"terminated_by_id": by.pk, "terminated_by": by.get_username()},
+        details={
+            "terminated_by_id": by.pk,
+            "terminated_by": by.get_username(),
+            "session_admin_id": session.admin_id,
+            "session_admin": session.admin_username,
+        },
     )
 
 
