@@ -102,13 +102,38 @@ def test_close_session_is_addressed_under_each_requests_script_prefix(support_cl
 def test_the_time_left_reads_hours_from_an_hour_up(
     minutes, clock, set_config, support_client, jane
 ):
-    set_config({lac_config.MAX_DURATION: str(minutes)})
+    # The idle limit as long: the clock shows the earlier of the two.
+    set_config({lac_config.MAX_DURATION: str(minutes), lac_config.IDLE_TIMEOUT: str(minutes)})
     browser, _session = start_assisted(support_client, jane)
 
     page = browser.get("/en/customer/account/").content.decode()
 
     shown = re.search(r'<time class="lac-countdown"[^>]*>([^<]*)</time>', page).group(1)
     assert re.fullmatch(clock, shown), shown
+
+
+@pytest.mark.parametrize(
+    ("max_minutes", "idle_minutes", "clock"),
+    [(60, 15, r"1[45]:\d\d"), (10, 15, r"[89]:\d\d")],
+    ids=["idle limit first", "absolute limit first"],
+)
+def test_the_time_left_is_until_the_earlier_of_the_two_limits(
+    max_minutes, idle_minutes, clock, set_config, support_client, jane
+):
+    """Found by the screen review: the banner counted to the absolute limit only, so an agent
+    idle for 16 minutes of a 60-minute session read 44 minutes left of a session already over."""
+    set_config(
+        {lac_config.MAX_DURATION: str(max_minutes), lac_config.IDLE_TIMEOUT: str(idle_minutes)}
+    )
+    browser, _session = start_assisted(support_client, jane)
+
+    page = browser.get("/en/customer/account/").content.decode()
+
+    shown = re.search(r'<time class="lac-countdown"[^>]*>([^<]*)</time>', page).group(1)
+    assert re.fullmatch(clock, shown), shown
+    seconds = int(re.search(r'data-seconds-left="(\d+)"', page).group(1))
+    assert seconds <= min(max_minutes, idle_minutes) * 60
+    assert seconds >= min(max_minutes, idle_minutes) * 60 - 70  # the idle clock's 10 s, a minute
 
 
 def test_a_name_with_direction_controls_cannot_reorder_the_banners_sentence(support_client, jane):

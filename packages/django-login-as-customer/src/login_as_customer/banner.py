@@ -151,7 +151,7 @@ def banner_html(request, session, *, now=None) -> str:
         session.website_name,
         session.mode,
     )
-    seconds_left = live_check.seconds_left(session, now=now)
+    seconds_left = live_check.seconds_until_end(session, now=now)
     minutes, seconds = divmod(seconds_left, 60)
     values = {
         "seconds": str(seconds_left),

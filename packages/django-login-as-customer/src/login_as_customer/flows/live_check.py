@@ -267,5 +267,15 @@ def touch(session: AssistedSession, *, now: datetime | None = None) -> None:
 
 
 def seconds_left(session: AssistedSession, *, now: datetime | None = None) -> int:
+    """Until the absolute limit (the storefront session's own expiry)."""
     deadline = session.started_at + _minutes(lac_config.setting(lac_config.MAX_DURATION))
     return max(0, int((deadline - (now or timezone.now())).total_seconds()))
+
+
+def seconds_until_end(session: AssistedSession, *, now: datetime | None = None) -> int:
+    """Until the session ends if nothing more is requested: the earlier of its absolute and
+    idle limits (the banner's "Time left"; a request moves the idle one)."""
+    now = now or timezone.now()
+    last_seen = session.last_seen_at or session.started_at
+    idle_end = last_seen + _minutes(lac_config.setting(lac_config.IDLE_TIMEOUT))
+    return min(seconds_left(session, now=now), max(0, int((idle_end - now).total_seconds())))
