@@ -485,7 +485,11 @@ def test_terminate_ends_the_session_logs_it_and_destroys_the_session_of(administ
     assert session_of(tab) == {}
     home = tab.get(landed["Location"])
     with translation.override("fr"):
-        assert gettext("The assisted session has ended.") in home.content.decode()
+        told = gettext("The assisted session has ended. Reason: %(reason)s.") % {
+            "reason": EndReason.TERMINATED.label
+        }
+        assert told.startswith("La session assistée est terminée.")  # translated
+        assert told in home.content.decode()
     assert 'data-testid="lac-banner"' not in home.content.decode()
     assert tab.get("/fr/customer/account/").status_code == 302
     assert log_snapshot() == entries  # the end was recorded once, by the terminate

@@ -61,9 +61,10 @@ def test_a_customer_moved_to_another_website_ends_the_session_at_its_next_reques
     assert response.status_code == 302
     assert_ended(session, EndReason.STORE_VIEW_UNAVAILABLE)
     assert session_of(browser) == {}  # the tab is signed out on the server
-    assert "The assisted session has ended." in [
-        str(message) for message in get_messages(response.wsgi_request)
-    ]
+    assert (
+        "The assisted session has ended. Reason: Store view no longer available to the customer."
+        in [str(message) for message in get_messages(response.wsgi_request)]
+    )
     assert BANNER not in browser.get(response["Location"]).content
 
 

@@ -278,8 +278,10 @@ class AssistedSessionMiddleware:
         if session is not None:
             live_check.load_deferred(session)
             end_session(session, reason, at=live_check.limit_passed_at(session, reason))
+            # Ended elsewhere before this request (the check's TERMINATED): its recorded reason.
+            reason = session.end_reason or reason
         host().end_customer_session(request)  # destroyed on the server, a new CSRF secret
-        messages.info(request, _("The assisted session has ended."))
+        messages.info(request, _ended_message(session, reason))
         view = host().current_store_view(request) or host().default_store_view()
         response = HttpResponseRedirect(host().home_url(view))
         patch_cache_control(response, private=True, no_store=True)
@@ -297,6 +299,16 @@ class AssistedSessionMiddleware:
             return
         if _insert_after_body(response, lambda: notice_html(request, told)):
             patch_cache_control(response, private=True)
+
+
+def _ended_message(session, reason) -> str:
+    """What the administrator's tab is told: that the session has ended and, where this
+    request found the reason (a limit, the customer's withdrawal, a termination), which."""
+    if session is None or reason is None:
+        return _("The assisted session has ended.")
+    return _("The assisted session has ended. Reason: %(reason)s.") % {
+        "reason": EndReason(reason).label
+    }
 
 
 def _refused_page(request, message, *, title=None):
