@@ -25,6 +25,7 @@ from tests.login_as_customer.assisted import close_url, session_of, start, start
 
 pytestmark = pytest.mark.django_db
 VIEW_ONLY_MESSAGE = message_for(DenialCode.VIEW_ONLY)
+TRAINEE_MESSAGE = "This is a view-only session: nothing can be changed."
 
 
 @pytest.fixture
@@ -177,7 +178,8 @@ def test_every_change_in_a_view_only_session_is_refused_explained_and_logged(
 
     assert response.status_code == 403
     page = response.content.decode()
-    assert VIEW_ONLY_MESSAGE in page
+    # A trainee may not start a session with Full access: not told to.
+    assert TRAINEE_MESSAGE in page and "Full access" not in page
     assert 'href="http://testserver/en/customer/account/"' in page  # back where it was
     assert "You are connected as Jane Doe on Main Website" in page  # still in the session
     assert customer_state(jane) == before
@@ -313,3 +315,16 @@ def test_a_newer_login_link_replaces_a_view_only_session_in_the_same_browser(
     first.refresh_from_db()
     assert first.end_reason == EndReason.REPLACED
     assert not entries_of(first, "view_only_refused")
+
+
+def test_an_agent_who_may_act_is_told_how_to_act(support_client, jane):
+    """A support agent's view-only session: the refusal says how to act for the customer (a
+    session with Full access, which they may start)."""
+    browser, _session = start_assisted(support_client, jane, mode="view_only")
+    before = customer_state(jane)
+
+    response = browser.post(*CHANGES[0], HTTP_REFERER="http://testserver/en/customer/account/")
+
+    assert response.status_code == 403
+    assert VIEW_ONLY_MESSAGE in response.content.decode()
+    assert customer_state(jane) == before

@@ -17,7 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_header_parameters, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from login_as_customer import events
+from login_as_customer import events, permissions
 from login_as_customer.banner import banner_html, notice_html
 from login_as_customer.errors import DenialCode, message_for
 from login_as_customer.flows import live_check, notice
@@ -239,7 +239,7 @@ class AssistedSessionMiddleware:
             refuse_in_view_only(session, write)
         except SessionEnded:  # since the check: signed out, as the check would have
             return self._end(request, None, None)
-        return _refused_page(request, message_for(DenialCode.VIEW_ONLY), title=_("View only"))
+        return _refused_page(request, _view_only_message(session), title=_("View only"))
 
     def _end_left_session(self, request, session):
         """The request replaced or emptied the storefront session that carried the assisted
@@ -299,6 +299,15 @@ class AssistedSessionMiddleware:
             return
         if _insert_after_body(response, lambda: notice_html(request, told)):
             patch_cache_control(response, private=True)
+
+
+def _view_only_message(session) -> str:
+    """Why a change is refused in a view-only session, and, to an administrator who may act
+    for customers, how to act; not to one who may only look (a trainee): they cannot start a
+    session with Full access (found by the screen review)."""
+    if host().staff_id_may(session.admin_id, permissions.ALLOW):
+        return message_for(DenialCode.VIEW_ONLY)
+    return _("This is a view-only session: nothing can be changed.")
 
 
 def _ended_message(session, reason) -> str:
